@@ -375,6 +375,17 @@ def test_readme_iri_table_contains_every_row_of_terms_md():
     assert [r for r in terms_rows if r not in readme] == []
 
 
+def test_readme_term_counts_are_current():
+    text = README.read_text(encoding="utf-8")
+    found = re.search(
+        r"(\d+) classes, (\d+) object properties, (\d+) datatype properties and (\d+) controlled",
+        text,
+    )
+    assert found, "README lost its term counts"
+    kinds = [k for ks in our_terms(ontology()).values() for k in ks]
+    assert [int(n) for n in found.groups()] == [kinds.count(k) for k in KINDS]
+
+
 def readme_example(index: int = 0) -> Dataset:
     ds = Dataset()
     ds.parse(data=fenced_blocks("trig")[index], format="trig", publicID=DEFAULT_BASE_IRI)
