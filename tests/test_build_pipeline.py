@@ -43,8 +43,9 @@ def test_bundled_dump_is_the_output_of_the_current_pipeline(built, settings):
 
 
 def test_base_iri_is_a_setting(data_copy):
-    other = load_settings({"base_iri": "http://example.org/kg/", "data_dir": data_copy.data_dir},
-                          environ={})
+    other = load_settings(
+        {"base_iri": "http://example.org/kg/", "data_dir": data_copy.data_dir}, environ={}
+    )
     nquads = extract(other).nquads.decode()
     assert "https://w3id.org/kosovo-kg/" not in nquads
     assert "<http://example.org/kg/id/state/XKX>" in nquads
@@ -52,7 +53,9 @@ def test_base_iri_is_a_setting(data_copy):
 
 def test_missing_source_is_named(data_copy):
     article_path(data_copy).unlink()
-    with pytest.raises(SourceError, match="international-recognition-of-kosovo.txt: source file is missing"):
+    with pytest.raises(
+        SourceError, match="international-recognition-of-kosovo.txt: source file is missing"
+    ):
         extract(data_copy)
 
 
@@ -93,15 +96,20 @@ def test_unknown_code_is_a_warning_and_the_row_stays_unidentified(data_copy):
     stats = stats_mod.compute(kg, Iris())
     assert stats["recognitions_un"] == 110
     assert stats["recognitions_un_unidentified"] == 1
-    label = store_mod.select_rows(kg, """SELECT ?l WHERE {
+    label = store_mod.select_rows(
+        kg,
+        """SELECT ?l WHERE {
         ?e a <https://w3id.org/kosovo-kg/ontology#UnidentifiedEntity> ;
-           <http://www.w3.org/2000/01/rdf-schema#label> ?l }""")
+           <http://www.w3.org/2000/01/rdf-schema#label> ?l }""",
+    )
     assert label == [{"l": "Unidentified state (un-recognitions row 33)"}]
 
 
 def test_blank_row_without_identification_is_never_guessed(data_copy):
     path = Path(data_copy.data_dir) / "curated" / "row_identifications.csv"
-    kept = [line for line in path.read_text().split("\n") if not line.startswith("un-recognitions,89,")]
+    kept = [
+        line for line in path.read_text().split("\n") if not line.startswith("un-recognitions,89,")
+    ]
     path.write_text("\n".join(kept))
     result = extract(data_copy)
     stats = stats_mod.compute(store_mod.memory_store_from_nquads(result.nquads), Iris())

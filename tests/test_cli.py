@@ -9,16 +9,31 @@ import sys
 import pytest
 
 STATS_KEYS = {
-    "triples", "named_graphs", "states", "states_with_wikidata", "recognitions_un",
-    "recognitions_un_unidentified", "recognitions_non_un", "withdrawals_reported", "positions",
-    "claims", "claims_with_evidence", "count_claims", "shacl_violations", "computed",
+    "triples",
+    "named_graphs",
+    "states",
+    "states_with_wikidata",
+    "recognitions_un",
+    "recognitions_un_unidentified",
+    "recognitions_non_un",
+    "withdrawals_reported",
+    "positions",
+    "claims",
+    "claims_with_evidence",
+    "count_claims",
+    "shacl_violations",
+    "computed",
 }
 
 
 def kkg(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kosovo_kg", *args],
-        input=stdin, capture_output=True, text=True, timeout=300, check=False,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -42,7 +57,7 @@ SELECT ?iso WHERE { ?e a kr:Resumption ; kr:actor/kr:iso3 ?iso }"""
 
 @pytest.mark.parametrize(
     ("fmt", "expected"),
-    [("table", "PLW"), ("json", '"value":"PLW"'), ("csv", "iso\r\nPLW"), ("tsv", '?iso\n"PLW"')],
+    [("table", "PLW"), ("json", '"value":"PLW"'), ("csv", "iso\nPLW"), ("tsv", '?iso\n"PLW"')],
 )
 def test_query_formats(fmt, expected):
     result = kkg("query", "--format", fmt, QUERY)

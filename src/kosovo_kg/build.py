@@ -18,6 +18,7 @@ from pathlib import Path
 from kosovo_kg import build_reference as ref
 from kosovo_kg import store as store_mod
 from kosovo_kg.build_article import ArticleExtractor
+from kosovo_kg.build_news import NewsExtractor
 from kosovo_kg.build_positions import PositionExtractor, ProseExtractor
 from kosovo_kg.derive import OrderedRow, derive_row_order_bounds
 from kosovo_kg.graph import GraphBuilder
@@ -122,6 +123,10 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
     counts = prose.counts()
     events = prose.events()
 
+    progress("ingesting news and official statements")
+    news = NewsExtractor(b, reg, report, files["claims-news"].path, curated)
+    news.run()
+
     progress("deriving date bounds from table order")
     derived = 0
     for rows, name in ((un_rows, "UN-member recognitions"), (non_un_rows, "non-UN recognitions")):
@@ -145,6 +150,9 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
             "prose_events": events,
             "derived_datings": derived,
             "unidentified_rows": len(ex.unidentified),
+            "news_claim_rows": news.claims,
+            "news_rows_not_ingested": news.skipped,
+            "news_documents": len(news.docs),
         }
     )
     progress("serialising")

@@ -391,7 +391,7 @@ class ArticleExtractor:
         )
         loc = self.quote_loc(quote)
         srb = reg.agent_iri("serbia-mfa")
-        made = date_literal(dates.parse("March 2020"))
+        made = dates.parse("March 2020")
         named_quote = "Grenada, Guinea-Bissau, Liberia, Palau, São Tomé and Príncipe, and Suriname"
         named_loc = self.quote_loc(named_quote)
         names = [n.strip() for n in re.split(r",\s*(?:and\s+)?", named_quote)]
@@ -405,20 +405,18 @@ class ArticleExtractor:
             extra=[
                 (kr + "claimedValue", lit(18)),
                 (kr + "countCategory", kr + "Withdrawals"),
-                (kr + "claimMadeOn", made),
-                (kr + "asOf", made),
+                (kr + "asOf", date_literal(made)),
             ],
+            made=made,
         )
         for wd in table_withdrawals:
-            b.claim(G, claimant=srb, about=wd, evidence=loc, extra=[(kr + "claimMadeOn", made)])
+            b.claim(G, claimant=srb, about=wd, evidence=loc, made=made)
         for entity in named:
             b.add(G, count, kr + "namesEntity", entity.iri)
             n = b.count_events(f"{entity.code}-XKX-withdrawal-") + 1
             rec = self.recognition(entity)
             wd = self.withdrawal(entity, rec, n)
-            b.claim(
-                G, claimant=srb, about=wd, evidence=named_loc, extra=[(kr + "claimMadeOn", made)]
-            )
+            b.claim(G, claimant=srb, about=wd, evidence=named_loc, made=made)
         fake_quote = (
             "In some of those cases, Kosovo's foreign ministry has called it "
             '"fake news" and "Serbian propaganda".'

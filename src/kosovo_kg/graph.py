@@ -55,6 +55,7 @@ class ClaimInfo:
     earliest: dt.date | None
     latest: dt.date | None
     basis: str | None
+    made: dt.date | None = None  # latest day on which the claim was made, when known
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,11 @@ class GraphBuilder:
     def count_events(self, prefix: str) -> int:
         return sum(1 for slug in self._events if slug.startswith(prefix))
 
+    def events_with_prefix(self, prefix: str) -> list[str]:
+        """Event slugs `prefix` + n, in the order of n."""
+        found = [s for s in self._events if s.startswith(prefix) and s[len(prefix) :].isdigit()]
+        return sorted(found, key=lambda s: int(s[len(prefix) :]))
+
     # -- claims --------------------------------------------------------------------------
     def claim(
         self,
@@ -174,17 +180,21 @@ class GraphBuilder:
         key: str = "",
         extra: Iterable[tuple[str, Term | str | None]] = (),
         bounds: tuple[dt.date, dt.date] | None = None,
+        made: dates_mod.PartialDate | None = None,
     ) -> str:
-        """One claim per (claimant, stance, about, stated date, key); evidence accumulates."""
-        canonical = (claimant, stance, about or "", date.lexical if date else "", cls, key)
+        """One claim per (claimant, stance, about, stated date and basis, class, key).
+
+        The same claim read in two places (or two graphs) is one claim with two pieces of
+        evidence; its core triples are repeated in each graph it was read in, so that excluding
+        a source's graph removes only that source's evidence.
+        """
+        basis = (date_basis or "Stated") if date is not None else (date_basis or "")
+        canonical = (claimant, stance, about or "", date.lexical if date else "", basis, cls, key)
         iri = self.iris.claim(short_hash(*canonical))
         kr = self.kr
         evidence_list = [evidence] if isinstance(evidence, str) else list(evidence)
         for ev in evidence_list:
             self.add(graph, iri, kr + "evidence", ev)
-        if iri in self._claims:
-            return iri
-        self._claims[iri] = URIRef(iri)
         self.typed(graph, iri, kr + cls, kr + "Claim", PROV + "Entity")
         self.add(graph, iri, kr + "claimant", claimant)
         self.add(graph, iri, kr + "stance", kr + stance)
@@ -195,19 +205,23 @@ class GraphBuilder:
             self.add(graph, iri, kr + "datePrecision", kr + date.precision)
             self.add(graph, iri, kr + "earliest", lit(date.earliest))
             self.add(graph, iri, kr + "latest", lit(date.latest))
-            self.add(graph, iri, kr + "dateBasis", kr + (date_basis or "Stated"))
+            self.add(graph, iri, kr + "dateBasis", kr + basis)
         elif bounds is not None:
             self.add(graph, iri, kr + "earliest", lit(bounds[0]))
             self.add(graph, iri, kr + "latest", lit(bounds[1]))
             self.add(graph, iri, kr + "dateBasis", kr + (date_basis or "RowOrderBound"))
         if date_text:
             self.add(graph, iri, kr + "statedDateText", lit(date_text))
+        if made is not None:
+            self.add(graph, iri, kr + "claimMadeOn", date_literal(made))
         self.add_all(graph, iri, extra)
-        if about:
+        if about and iri not in self._claims:
             lo, hi = (date.earliest, date.latest) if date else bounds or (None, None)
-            basis = (date_basis or "Stated") if date else (date_basis if bounds else None)
-            info = ClaimInfo(iri, claimant, stance, graph, lo, hi, basis)
+            info = ClaimInfo(
+                iri, claimant, stance, graph, lo, hi, basis or None, made.latest if made else None
+            )
             self.claims_about.setdefault(about, []).append(info)
+        self._claims[iri] = URIRef(iri)
         return iri
 
     def same_as(self, graph: str, s: str, wikidata_iri: str) -> None:
