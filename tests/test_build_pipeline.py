@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kosovo_kg import store as store_mod
 from kosovo_kg import stats as stats_mod
+from kosovo_kg import store as store_mod
 from kosovo_kg.build import build, extract
 from kosovo_kg.settings import load_settings
 from kosovo_kg.sources import SourceError, sha256_file
@@ -54,7 +54,7 @@ def test_base_iri_is_a_setting(data_copy):
 def test_missing_source_is_named(data_copy):
     article_path(data_copy).unlink()
     with pytest.raises(
-        SourceError, match="international-recognition-of-kosovo.txt: source file is missing"
+        SourceError, match=r"international-recognition-of-kosovo\.txt: source file is missing"
     ):
         extract(data_copy)
 
