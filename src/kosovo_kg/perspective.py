@@ -228,8 +228,7 @@ def predefined(facts: Facts) -> dict[str, Perspective]:
             "all",
             "All sources",
             None,
-            "Every claimant; an event that someone denies still counts and is flagged as "
-            "disputed.",
+            "Every claimant; an event that someone denies still counts and is flagged as disputed.",
         ),
     }
 
@@ -350,16 +349,15 @@ def _apply_links(facts: Facts, events: dict[str, Timed]) -> None:
     ]
     for _ in range(3):
         for before, after in pairs:
-            if after.latest and (before.latest is None or before.latest > after.latest):
-                if before.earliest is None or before.earliest <= after.latest:
-                    before.latest = after.latest
-                    if "event-order" not in before.dating:
-                        before.dating.append("event-order")
-            if before.earliest and (after.earliest is None or after.earliest < before.earliest):
-                if after.latest is None or before.earliest <= after.latest:
-                    after.earliest = before.earliest
-                    if "event-order" not in after.dating:
-                        after.dating.append("event-order")
+            hi, lo = after.latest, before.earliest
+            if hi and (before.latest is None or before.latest > hi) and (lo is None or lo <= hi):
+                before.latest = hi
+                if "event-order" not in before.dating:
+                    before.dating.append("event-order")
+            if lo and (after.earliest is None or after.earliest < lo) and (hi is None or lo <= hi):
+                after.earliest = lo
+                if "event-order" not in after.dating:
+                    after.dating.append("event-order")
 
 
 # -- periods and status ------------------------------------------------------------------------
@@ -376,15 +374,18 @@ class Period:
     events: list[Timed] = field(default_factory=list)  # empty: the initial, open period
     next: Period | None = None
 
-    @property
-    def start_earliest(self) -> dt.date | None:
-        los = [t.earliest for t in self.events]
-        return None if not los or None in los else min(los)  # type: ignore[type-var]
+    # Start bounds, made consistent with the order of the periods by `timeline` (a period
+    # cannot start before an earlier one, nor after a later one): see `_order_bounds`.
+    start_earliest: dt.date | None = None
+    start_latest: dt.date | None = None
 
     @property
-    def start_latest(self) -> dt.date | None:
+    def own_start(self) -> tuple[dt.date | None, dt.date | None]:
+        """The start bounds from this period's events alone (the first of them starts it)."""
+        los = [t.earliest for t in self.events]
+        lo = None if not los or None in los else min(los)  # type: ignore[type-var]
         his = [t.latest for t in self.events if t.latest]
-        return min(his) if his else None
+        return lo, (min(his) if his else None)
 
     @property
     def end_earliest(self) -> dt.date | None:
@@ -427,6 +428,25 @@ class Period:
         return started and not ended
 
 
+def _order_bounds(periods: list[Period]) -> None:
+    """Periods follow each other: a start is no earlier than any earlier start and no later
+    than any later start. With these bounds at most one period is definitely current at a date,
+    and then no other period is possibly current."""
+    floor: dt.date | None = None
+    for p in periods[1:]:
+        lo = p.own_start[0]
+        floor = lo if floor is None or (lo is not None and lo > floor) else floor
+        p.start_earliest = floor
+    ceiling: dt.date | None = None
+    for p in reversed(periods[1:]):
+        hi = p.own_start[1]
+        ceiling = hi if ceiling is None or (hi is not None and hi < ceiling) else ceiling
+        p.start_latest = ceiling
+    for p in periods[1:]:
+        if p.start_earliest and p.start_latest and p.start_earliest > p.start_latest:
+            p.start_earliest, p.start_latest = p.own_start
+
+
 def timeline(facts: Facts, p: Perspective, state: str) -> list[Period]:
     """The state's status periods in the perspective, in order."""
     events = counted_events(facts, p, state)
@@ -446,6 +466,7 @@ def timeline(facts: Facts, p: Perspective, state: str) -> list[Period]:
             continue
         current.next = Period(state, len(periods), status, [t])
         periods.append(current.next)
+    _order_bounds(periods)
     return periods
 
 
