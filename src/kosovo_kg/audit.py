@@ -63,9 +63,8 @@ class AuditData:
               OPTIONAL {{ ?c kr:hedge ?hedge }} OPTIONAL {{ ?c kr:characterisation ?char }} }}""",
         ):
             kind = _local(r["kind"])
-            if r["c"] in self.claims:
-                if kind == "Recognition" or "Resumption" in r["e"]:
-                    continue
+            if r["c"] in self.claims:  # a second characterisation or date text: keep the first
+                continue
             self.claims[r["c"]] = {
                 "claim": r["c"],
                 "event": r["e"],
