@@ -241,4 +241,4 @@ def export(ctx: click.Context, out: Path | None) -> None:
     from kosovo_kg.build import write_atomically
 
     write_atomically(out, text.encode("utf-8"))
-    click.echo(f"wrote {text.count(chr(10)) - 1} claims to {out}", err=True)
+    click.echo(f"wrote {text.count(chr(10)) - 1} rows (claim x evidence) to {out}", err=True)
