@@ -125,8 +125,8 @@ class AuditData:
         return {
             **claim,
             "claimant_label": self.labels.get(who),
-            "claimant_side": self.sides.get(who) or (who.rsplit("/", 1)[1] if "/state/" in who
-                                                     else None),
+            "claimant_side": self.sides.get(who)
+            or (who.rsplit("/", 1)[1] if "/state/" in who else None),
             "evidence": self.evidence.get(claim["claim"], []),
         }
 
@@ -216,7 +216,10 @@ def date_conflicts(data: AuditData) -> list[dict[str, Any]]:
         ]
         ranges = sorted({(c["earliest"], c["latest"]) for c in stated})
         disjoint = [
-            (a, b) for i, a in enumerate(ranges) for b in ranges[i + 1 :] if a[1] < b[0] or b[1] < a[0]
+            (a, b)
+            for i, a in enumerate(ranges)
+            for b in ranges[i + 1 :]
+            if a[1] < b[0] or b[1] < a[0]
         ]
         if not disjoint:
             continue

@@ -95,7 +95,9 @@ def _article_rows(store: object, iris: Iris) -> tuple[set[str], set[str]]:
 
 def _why(facts: pv.Facts, labels: dict[str, str], status: pv.StateStatus) -> list[str]:
     claims = {
-        c.iri: c for ev in facts.events.values() if ev.actor == status.state
+        c.iri: c
+        for ev in facts.events.values()
+        if ev.actor == status.state
         for c in facts.claims.get(ev.iri, [])
     }
     out = set()
@@ -122,9 +124,7 @@ def figures(store: object, iris: Iris, facts: pv.Facts, today: dt.date) -> list[
     }
     views = pv.predefined(facts)
     statuses = {name: pv.status_at(facts, view, today) for name, view in views.items()}
-    by_code = {
-        name: {s.code: s for s in found.values()} for name, found in statuses.items()
-    }
+    by_code = {name: {s.code: s for s in found.values()} for name, found in statuses.items()}
     out = []
     for claim in count_claims(store, iris):
         scope = members.get(claim["scope"]) if claim["scope"] else None

@@ -88,8 +88,8 @@ def render(report: dict[str, Any]) -> str:
         of = f"/{f['out_of']}" if f["out_of"] else ""
         approx = "~" if f["approximate"] else ""
         views = "  ".join(
-            f"{k} {v['definitely']}" + (f"-{v['possibly']}" if v["possibly"] != v["definitely"]
-                                        else "")
+            f"{k} {v['definitely']}"
+            + (f"-{v['possibly']}" if v["possibly"] != v["definitely"] else "")
             for k, v in f["perspectives"].items()
         )
         out.append(
@@ -104,7 +104,6 @@ def render(report: dict[str, Any]) -> str:
             for d in v["differs_from_rows"]:
                 mark = "+" if d["counted"] else "-"
                 out.append(
-                    f"    {name:8} {mark}{d['state']} ({d['status']}): "
-                    + "; ".join(d["why"][:3])
+                    f"    {name:8} {mark}{d['state']} ({d['status']}): " + "; ".join(d["why"][:3])
                 )
     return "\n".join(out) + "\n"
