@@ -65,13 +65,8 @@ def test_serbian_withdrawal_claims_are_disputed_by_kosovo_side(rows):
 
 
 def test_subject_qids_agree_with_the_reference_table(rows):
-    qids = {
-        r["iso3"]: r["wikidata_qid"]
-        for r in csv.DictReader(
-            open(PROJECT_ROOT / "data/sources/reference/countries.csv", encoding="utf-8")
-        )
-        if r["iso3"]
-    }
+    text = (PROJECT_ROOT / "data/sources/reference/countries.csv").read_text(encoding="utf-8")
+    qids = {r["iso3"]: r["wikidata_qid"] for r in csv.DictReader(io.StringIO(text)) if r["iso3"]}
     checked = 0
     for row in rows:
         if row["subject_iso3"] in qids and qids[row["subject_iso3"]]:
