@@ -30,7 +30,7 @@ def status(facts, name: str, code: str, day: dt.date) -> pv.StateStatus:
     return pv.status_from_periods(facts, periods, day)
 
 
-@pytest.mark.parametrize("name", PERSPECTIVES)
+@pytest.mark.parametrize("name", [p for p in PERSPECTIVES if p != "kosovo"])
 def test_palau_withdrawn_in_2020_and_recognises_in_2024(facts, name):
     for day in (dt.date(2020, 1, 1), dt.date(2020, 6, 30), dt.date(2020, 12, 31)):
         assert status(facts, name, "PLW", day).status == pv.WITHDRAWN, (name, day)
@@ -39,6 +39,20 @@ def test_palau_withdrawn_in_2020_and_recognises_in_2024(facts, name):
     # the resumption of 20 October 2023 is what restores it
     assert status(facts, name, "PLW", dt.date(2023, 10, 19)).status == pv.WITHDRAWN
     assert status(facts, name, "PLW", dt.date(2023, 10, 20)).status == pv.RECOGNISES
+
+
+def test_palau_never_withdrew_according_to_kosovo(facts, iris):
+    """Kosovo's ministry denied Palau's withdrawal (January 2019): in Kosovo's perspective the
+    withdrawal is dropped, so Palau recognises throughout, while the other perspectives see it."""
+    withdrawal = iris.event("PLW-XKX-withdrawal-1")
+    denials = [
+        c
+        for c in facts.claims.get(withdrawal, [])
+        if c.stance == "Denies" and c.claimant in pv.get(facts, "kosovo").claimants
+    ]
+    assert denials, "the Kosovo-side denial of Palau's withdrawal is in the graph"
+    for day in (dt.date(2020, 1, 1), dt.date(2024, 1, 1)):
+        assert status(facts, "kosovo", "PLW", day).status == pv.RECOGNISES
 
 
 @pytest.mark.parametrize("name", PERSPECTIVES)
