@@ -1,0 +1,212 @@
+"""SHACL validation of the graph: the only module that imports pySHACL.
+
+`validate()` loads N-Quads (the build dump) or TriG into an rdflib Dataset, so named graphs are
+kept, and runs the shapes in `shapes/kosovo-kg.shapes.ttl` over the union of all graphs (pySHACL
+sets `default_union` on a Dataset). No inference is run: the data carry explicit supertypes.
+
+The shapes file writes our IRIs relative to the base IRI; it is parsed with the base IRI as
+publicID, and relative `sh:namespace` literals (SHACL-SPARQL prefixes, which a Turtle parser
+leaves alone) are resolved against the base IRI here.
+
+Each shape carries a constraint id (`<shapes#constraintId>`, e.g. "C7"); every finding reports
+it. `conforms` is True when there is no Violation; Warnings (C19) are allowed.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyshacl
+from rdflib import RDF, SH, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
+
+from kosovo_kg.settings import PROJECT_ROOT
+
+SHAPES_PATH = PROJECT_ROOT / "shapes" / "kosovo-kg.shapes.ttl"
+DATA_FORMATS = ("nquads", "trig")
+
+
+class ValidationInputError(ValueError):
+    """The data or the shapes could not be read."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result. Terms are given as strings (IRIs, literal lexical forms, `_:` ids)."""
+
+    severity: str  # "Violation", "Warning" or "Info"
+    source_shape: str
+    constraint_id: str  # "C1" ... as attached to the shape; "" if the shape has none
+    focus_node: str
+    path: str | None
+    value: str | None
+    message: str
+    component: str = ""  # the SHACL constraint component, e.g. "MinCountConstraintComponent"
+
+
+@dataclass
+class ValidationResult:
+    conforms: bool  # True when there is no Violation (Warnings allowed)
+    violations: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    text: str = ""  # pySHACL's report text
+
+    @property
+    def violation_ids(self) -> set[str]:
+        return {f.constraint_id for f in self.violations}
+
+    @property
+    def warning_ids(self) -> set[str]:
+        return {f.constraint_id for f in self.warnings}
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(query: str) -> Query:
+    return prepareQuery(query)
+
+
+class _QueryCachingDataset(Dataset):
+    """A Dataset that parses each SPARQL query text once.
+
+    pySHACL runs a SHACL-SPARQL constraint once per focus node, passing the same query text
+    with `$this` pre-bound; rdflib would parse it again every time (about 15 ms each).
+    """
+
+    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(query_object, str):
+            try:
+                query_object = _prepared(query_object)
+            except Exception:  # let rdflib report the error on the text itself
+                pass
+        return super().query(query_object, *args, **kwargs)
+
+
+def load_dataset(data: str | bytes, *, base_iri: str, data_format: str = "nquads") -> Dataset:
+    """The data as an rdflib Dataset (named graphs kept). Raises ValidationInputError."""
+    if data_format not in DATA_FORMATS:
+        raise ValidationInputError(
+            f"unsupported data format {data_format!r}; expected one of {', '.join(DATA_FORMATS)}"
+        )
+    dataset = _QueryCachingDataset()
+    try:
+        dataset.parse(data=data, format=data_format, publicID=base_iri)
+    except Exception as exc:
+        raise ValidationInputError(f"cannot parse the data as {data_format}: {exc}") from exc
+    return dataset
+
+
+def load_shapes(base_iri: str, shapes_path: Path | None = None) -> Graph:
+    """The shapes graph, with IRIs (and SPARQL prefix namespaces) resolved against base_iri."""
+    path = Path(shapes_path) if shapes_path is not None else SHAPES_PATH
+    shapes = Graph()
+    try:
+        shapes.parse(path, format="turtle", publicID=base_iri)
+    except FileNotFoundError as exc:
+        raise ValidationInputError(f"shapes file not found: {path}") from exc
+    except Exception as exc:
+        raise ValidationInputError(f"cannot parse the shapes file {path}: {exc}") from exc
+    for decl, namespace in list(shapes.subject_objects(SH.namespace)):
+        text = str(namespace)
+        if ":" not in text:  # relative, e.g. "ontology#"
+            shapes.set((decl, SH.namespace, Literal(URIRef(text, base=base_iri), datatype=XSD.anyURI)))
+    return shapes
+
+
+def validate(
+    data: str | bytes,
+    *,
+    base_iri: str,
+    shapes_path: Path | None = None,
+    data_format: str = "nquads",
+) -> ValidationResult:
+    """Validate N-Quads or TriG data against the kosovo-kg shapes."""
+    shapes = load_shapes(base_iri, shapes_path)
+    dataset = load_dataset(data, base_iri=base_iri, data_format=data_format)
+    _, report, text = pyshacl.validate(
+        dataset,
+        shacl_graph=shapes,
+        inference="none",
+        allow_warnings=True,
+        advanced=False,
+    )
+    findings = _findings(report, shapes, base_iri)
+    violations = [f for f in findings if f.severity == "Violation"]
+    warnings = [f for f in findings if f.severity != "Violation"]
+    return ValidationResult(
+        conforms=not violations, violations=violations, warnings=warnings, text=str(text)
+    )
+
+
+def _findings(report: Graph, shapes: Graph, base_iri: str) -> list[Finding]:
+    constraint_id = URIRef("shapes#constraintId", base=base_iri)
+    out = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        shape = report.value(result, SH.sourceShape)
+        named = _named_shape(shapes, shape)
+        severity = report.value(result, SH.resultSeverity)
+        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+        component = report.value(result, SH.sourceConstraintComponent)
+        out.append(
+            Finding(
+                severity=_local(severity),
+                source_shape=_text(named),
+                constraint_id=str(shapes.value(named, constraint_id) or ""),
+                focus_node=_text(report.value(result, SH.focusNode)) or "",
+                path=_path_text(report, report.value(result, SH.resultPath)),
+                value=_text(report.value(result, SH.value)),
+                message="; ".join(messages),
+                component=_local(component),
+            )
+        )
+    out.sort(key=lambda f: (f.constraint_id, f.focus_node, f.path or "", f.value or ""))
+    return out
+
+
+def _named_shape(shapes: Graph, shape: Node | None) -> Node | None:
+    """The shape itself if it is named, else the named shape it is nested in (sh:property)."""
+    seen = set()
+    while isinstance(shape, BNode) and shape not in seen:
+        seen.add(shape)
+        parent = shapes.value(predicate=SH.property, object=shape)
+        if parent is None:
+            break
+        shape = parent
+    return shape
+
+
+def _local(term: Node | None) -> str:
+    if term is None:
+        return ""
+    text = str(term)
+    return text.rsplit("#", 1)[-1] if "#" in text else text
+
+
+def _text(term: Node | None) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, BNode):
+        return "_:" + str(term)
+    return str(term)
+
+
+def _path_text(report: Graph, path: Node | None) -> str | None:
+    """A result path as a string: an IRI, ^IRI, or a|b for alternative paths."""
+    if path is None or isinstance(path, URIRef):
+        return _text(path)
+    inverse = report.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + str(inverse)
+    alternatives = report.value(path, SH.alternativePath)
+    if alternatives is not None:
+        items = []
+        node = alternatives
+        while node is not None and node != RDF.nil:
+            items.append(str(report.value(node, RDF.first)))
+            node = report.value(node, RDF.rest)
+        return "|".join(items)
+    return _text(path)
