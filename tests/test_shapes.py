@@ -21,9 +21,14 @@ from kosovo_kg.validation import (
     validate,
 )
 
+# rdflib 7 warns about its own Dataset internals when the tests build N-Quads
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib.*")
+
 EXAMPLES = Path(__file__).parent / "shapes_examples"
 VALID = EXAMPLES / "valid.trig"
-MUTATIONS = sorted(EXAMPLES.glob("C*.ru"), key=lambda p: (int(re.match(r"C(\d+)", p.name)[1]), p.name))
+MUTATIONS = sorted(
+    EXAMPLES.glob("C*.ru"), key=lambda p: (int(re.match(r"C(\d+)", p.name)[1]), p.name)
+)
 BASE = "http://example.org/kg/"
 OTHER_BASE = "https://w3id.org/kosovo-kg/"
 WARNING_IDS = {"C19"}  # constraints with sh:severity sh:Warning
