@@ -82,12 +82,12 @@ _THIS = Variable("this")
 def _order_bgp(node: Any) -> None:
     """Order a basic graph pattern for nested-loop evaluation, with $this already bound.
 
-    rdflib orders triple patterns when it parses a query, not knowing that pySHACL pre-binds
-    $this: a pattern such as `?c kr:stance kr:Affirms` (one variable) then runs first and scans
-    every claim, for every focus node. Here the patterns are ordered greedily: fewest unbound
-    variables first, $this counted as bound, then patterns connected to the bound ones, then
-    the order in which they are written. (Inside FILTER EXISTS the outer variables are bound at
-    run time but not known here: the shapes write the pattern on the outer variable first.)
+    rdflib orders the triple patterns of a group when it parses a query, not knowing that
+    pySHACL pre-binds $this, and again when it runs the group, by the number of unbound terms
+    (keeping the parsed order among equals). The parse-time order is replaced here by a greedy
+    one: fewest unbound variables first, $this counted as bound, then patterns connected to
+    bound ones. Constants off $this still go first at run time; the shapes avoid them (see the
+    header of the shapes file).
     """
     if not (isinstance(node, CompValue) and node.name == "BGP"):
         return
