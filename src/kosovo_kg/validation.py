@@ -102,7 +102,7 @@ def _order_bgp(node: Any) -> None:
         return unbound, not connected
 
     while rest:
-        best = min(rest, key=cost)  # min() keeps the first of equal patterns: written order
+        best = min(rest, key=cost)  # among equals, min() keeps rdflib's order
         rest.remove(best)
         ordered.append(best)
         bound.update(t for t in best if isinstance(t, (Variable, BNode)))
