@@ -20,6 +20,7 @@ from kosovo_kg.validation import (
     load_shapes,
     validate,
 )
+from kosovo_kg.vocab import Iris
 
 # rdflib 7 warns about its own Dataset internals when the tests build N-Quads
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib.*")
@@ -189,3 +190,15 @@ def test_empty_data_conforms():
 
 def test_default_shapes_path_exists():
     assert SHAPES_PATH.is_file()
+
+
+@pytest.mark.parametrize("base", [BASE, "http://example.org/kg#", "urn:x-kg:"])
+def test_shapes_join_relative_iris_to_the_base_like_vocab(base: str):
+    shapes = load_shapes(base)
+    iris = Iris(base)
+    assert (
+        URIRef(base + "shapes#C7-Iso3Unique"),
+        SH.targetSubjectsOf,
+        URIRef(iris.term("iso3")),
+    ) in shapes
+    assert iris.kr in {str(ns) for ns in shapes.objects(None, SH.namespace)}

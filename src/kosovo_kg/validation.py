@@ -140,24 +140,39 @@ def load_dataset(data: str | bytes, *, base_iri: str, data_format: str = "nquads
     return dataset
 
 
+_PLACEHOLDER_BASE = "http://base.kosovo-kg.invalid/"
+
+
 def load_shapes(base_iri: str, shapes_path: Path | None = None) -> Graph:
-    """The shapes graph, with IRIs (and SPARQL prefix namespaces) resolved against base_iri."""
+    """The shapes graph, with our relative IRIs (and SPARQL prefix namespaces) under base_iri.
+
+    Relative IRIs are joined to the base IRI by concatenation, as `vocab.Iris` mints them
+    (`<ontology#>` -> base + "ontology#"), not by RFC 3986 resolution, which differs for a base
+    ending in "#": the file is parsed against a placeholder base that is then replaced.
+    """
     path = Path(shapes_path) if shapes_path is not None else SHAPES_PATH
-    shapes = Graph()
+    parsed = Graph()
     try:
-        shapes.parse(path, format="turtle", publicID=base_iri)
+        parsed.parse(path, format="turtle", publicID=_PLACEHOLDER_BASE)
     except FileNotFoundError as exc:
         raise ValidationInputError(f"shapes file not found: {path}") from exc
     except Exception as exc:
         raise ValidationInputError(f"cannot parse the shapes file {path}: {exc}") from exc
-    for decl, namespace in list(shapes.subject_objects(SH.namespace)):
-        text = str(namespace)
-        if ":" not in text:  # relative, e.g. "ontology#"
-            shapes.set(
-                (decl, SH.namespace, Literal(URIRef(text, base=base_iri), datatype=XSD.anyURI))
-            )
-    for constraint, query in list(shapes.subject_objects(SH.select)):
-        shapes.set((constraint, SH.select, Literal(_compact(str(query)))))
+
+    def rebase(term: Node) -> Node:
+        if isinstance(term, URIRef) and term.startswith(_PLACEHOLDER_BASE):
+            return URIRef(base_iri + term[len(_PLACEHOLDER_BASE) :])
+        return term
+
+    shapes = Graph()
+    for prefix, namespace in parsed.namespaces():
+        shapes.bind(prefix, rebase(URIRef(namespace)), override=True)
+    for s, p, o in parsed:
+        if p == SH.namespace and ":" not in str(o):  # a relative prefix, e.g. "ontology#"
+            o = Literal(base_iri + str(o), datatype=XSD.anyURI)
+        elif p == SH.select:
+            o = Literal(_compact(str(o)))
+        shapes.add((rebase(s), rebase(p), rebase(o)))
     return shapes
 
 
@@ -199,7 +214,7 @@ def validate(
 
 
 def _findings(report: Graph, shapes: Graph, base_iri: str) -> list[Finding]:
-    constraint_id = URIRef("shapes#constraintId", base=base_iri)
+    constraint_id = URIRef(base_iri + "shapes#constraintId")
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         shape = report.value(result, SH.sourceShape)
