@@ -192,9 +192,11 @@ class NewsExtractor:
         claimant, via = self.claimant(row["claimant"])
         loc = b.location(
             graph,
-            Loc(doc, "opening of the archived page", row.line, "claims_news", row["claim_id"],
-                quote=row["evidence"]),
-        )  # fmt: skip
+            Loc(doc, "opening of the archived page", row.line, quote=row["evidence"]),
+        )
+        # kr:line of a news location is the line of claims_news.csv through which the quote was
+        # read (the archive gives no line of the page itself).
+        b.add(graph, loc, kr + "note", lit(f"read through claims_news.csv row {row['claim_id']}"))
         if via:
             b.add(graph, loc, kr + "note", lit(f"claimant reached through: {via}"))
         date = self.parse(row, "event_date")
