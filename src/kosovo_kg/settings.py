@@ -236,7 +236,6 @@ def settings_markdown() -> str:
     ]
     for s in SETTINGS:
         doc = s.doc.replace("|", "\\|")
-        lines.append(
-            f"| `{s.name}` | `{s.env}` | `{s.flag}` | {s.type.__name__} | {_doc_default(s)} | {doc} |"
-        )
+        cells = [f"`{s.name}`", f"`{s.env}`", f"`{s.flag}`", s.type.__name__, _doc_default(s), doc]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -349,7 +349,11 @@ def _write_solutions(
 ) -> tuple[bytes, int, bool]:
     names = [v.value for v in results.variables]
     if fmt == "json":
-        head = '{"head":{"vars":[' + ",".join(_json_str(n) for n in names) + ']},"results":{"bindings":['
+        head = (
+            '{"head":{"vars":['
+            + ",".join(_json_str(n) for n in names)
+            + ']},"results":{"bindings":['
+        )
         sep = ","
 
         def row(solution: Any) -> str:

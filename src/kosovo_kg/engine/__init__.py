@@ -44,7 +44,9 @@ class QueryOutcome:
 
 
 def _error(status: int, message: str, **headers: str) -> QueryOutcome:
-    return QueryOutcome(status, "text/plain; charset=utf-8", (message + "\n").encode(), headers=headers)
+    return QueryOutcome(
+        status, "text/plain; charset=utf-8", (message + "\n").encode(), headers=headers
+    )
 
 
 class Engine:
@@ -182,10 +184,17 @@ class Engine:
         )
         return outcome
 
-    def _execute(self, query: str, *, result_format: str, union: bool, timeout: float,
-                 substitutions: dict[str, str] | None = None,
-                 default_graph_uris: tuple[str, ...] = (),
-                 named_graph_uris: tuple[str, ...] = ()) -> QueryOutcome:
+    def _execute(
+        self,
+        query: str,
+        *,
+        result_format: str,
+        union: bool,
+        timeout: float,
+        substitutions: dict[str, str] | None = None,
+        default_graph_uris: tuple[str, ...] = (),
+        named_graph_uris: tuple[str, ...] = (),
+    ) -> QueryOutcome:
         job = {
             "text": query,
             "result_format": result_format,
@@ -201,7 +210,9 @@ class Engine:
         try:
             reply = self.pool.execute(job, self.settings.queue_timeout, timeout)
         except Busy as exc:
-            return _error(503, f"the endpoint is busy: {exc}; retry later", **{"Retry-After": retry})
+            return _error(
+                503, f"the endpoint is busy: {exc}; retry later", **{"Retry-After": retry}
+            )
         if reply[0] == "ok":
             _, kind, body, rows, truncated = reply
             media = MEDIA_TYPES[result_format]

@@ -193,7 +193,9 @@ def analyse(text: str, max_nesting: int) -> QueryInfo:
             info.services.append(_target(tokens, k, base, prefixes, "SERVICE"))
         elif upper == "FROM":
             k = j + 1
-            named = k < len(tokens) and tokens[k].kind == "word" and tokens[k].text.upper() == "NAMED"
+            named = (
+                k < len(tokens) and tokens[k].kind == "word" and tokens[k].text.upper() == "NAMED"
+            )
             k += 1 if named else 0
             target = _target(tokens, k, base, prefixes, "FROM NAMED" if named else "FROM")
             (info.from_named_graphs if named else info.from_graphs).append(target)
