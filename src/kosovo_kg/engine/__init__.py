@@ -154,8 +154,9 @@ class Engine:
 
         substitutions: variable name (without `?`) -> RDF term in N-Triples syntax, bound before
         evaluation (SEP-0007; Oxigraph requires a substituted variable to be in the SELECT
-        projection, e.g. `SELECT ?state ?label`, not `SELECT ?label`). result_format: json, xml, csv, tsv (SELECT/ASK) or turtle,
-        ntriples, nquads, trig, rdfxml, jsonld (CONSTRUCT/DESCRIBE); a mismatch gives 406.
+        projection, e.g. `SELECT ?state ?label`, not `SELECT ?label`).
+        result_format: json, xml, csv, tsv (SELECT/ASK) or turtle, ntriples, nquads, trig,
+        rdfxml, jsonld (CONSTRUCT/DESCRIBE); a mismatch gives 406.
         timeout: seconds, at most the `query_timeout` setting (the default)."""
         started = time.monotonic()
         digest = hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:16]
