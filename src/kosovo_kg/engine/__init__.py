@@ -149,6 +149,7 @@ class Engine:
         named_graph_uris: Iterable[str] = (),
         result_format: str = "json",
         timeout: float | None = None,
+        checked: QueryInfo | None = None,
     ) -> QueryOutcome:
         """Run one query and serialise its results.
 
@@ -157,12 +158,14 @@ class Engine:
         projection, e.g. `SELECT ?state ?label`, not `SELECT ?label`).
         result_format: json, xml, csv, tsv (SELECT/ASK) or turtle, ntriples, nquads, trig,
         rdfxml, jsonld (CONSTRUCT/DESCRIBE); a mismatch gives 406.
-        timeout: seconds, at most the `query_timeout` setting (the default)."""
+        timeout: seconds, at most the `query_timeout` setting (the default).
+        checked: the result of `check(query, default_graph_uris, named_graph_uris)` when the
+        caller already ran it (saves a second scan)."""
         started = time.monotonic()
         digest = hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         dgu, ngu = tuple(default_graph_uris), tuple(named_graph_uris)
         try:
-            info = self.check(query, dgu, ngu)
+            info = checked if checked is not None else self.check(query, dgu, ngu)
         except QueryCheckError as exc:
             outcome = _error(400, str(exc))
         else:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -25,9 +26,6 @@ UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
 
-_IRIREF = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")
-_VAR = re.compile(r"[?$][A-Za-z0-9_\u00b7-\uffff]+")
-_WORD = re.compile(r"(?:[A-Za-z0-9_:.\-@\u00b7-\uffff%]|\\.)+")
 _UESC = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _PN_ESC = re.compile(r"\\(.)")
 _OPEN = "{(["
@@ -38,8 +36,7 @@ class QueryCheckError(ValueError):
     """The query is refused before parsing (too deep, unterminated, an update, ...)."""
 
 
-@dataclass
-class Token:
+class Token(NamedTuple):
     kind: str  # "iri", "var", "word", "string", "punct"
     text: str
 
@@ -57,91 +54,59 @@ def _unescape_iri(body: str) -> str:
     return _UESC.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), body)
 
 
+_LONG1 = r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"
+_LONG2 = _LONG1.replace("'", '"')
+_SHORT1 = r"'(?:[^'\\\n\r]|\\.)*'"
+_SHORT2 = _SHORT1.replace("'", '"')
+_TOKEN = re.compile(
+    r"(?P<ws>\s+)"
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<iri><(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)"
+    rf"|(?P<string>{_LONG1}|{_LONG2}|{_SHORT1}|{_SHORT2})"
+    r"|(?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)"
+    r"|(?P<word>(?:[A-Za-z0-9_:.\-@\u00b7-\uffff%]|\\.)+)"
+    r"|(?P<punct>.)",
+    re.DOTALL,
+)
+
+
 def tokenize(text: str, max_nesting: int) -> tuple[list[Token], int]:
-    """Split `text` into tokens; raise QueryCheckError when nesting passes `max_nesting`."""
+    """Split `text` into tokens; raise QueryCheckError when nesting passes `max_nesting`.
+
+    One compiled regular expression does the scanning (linear, no recursion); whitespace and
+    comments are dropped, strings are kept as opaque tokens."""
     tokens: list[Token] = []
+    append = tokens.append
     depth = max_depth = 0
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif c == "<":
-            m = _IRIREF.match(text, i)
-            if m:
-                tokens.append(Token("iri", _unescape_iri(m.group(0)[1:-1])))
-                i = m.end()
-            else:
-                tokens.append(Token("punct", c))
-                i += 1
-        elif c in "\"'":
-            i = _skip_string(text, i)
-            tokens.append(Token("string", ""))
-        elif c in "?$":
-            m = _VAR.match(text, i)
-            if m:
-                tokens.append(Token("var", m.group(0)))
-                i = m.end()
-            else:
-                tokens.append(Token("punct", c))
-                i += 1
-        elif c in _OPEN:
-            depth += 1
-            if depth > max_nesting:
-                raise QueryCheckError(
-                    f"query nested too deeply: more than {max_nesting} levels of {{, ( or ["
-                )
-            max_depth = max(max_depth, depth)
-            tokens.append(Token("punct", c))
-            i += 1
-        elif c in _CLOSE:
-            depth -= 1
-            tokens.append(Token("punct", c))
-            i += 1
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "ws" or kind == "comment":
+            continue
+        value = match.group()
+        if kind == "punct":
+            if value in _OPEN:
+                depth += 1
+                if depth > max_nesting:
+                    raise QueryCheckError(
+                        f"query nested too deeply: more than {max_nesting} levels of {{, ( or ["
+                    )
+                if depth > max_depth:
+                    max_depth = depth
+            elif value in _CLOSE:
+                depth -= 1
+            elif value in "\"'":
+                raise QueryCheckError("unterminated string in query")
+            append(Token("punct", value))
+        elif kind == "iri":
+            append(Token("iri", _unescape_iri(value[1:-1])))
+        elif kind == "string":
+            append(Token("string", ""))
+        elif kind == "word":
+            stripped = value.rstrip(".")
+            append(Token("word", stripped or value))
         else:
-            m = _WORD.match(text, i)
-            if m and m.end() > i:
-                word = m.group(0)
-                stripped = word.rstrip(".")
-                tokens.append(Token("word", stripped or word))
-                i = m.end() if stripped == word or not stripped else i + len(stripped)
-            else:
-                tokens.append(Token("punct", c))
-                i += 1
+            append(Token(kind, value))
     return tokens, max_depth
-
-
-def _skip_string(text: str, i: int) -> int:
-    quote = text[i]
-    long_quote = quote * 3
-    if text.startswith(long_quote, i):
-        j = i + 3
-        while True:
-            k = text.find(long_quote, j)
-            if k < 0:
-                raise QueryCheckError("unterminated long string in query")
-            # an odd number of backslashes before k escapes the first quote
-            backslashes = len(text[j:k]) - len(text[j:k].rstrip("\\"))
-            if backslashes % 2:
-                j = k + 1
-                continue
-            return k + 3
-    j = i + 1
-    n = len(text)
-    while j < n:
-        c = text[j]
-        if c == "\\":
-            j += 2
-        elif c == quote:
-            return j + 1
-        elif c in "\r\n":
-            raise QueryCheckError("unterminated string in query (line break inside quotes)")
-        else:
-            j += 1
-    raise QueryCheckError("unterminated string in query")
 
 
 def analyse(text: str, max_nesting: int) -> QueryInfo:

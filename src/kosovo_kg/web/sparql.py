@@ -60,6 +60,7 @@ def endpoint() -> Response:
         default_graph_uris=req.default_graph_uris,
         named_graph_uris=req.named_graph_uris,
         result_format=("turtle" if graph else "json") if html else key,
+        checked=info,
     )
     if html:
         return _html(req.query, outcome)
