@@ -183,6 +183,7 @@ class Pool:
         return {
             "workers": self.size,
             "workers_alive": alive,
+            "busy": max(0, len(workers) - self._idle.qsize()),
             "spare_ready": self._spares.qsize(),
             "waiting": self._waiting,
             "replaced": self.replaced,
