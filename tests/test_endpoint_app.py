@@ -179,3 +179,9 @@ def test_a_crashing_worker_is_replaced(app):
     while engine.health()["spare_ready"] < 1 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert engine.health()["ok"] is True
+
+
+def test_format_parameter_may_be_a_media_type(client):
+    reply = client.get("/sparql?query=ASK%20%7B%7D&format=application/sparql-results+xml")
+    assert reply.status_code == 200
+    assert reply.content_type.startswith("application/sparql-results+xml")
