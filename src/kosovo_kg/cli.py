@@ -2,15 +2,183 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
 import click
 
 from kosovo_kg import __version__
+from kosovo_kg.settings import load_settings
+
+
+def _settings(ctx: click.Context) -> Any:
+    return ctx.obj["settings"]
 
 
 @click.group()
 @click.version_option(__version__, prog_name="kosovo-kg")
-def main() -> None:
+@click.option("--base-iri", default=None, help="Base IRI of minted IRIs (KOSOVO_KG_BASE_IRI).")
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Data folder (KOSOVO_KG_DATA_DIR).",
+)
+@click.option(
+    "--var-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for stores and reports (KOSOVO_KG_VAR_DIR).",
+)
+@click.pass_context
+def main(
+    ctx: click.Context, base_iri: str | None, data_dir: Path | None, var_dir: Path | None
+) -> None:
     """kosovo-kg: build, validate, query and serve the Kosovo recognition graph."""
+    try:
+        settings = load_settings({"base_iri": base_iri, "data_dir": data_dir, "var_dir": var_dir})
+    except (ValueError, KeyError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    ctx.ensure_object(dict)
+    ctx.obj["settings"] = settings
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.option("--no-validate", is_flag=True, help="Skip SHACL (not for releases).")
+@click.option("--no-store", is_flag=True, help="Write the dump only; do not load a store.")
+@click.option("--quiet", is_flag=True, help="No progress output.")
+@click.pass_context
+def build(ctx: click.Context, no_validate: bool, no_store: bool, quiet: bool) -> None:
+    """Build the graph: sources -> RDF -> SHACL -> dump -> on-disk store."""
+    from kosovo_kg.build import BuildError
+    from kosovo_kg.build import build as run_build
+    from kosovo_kg.sources import SourceError
+    from kosovo_kg.store import StoreError
+
+    def progress(step: str) -> None:
+        if not quiet:
+            click.echo(f"[build] {step}", err=True)
+
+    try:
+        result = run_build(
+            _settings(ctx), progress, validate=not no_validate, load_store=not no_store
+        )
+    except (SourceError, BuildError, StoreError) as exc:
+        _fail(f"{exc}\nbuild aborted; the last good dump and store are unchanged")
+        return
+    report = result.report
+    for key, value in sorted(report.facts.items()):
+        click.echo(f"{key}: {value}")
+    click.echo(f"warnings: {len(report.warnings)}  discrepancies: {len(report.discrepancies)}")
+    for finding in report.findings:
+        click.echo(f"  {finding}")
+    click.echo(f"dump: {result.dump}")
+    if result.store:
+        click.echo(f"store: {result.store}")
+
+
+@main.command()
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="N-Quads file to validate (default: the bundled dump).",
+)
+@click.pass_context
+def validate(ctx: click.Context, path: Path | None) -> None:
+    """Validate the graph with the SHACL shapes; exit 1 on violations."""
+    from kosovo_kg.store import dump_path
+    from kosovo_kg.validation import validate as shacl_validate
+
+    settings = _settings(ctx)
+    path = path or dump_path(settings.data_dir)
+    if not path.exists():
+        _fail(f"{path}: no such file (run `kosovo-kg build`)")
+    outcome = shacl_validate(path.read_bytes(), base_iri=settings.base_iri)
+    click.echo(outcome.text)
+    click.echo(f"violations: {len(outcome.violations)}  warnings: {len(outcome.warnings)}")
+    sys.exit(0 if outcome.conforms else 1)
+
+
+def _open_store(settings: Any) -> Any:
+    from kosovo_kg.store import dump_path, memory_store_from_nquads
+
+    dump = dump_path(settings.data_dir)
+    if not dump.exists():
+        _fail(f"{dump}: no dump (run `kosovo-kg build`)")
+    return memory_store_from_nquads(dump)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Read the query from a file ('-' or no argument: stdin).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_context
+def query(ctx: click.Context, query: str | None, path: Path | None, fmt: str) -> None:
+    """Run a SPARQL query on the bundled graph (default graph = union of named graphs)."""
+    from kosovo_kg.store import QueryError, run_cli_query
+
+    if path is not None:
+        text = path.read_text(encoding="utf-8")
+    elif query is not None and query != "-":
+        text = query
+    else:
+        text = sys.stdin.read()
+    store = _open_store(_settings(ctx))
+    try:
+        click.echo(run_cli_query(store, text, fmt), nl=False)
+    except QueryError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--no-shacl", is_flag=True, help="Skip the SHACL run (shacl_violations = null).")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool, no_shacl: bool) -> None:
+    """Statistics of the bundled graph, each computed by a query."""
+    from kosovo_kg import stats as stats_mod
+    from kosovo_kg.store import dump_path
+    from kosovo_kg.vocab import Iris
+
+    settings = _settings(ctx)
+    store = _open_store(settings)
+    result = stats_mod.compute(store, Iris(settings.base_iri))
+    if no_shacl:
+        result["shacl_violations"] = None
+    else:
+        from kosovo_kg.validation import validate as shacl_validate
+
+        outcome = shacl_validate(
+            dump_path(settings.data_dir).read_bytes(), base_iri=settings.base_iri
+        )
+        result["shacl_violations"] = len(outcome.violations)
+        result["shacl_warnings"] = len(outcome.warnings)
+    if as_json:
+        click.echo(json.dumps(result, sort_keys=True))
+    else:
+        for key, value in result.items():
+            click.echo(f"{key}: {value}")
 
 
 def _settings_options(func):  # type: ignore[no-untyped-def]
@@ -28,15 +196,21 @@ def _settings_options(func):  # type: ignore[no-untyped-def]
     return func
 
 
-def _load(raw: dict[str, str | None]):  # type: ignore[no-untyped-def]
-    from kosovo_kg.settings import SETTINGS_BY_NAME, load_settings
+def _load(ctx: click.Context, raw: dict[str, str | None]):  # type: ignore[no-untyped-def]
+    """Settings from the command's flags, then the group's flags (`kosovo-kg --data-dir X
+    serve`), then the environment and the defaults."""
+    from kosovo_kg.settings import SETTINGS_BY_NAME
 
+    group = ctx.obj.get("settings") if ctx.obj else None
     try:
         overrides = {
             name: SETTINGS_BY_NAME[name].parse(value)
             for name, value in raw.items()
             if value is not None
         }
+        if group is not None:
+            for name in ("base_iri", "data_dir", "var_dir"):
+                overrides.setdefault(name, getattr(group, name))
         return load_settings(overrides)
     except (KeyError, ValueError) as exc:
         raise click.UsageError(str(exc)) from exc
@@ -45,12 +219,13 @@ def _load(raw: dict[str, str | None]):  # type: ignore[no-untyped-def]
 @main.command()
 @click.option("--debug", is_flag=True, help="Use Flask's development server (never in production).")
 @_settings_options
-def serve(debug: bool, **raw: str | None) -> None:
+@click.pass_context
+def serve(ctx: click.Context, debug: bool, **raw: str | None) -> None:
     """Serve the SPARQL endpoint (gunicorn; Flask's dev server only with --debug)."""
     from kosovo_kg import store
     from kosovo_kg.web.server import serve_debug, serve_production
 
-    settings = _load(raw)
+    settings = _load(ctx, raw)
     dump = store.dump_path(settings.data_dir)
     if not dump.exists():
         raise click.ClickException(f"no dump at {dump}: run `kosovo-kg build` first")

@@ -145,6 +145,62 @@ def iter_nquads_lines(store: ox.Store) -> Iterator[bytes]:
     yield from data.splitlines(keepends=True)
 
 
+class QueryError(ValueError):
+    """A query that cannot be parsed or evaluated."""
+
+
+_RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "xml": ox.QueryResultsFormat.XML,
+}
+
+
+def run_cli_query(store: ox.Store, text: str, fmt: str) -> str:
+    """Run any query for the CLI: SELECT as a table/JSON/CSV/TSV, ASK as true/false or JSON,
+    CONSTRUCT/DESCRIBE as Turtle."""
+    try:
+        result = query(store, text)
+    except SyntaxError as exc:
+        raise QueryError(f"malformed query: {exc}") from None
+    except OSError as exc:
+        raise QueryError(f"query failed: {exc}") from None
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "table":
+            return "true\n" if bool(result) else "false\n"
+        return result.serialize(
+            format=_RESULT_FORMATS.get(fmt, ox.QueryResultsFormat.JSON)
+        ).decode()
+    if isinstance(result, ox.QueryTriples):
+        return result.serialize(format=ox.RdfFormat.TURTLE).decode()
+    if fmt != "table":
+        return result.serialize(format=_RESULT_FORMATS[fmt]).decode()
+    names = [v.value for v in result.variables]
+    rows = [[_cell(solution[n]) for n in names] for solution in result]
+    return _table(names, rows)
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    return str(getattr(term, "value", term))
+
+
+def _table(names: list[str], rows: list[list[str]]) -> str:
+    widths = [len(n) for n in names]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        return " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    out = [line(names), "-+-".join("-" * w for w in widths)]
+    out += [line(row) for row in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
 # --- serving: used by the endpoint's worker processes (kosovo_kg.engine) ---------------------
 
 RESULT_FORMATS = ("json", "xml", "csv", "tsv")

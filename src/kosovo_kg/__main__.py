@@ -1,0 +1,3 @@
+from kosovo_kg.cli import main
+
+main()
