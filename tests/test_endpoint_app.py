@@ -185,3 +185,10 @@ def test_format_parameter_may_be_a_media_type(client):
     reply = client.get("/sparql?query=ASK%20%7B%7D&format=application/sparql-results+xml")
     assert reply.status_code == 200
     assert reply.content_type.startswith("application/sparql-results+xml")
+
+
+def test_empty_query_and_missing_query(client):
+    empty = client.get("/sparql?query=")
+    assert empty.status_code == 400 and "empty" in empty.data.decode()
+    form = client.post("/sparql", data={"format": "json"})
+    assert form.status_code == 400 and "missing query" in form.data.decode()
