@@ -357,7 +357,7 @@ def deadline_machinery_cost(data: Path, var: Path, workers: int) -> dict:
     )
     engine = Engine(settings).start()
     try:
-        db, _ = store.open_for_serving("memory", var, store.dump_path(data))
+        db, _ = store.open_for_serving("memory", engine.dump)
         job = {
             "text": QUERIES["ask-withdrawal"],
             "result_format": "json",

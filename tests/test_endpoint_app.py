@@ -7,8 +7,9 @@ import threading
 import time
 
 import pytest
-from endpoint_support import BASE, CARTESIAN, FIXTURE_QUADS, KR, make_data_dir
+from endpoint_support import BASE, CARTESIAN, FIXTURE, FIXTURE_QUADS, KR, make_data_dir
 
+from kosovo_kg import store
 from kosovo_kg.engine import Engine
 from kosovo_kg.settings import load_settings
 from kosovo_kg.web import create_app
@@ -192,3 +193,29 @@ def test_empty_query_and_missing_query(client):
     assert empty.status_code == 400 and "empty" in empty.data.decode()
     form = client.post("/sparql", data={"format": "json"})
     assert form.status_code == 400 and "missing query" in form.data.decode()
+
+
+def test_served_data_are_pinned_at_start(tmp_path):
+    """A rebuild while serving does not reach a replaced worker: all workers serve one version."""
+    settings = settings_for(tmp_path, workers=1, query_timeout=1.0)
+    dump = settings.data_dir / "generated" / "kosovo-kg.nq"
+    engine = Engine(settings).start()
+    try:
+        version = engine.data_version
+        assert version == store.data_version(dump)
+        dump.write_text(
+            "<urn:x:s> <urn:x:p> <urn:x:o> <https://w3id.org/kosovo-kg/graph/article> .\n"
+        )
+        for _ in range(2):  # kill twice: the second replacement starts after the rewrite
+            deadline = time.monotonic() + 60
+            while engine.health()["spare_ready"] < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert engine.run(CARTESIAN).status == 504
+        assert engine.pool.replaced == 2
+        count = engine.run("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = json.loads(count.body)["results"]["bindings"]
+        assert int(rows[0]["n"]["value"]) == FIXTURE_QUADS
+        assert engine.data_version == version
+        assert engine.dump.read_bytes() == FIXTURE.read_bytes()
+    finally:
+        engine.close()

@@ -39,10 +39,10 @@ class Busy(Exception):
 
 
 class Pool:
-    def __init__(self, size: int, queue_size: int, mode: str, var_dir: str, dump: str) -> None:
+    def __init__(self, size: int, queue_size: int, mode: str, location: str) -> None:
         self.size = size
         self.queue_size = queue_size
-        self._args = (mode, var_dir, dump)
+        self._args = (mode, location)
         self._ctx = mp.get_context("spawn")
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._spares: queue.Queue[Worker] = queue.Queue()

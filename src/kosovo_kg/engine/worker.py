@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 
-def worker_main(conn: Connection, mode: str, var_dir: str, dump: str) -> None:
+def worker_main(conn: Connection, mode: str, location: str) -> None:
     from kosovo_kg import store as st
 
     try:
-        db, version = st.open_for_serving(mode, Path(var_dir), Path(dump))
+        db, version = st.open_for_serving(mode, Path(location))
     except Exception as exc:  # report any start failure to the parent, then stop
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
         return
