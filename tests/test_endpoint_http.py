@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -477,3 +478,20 @@ def test_busy_server_answers_503_with_retry_after(tmp_path):
             assert "busy" in reply.text
             assert slow.result(timeout=60).status == 504
         assert busy.post_query("ASK {}").status == 200
+
+
+def test_listener_control_pyoxigraph_alone_would_fetch_service():
+    """The control for the federation test: without our checks, Oxigraph does contact the URL
+    named in SERVICE, and the listener records it."""
+    listener = Listener()
+    try:
+        db = store.memory_store_from_nquads(FIXTURE)
+        with contextlib.suppress(OSError, RuntimeError, SyntaxError, ValueError):
+            list(store.query(db, f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"))
+        for _ in range(100):
+            if listener.connections:
+                break
+            threading.Event().wait(0.05)
+        assert listener.connections and b"POST /sparql" in listener.connections[0]
+    finally:
+        listener.close()
