@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from endpoint_support import BASE, CARTESIAN, FIXTURE, FIXTURE_QUADS, KR, make_data_dir
@@ -219,3 +226,48 @@ def test_served_data_are_pinned_at_start(tmp_path):
         assert engine.dump.read_bytes() == FIXTURE.read_bytes()
     finally:
         engine.close()
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc and prctl")
+def test_workers_die_with_the_server_even_mid_query(tmp_path):
+    data, var = make_data_dir(tmp_path)
+    host = tmp_path / "engine_host.py"
+    host.write_text(
+        textwrap.dedent(
+            f"""
+            import pathlib
+            from kosovo_kg.engine import Engine
+            from kosovo_kg.settings import load_settings
+            if __name__ == "__main__":
+                overrides = {{"data_dir": pathlib.Path({str(data)!r}),
+                             "var_dir": pathlib.Path({str(var)!r}),
+                             "workers": 1, "query_timeout": 300.0}}
+                engine = Engine(load_settings(overrides, environ={{}})).start()
+                print(" ".join(str(pid) for pid in engine.pool._all), flush=True)
+                engine.run({CARTESIAN!r})
+            """
+        )
+    )
+    process = subprocess.Popen([sys.executable, str(host)], stdout=subprocess.PIPE, text=True)
+    pids = [int(pid) for pid in process.stdout.readline().split()]
+    try:
+        assert len(pids) == 2  # one worker (about to run the slow query) and the spare
+        time.sleep(1.0)  # let the slow query start in its worker
+        process.kill()
+        process.wait(30)
+        deadline = time.monotonic() + 30
+        while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in pids if _running(pid)]
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing as mp
+import os
 import queue
 import threading
 import time
@@ -84,7 +85,10 @@ class Pool:
     def _spawn(self) -> Worker:
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
-            target=worker_main, args=(child, *self._args), name="kkg-query-worker", daemon=True
+            target=worker_main,
+            args=(child, *self._args, os.getpid()),
+            name="kkg-query-worker",
+            daemon=True,
         )
         process.start()
         child.close()
