@@ -26,10 +26,15 @@ GRAPHS = [BASE + f"graph/{name}" for name in ("article", "derived", "news", "ref
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def make_data_dir(root: Path) -> tuple[Path, Path]:
+def make_data_dir(root: Path, nquads: bytes | None = None) -> tuple[Path, Path]:
+    """A data folder holding the fixture (or the given N-Quads) as the dump, and a var folder."""
     data, var = root / "data", root / "var"
     (data / "generated").mkdir(parents=True, exist_ok=True)
-    shutil.copy(FIXTURE, data / "generated" / "kosovo-kg.nq")
+    target = data / "generated" / "kosovo-kg.nq"
+    if nquads is None:
+        shutil.copy(FIXTURE, target)
+    else:
+        target.write_bytes(nquads)
     return data, var
 
 
@@ -122,9 +127,11 @@ def kosovo_kg_command() -> list[str]:
 
 
 @contextlib.contextmanager
-def run_server(root: Path, extra_env: Mapping[str, str]) -> Iterator[Server]:
+def run_server(
+    root: Path, extra_env: Mapping[str, str], nquads: bytes | None = None
+) -> Iterator[Server]:
     """Start `kosovo-kg serve` on a free loopback port and wait for /healthz."""
-    data, var = make_data_dir(root)
+    data, var = make_data_dir(root, nquads)
     port = free_port()
     env = dict(os.environ)
     env.update(
