@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from savedquery import QUERIES, header, run
+from savedquery import QUERIES, bindings, header, run
 
 from kosovo_kg.settings import PROJECT_ROOT
 
@@ -180,12 +181,72 @@ def test_an_unreachable_service_is_an_error_not_an_empty_answer(kg):
 # -- HOOK for the endpoint (branch `endpoint`): federation through the allowlist ------------------
 
 
-def test_HOOK_wikidata_queries_through_the_endpoint_allowlist(standin):
+def test_HOOK_wikidata_queries_through_the_endpoint_allowlist(built, standin, tmp_path):
     """HOOK: once the endpoint with its federation allowlist is merged, run each wikidata-* query
     through the real HTTP endpoint with the stand-in's URL on the allowlist (query.wikidata.org
     itself stays on it in production), and check the rows as the tests above do. Until then this
-    test is skipped; it must not be deleted."""
-    web = pytest.importorskip("kosovo_kg.web", reason="endpoint (branch `endpoint`) not merged")
-    pytest.skip(
-        f"endpoint found ({web.__name__}); wire its allowlist setting here with {standin!r}"
+    test is skipped; it must not be deleted.
+
+    Wired by the endpoint branch: a real `kosovo-kg serve` over the built graph. Without the
+    allowlist the stand-in is refused (400 naming it, never contacted); with it, SERVICE reaches
+    it. Parameters are bound the way saved queries will be, through `Engine.run` substitutions
+    (the endpoint's execution API, same checks and limits); the parameterless ISO query also
+    goes over HTTP."""
+    pytest.importorskip("kosovo_kg.web", reason="endpoint (branch `endpoint`) not merged")
+    from endpoint_support import make_data_dir, run_server
+
+    from kosovo_kg.engine import Engine
+    from kosovo_kg.settings import load_settings
+
+    name = "wikidata-iso-codes"
+    text = local(name, standin)
+    before = answered(standin)
+    with run_server(tmp_path / "closed", {}, built.nquads) as closed:
+        refused = closed.post_query(text)
+        assert refused.status == 400 and standin in refused.text
+    assert answered(standin) == before
+
+    allow = {"KOSOVO_KG_SERVICE_ALLOWLIST": f"https://query.wikidata.org/sparql,{standin}"}
+    with run_server(tmp_path / "open", allow, built.nquads) as server:
+        reply = server.post_query(text)
+        assert reply.status == 200, reply.text
+        assert answered(standin) > before
+        rows = {
+            b["iso3"]["value"]: {k: v["value"] for k, v in b.items()}
+            for b in reply.json()["results"]["bindings"]
+        }
+        assert rows["FRA"]["agrees"] == "true" and rows["FRA"]["wikidataIso3"] == "FRA"
+        assert rows["TGO"]["agrees"] == "false" and rows["TGO"]["wikidataIso3"] == "TOG"
+
+    data, var = make_data_dir(tmp_path / "engine", built.nquads)
+    settings = load_settings(
+        {"data_dir": data, "var_dir": var, "workers": 1, "service_allowlist": (standin,)},
+        environ={},
     )
+    engine = Engine(settings).start()
+    try:
+
+        def via_engine(query_name: str, **values: str) -> list[dict[str, str]]:
+            _, params, _ = header(query_name)
+            subs = {str(v)[1:]: str(t) for v, t in bindings(params, values).items()}
+            outcome = engine.run(local(query_name, standin), substitutions=subs)
+            assert outcome.status == 200, outcome.body
+            data = json.loads(outcome.body)
+            return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+        by = {r["iso3"]: r for r in via_engine("wikidata-iso-codes", state="DEU")}
+        assert [(k, r["agrees"]) for k, r in by.items()] == [("DEU", "true")]
+        by = {
+            r["iso3"]: r
+            for r in via_engine(
+                "wikidata-diplomatic-relations", date="2026-11-28", perspective="kosovo"
+            )
+        }
+        assert len(by) >= 150
+        assert by["FRA"]["status"].endswith("#Recognises")
+        assert by["FRA"]["wikidataRelation"] == "true"
+        assert by["RUS"]["status"].endswith("#NotRecognised")
+        rows = via_engine("wikidata-recognition-population", date="2019-12-31", perspective="all")
+        assert {r["iso3"] for r in rows} == {"FRA", "DEU", "USA"}
+    finally:
+        engine.close()

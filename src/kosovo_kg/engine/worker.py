@@ -1,0 +1,61 @@
+"""The query worker process: holds the store and answers one job at a time over a pipe.
+
+Messages (pickled tuples over a multiprocessing Connection):
+  worker -> parent at start: ("ready", data_version) or ("error", message)
+  parent -> worker: a job dict (see `Pool.execute`), or None to stop
+  worker -> parent per job: ("ok", kind, body, rows, truncated) or ("fail", status, message)
+
+The worker exits when its pipe closes (the parent died), so no orphan outlives the server.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to kill this worker when the server process dies, even mid-query (a worker
+    busy in a long query never reads its pipe, so it would not notice otherwise)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(0)
+
+
+def worker_main(conn: Connection, mode: str, location: str, parent_pid: int) -> None:
+    _die_with_parent(parent_pid)
+    from kosovo_kg import store as st
+
+    try:
+        db, version = st.open_for_serving(mode, Path(location))
+    except Exception as exc:  # report any start failure to the parent, then stop
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", version))
+    while True:
+        try:
+            job: dict[str, Any] | None = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            kind, body, rows, truncated = st.run_serialized(db, **job)
+            reply: tuple[Any, ...] = ("ok", kind, body, rows, truncated)
+        except st.QueryFailed as exc:
+            reply = ("fail", exc.status, str(exc))
+        except Exception as exc:  # an unexpected store error: answer, keep serving
+            reply = ("fail", 500, f"internal error: {type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except (EOFError, OSError):
+            return
