@@ -68,6 +68,89 @@ SETTINGS: tuple[Setting, ...] = (
         PROJECT_ROOT / "var",
         "Folder for built stores and build reports (not in git).",
     ),
+    # --- the SPARQL endpoint (`kosovo-kg serve`) ---
+    Setting("host", str, "127.0.0.1", "Interface the endpoint listens on."),
+    Setting("port", int, 8000, "TCP port the endpoint listens on."),
+    Setting(
+        "query_timeout",
+        float,
+        10.0,
+        "Hard deadline in seconds for one query (parse, evaluation and serialisation). A query"
+        " still running at the deadline is stopped by killing its worker process and gets 504.",
+    ),
+    Setting(
+        "max_rows",
+        int,
+        10000,
+        "Most result rows (solutions, or triples of a CONSTRUCT/DESCRIBE) in one answer. A capped"
+        " answer carries the header `X-Kosovo-KG-Truncated: true` (and `truncated` in JSON).",
+    ),
+    Setting(
+        "max_bytes",
+        int,
+        16 * 1024 * 1024,
+        "Most bytes of one serialised result; a larger result is cut at a row boundary and"
+        " marked truncated like `max_rows`.",
+    ),
+    Setting(
+        "max_body_bytes",
+        int,
+        256 * 1024,
+        "Largest request body accepted on POST; a larger body gets 413.",
+    ),
+    Setting(
+        "max_query_length",
+        int,
+        100_000,
+        "Longest query text in characters; a longer query gets 400.",
+    ),
+    Setting(
+        "max_nesting",
+        int,
+        64,
+        "Deepest nesting of `{`, `(` and `[` in a query (counted before parsing, outside strings,"
+        " IRIs and comments); a deeper query gets 400.",
+    ),
+    Setting(
+        "workers",
+        int,
+        2,
+        "Query worker processes (each holds the store). At most this many queries run at once.",
+    ),
+    Setting(
+        "queue_size",
+        int,
+        64,
+        "Most queries waiting for a free worker; beyond it a query gets 503 with Retry-After.",
+    ),
+    Setting(
+        "queue_timeout",
+        float,
+        5.0,
+        "Longest wait in seconds for a free worker before a query gets 503 with Retry-After.",
+    ),
+    Setting(
+        "http_threads",
+        int,
+        16,
+        "Threads of the WSGI server (one gunicorn worker process; queries run in `workers`).",
+    ),
+    Setting(
+        "service_allowlist",
+        tuple,
+        (),
+        "Comma-separated endpoint/graph IRIs a query may name in SERVICE or in FROM / FROM NAMED"
+        " outside the dataset. Empty by default: no federation. Example:"
+        " `https://query.wikidata.org/sparql`.",
+    ),
+    Setting(
+        "store_mode",
+        str,
+        "memory",
+        "How each worker holds the data: `memory` (load the dump into an in-memory store at"
+        " start; faster queries, see bench/RESULTS.md) or `disk` (open the on-disk store made by"
+        " `kosovo-kg build` read-only).",
+    ),
 )
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
@@ -104,4 +187,55 @@ def load_settings(
     base = values["base_iri"]
     if not base.endswith(("/", "#")):
         raise ValueError(f"base_iri must end with '/' or '#': {base!r}")
+    _check_serve_values(values)
     return Settings(values)
+
+
+def _check_serve_values(values: Mapping[str, Any]) -> None:
+    if values["store_mode"] not in {"memory", "disk"}:
+        raise ValueError(f"store_mode must be 'memory' or 'disk': {values['store_mode']!r}")
+    for name in ("max_rows", "max_bytes", "max_body_bytes", "max_query_length", "max_nesting"):
+        if values[name] < 1:
+            raise ValueError(f"{name} must be at least 1: {values[name]!r}")
+    for name in ("workers", "http_threads"):
+        if values[name] < 1:
+            raise ValueError(f"{name} must be at least 1: {values[name]!r}")
+    for name in ("query_timeout", "queue_timeout"):
+        if values[name] <= 0:
+            raise ValueError(f"{name} must be positive: {values[name]!r}")
+    if values["queue_size"] < 0:
+        raise ValueError(f"queue_size must not be negative: {values['queue_size']!r}")
+
+
+def _doc_default(setting: Setting) -> str:
+    value = setting.default
+    if isinstance(value, Path):
+        try:
+            return "`<project>/" + value.relative_to(PROJECT_ROOT).as_posix() + "`"
+        except ValueError:
+            return f"`{value}`"
+    if isinstance(value, tuple):
+        return "`" + ",".join(value) + "`" if value else "(empty)"
+    return f"`{value}`"
+
+
+def settings_markdown() -> str:
+    """The text of `docs/settings.md`, generated from SETTINGS."""
+    lines = [
+        "# Settings",
+        "",
+        "<!-- GENERATED from src/kosovo_kg/settings.py by `kosovo-kg settings-doc`;"
+        " do not edit by hand. -->",
+        "",
+        "This file is generated from the one settings table (`kosovo_kg.settings.SETTINGS`) by",
+        "`kosovo-kg settings-doc`; a test fails when the two differ.",
+        "Precedence: CLI flag > environment variable > default.",
+        "",
+        "| setting | environment variable | CLI flag | type | default | meaning |",
+        "|---|---|---|---|---|---|",
+    ]
+    for s in SETTINGS:
+        doc = s.doc.replace("|", "\\|")
+        cells = [f"`{s.name}`", f"`{s.env}`", f"`{s.flag}`", s.type.__name__, _doc_default(s), doc]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -198,3 +199,289 @@ def _table(names: list[str], rows: list[list[str]]) -> str:
     out += [line(row) for row in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+# --- serving: used by the endpoint's worker processes (kosovo_kg.engine) ---------------------
+
+RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+_BOOLEAN_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class QueryFailed(ValueError):
+    """A query the store refused (syntax, evaluation or format); `status` is the HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def open_for_serving(mode: str, var_dir: Path, dump: Path) -> tuple[ox.Store, str]:
+    """The store a query worker serves from, and its data version.
+
+    mode `memory` loads the dump into an in-memory store; mode `disk` opens the current on-disk
+    store read-only (see `build_store`)."""
+    if mode == "memory":
+        return memory_store_from_nquads(Path(dump)), data_version(Path(dump))
+    path = current_store(var_dir)
+    if path is None:
+        raise StoreError(f"no store under {stores_dir(var_dir)}; run `kosovo-kg build` first")
+    return open_read_only(path), store_version(path) or path.name
+
+
+def parse_term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Parse one RDF term written in N-Triples syntax (`<iri>`, `"lit"@en`, `"1"^^<dt>`)."""
+    line = f"<urn:x-s:s> <urn:x-s:p> {text.strip()} .\n".encode()
+    try:
+        quads = list(ox.parse(line, format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        raise QueryFailed(400, f"not an N-Triples term: {text!r}") from exc
+    if len(quads) != 1:
+        raise QueryFailed(400, f"not one N-Triples term: {text!r}")
+    return quads[0].object
+
+
+def run_serialized(
+    store: ox.Store,
+    text: str,
+    *,
+    result_format: str,
+    max_rows: int,
+    max_bytes: int,
+    union: bool,
+    substitutions: dict[str, str] | None = None,
+    default_graph_uris: tuple[str, ...] = (),
+    named_graph_uris: tuple[str, ...] = (),
+    prefixes: dict[str, str] | None = None,
+) -> tuple[str, bytes, int, bool]:
+    """Run a query and serialise at most `max_rows` rows / `max_bytes` bytes of its results.
+
+    Returns (kind, body, rows, truncated), kind being "solutions", "boolean" or "graph".
+    Raises QueryFailed (400 for a bad query, 406 for a format the result kind lacks)."""
+    kwargs: dict[str, Any] = {}
+    if default_graph_uris or named_graph_uris:
+        kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
+        kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
+    else:
+        kwargs["use_default_graph_as_union"] = union
+    if substitutions:
+        kwargs["substitutions"] = {
+            ox.Variable(name): parse_term(term) for name, term in substitutions.items()
+        }
+    try:
+        results = store.query(text, **kwargs)
+        if isinstance(results, ox.QueryBoolean):
+            if result_format not in _BOOLEAN_FORMATS:
+                raise QueryFailed(406, f"an ASK result cannot be written as {result_format}")
+            return "boolean", results.serialize(format=_BOOLEAN_FORMATS[result_format]), 1, False
+        if isinstance(results, ox.QuerySolutions):
+            if result_format not in RESULT_FORMATS:
+                raise QueryFailed(406, f"SELECT results cannot be written as {result_format}")
+            body, rows, truncated = _write_solutions(results, result_format, max_rows, max_bytes)
+            return "solutions", body, rows, truncated
+        if result_format not in GRAPH_FORMATS:
+            raise QueryFailed(406, f"a graph result cannot be written as {result_format}")
+        body, rows, truncated = _write_triples(
+            results, GRAPH_FORMATS[result_format], max_rows, max_bytes, prefixes
+        )
+        return "graph", body, rows, truncated
+    except SyntaxError as exc:
+        raise QueryFailed(400, f"malformed query: {exc}") from exc
+    except (RuntimeError, ValueError, OSError) as exc:
+        if isinstance(exc, QueryFailed):
+            raise
+        raise QueryFailed(400, f"query evaluation failed: {exc}") from exc
+
+
+def _write_triples(
+    results: Any, fmt: ox.RdfFormat, max_rows: int, max_bytes: int, prefixes: dict[str, str] | None
+) -> tuple[bytes, int, bool]:
+    triples = []
+    truncated = False
+    for triple in results:
+        if len(triples) == max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    kwargs: dict[str, Any] = {"format": fmt}
+    if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        kwargs["prefixes"] = prefixes
+    body = ox.serialize(triples, **kwargs)
+    while len(body) > max_bytes and triples:
+        truncated = True
+        keep = min(len(triples) - 1, int(len(triples) * max_bytes / len(body) * 0.95))
+        triples = triples[: max(keep, 0)]
+        body = ox.serialize(triples, **kwargs)
+    return body, len(triples), truncated
+
+
+def _json_term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return '{"type":"uri","value":' + _json_str(term.value) + "}"
+    if isinstance(term, ox.BlankNode):
+        return '{"type":"bnode","value":' + _json_str(term.value) + "}"
+    if isinstance(term, ox.Literal):
+        out = '{"type":"literal","value":' + _json_str(term.value)
+        if term.language:
+            out += ',"xml:lang":' + _json_str(term.language)
+        elif term.datatype.value != _XSD_STRING:
+            out += ',"datatype":' + _json_str(term.datatype.value)
+        return out + "}"
+    return (
+        '{"type":"triple","value":{"subject":'
+        + _json_term(term.subject)
+        + ',"predicate":'
+        + _json_term(term.predicate)
+        + ',"object":'
+        + _json_term(term.object)
+        + "}}"
+    )
+
+
+def _json_str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _xml_escape(value: str) -> str:
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return "<uri>" + _xml_escape(term.value) + "</uri>"
+    if isinstance(term, ox.BlankNode):
+        return "<bnode>" + _xml_escape(term.value) + "</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            attr = f' xml:lang="{_xml_escape(term.language)}"'
+        elif term.datatype.value not in (_XSD_STRING, _RDF_LANG_STRING):
+            attr = f' datatype="{_xml_escape(term.datatype.value)}"'
+        else:
+            attr = ""
+        return f"<literal{attr}>" + _xml_escape(term.value) + "</literal>"
+    return (
+        "<triple><subject>"
+        + _xml_term(term.subject)
+        + "</subject><predicate>"
+        + _xml_term(term.predicate)
+        + "</predicate><object>"
+        + _xml_term(term.object)
+        + "</object></triple>"
+    )
+
+
+def _csv_field(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        value = "_:" + term.value
+    elif isinstance(term, (ox.NamedNode, ox.Literal)):
+        value = term.value
+    else:
+        value = str(term)
+    if any(c in value for c in ',"\r\n'):
+        value = '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _write_solutions(
+    results: Any, fmt: str, max_rows: int, max_bytes: int
+) -> tuple[bytes, int, bool]:
+    names = [v.value for v in results.variables]
+    if fmt == "json":
+        head = (
+            '{"head":{"vars":['
+            + ",".join(_json_str(n) for n in names)
+            + ']},"results":{"bindings":['
+        )
+        sep = ","
+
+        def row(solution: Any) -> str:
+            parts = []
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    parts.append(_json_str(name) + ":" + _json_term(term))
+            return "{" + ",".join(parts) + "}"
+
+        def tail(truncated: bool) -> str:
+            return ']},"truncated":' + ("true" if truncated else "false") + "}"
+
+    elif fmt == "xml":
+        head = (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+            + "".join(f'<variable name="{_xml_escape(n)}"/>' for n in names)
+            + "</head><results>"
+        )
+        sep = "\n"
+
+        def row(solution: Any) -> str:
+            parts = []
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    parts.append(f'<binding name="{_xml_escape(name)}">{_xml_term(term)}</binding>')
+            return "<result>" + "".join(parts) + "</result>"
+
+        def tail(truncated: bool) -> str:
+            return "</results></sparql>\n"
+
+    elif fmt == "csv":
+        head = ",".join(names) + "\r\n"
+        sep = ""
+
+        def row(solution: Any) -> str:
+            return ",".join(_csv_field(solution[n]) for n in names) + "\r\n"
+
+        def tail(truncated: bool) -> str:
+            return ""
+
+    else:  # tsv
+        head = "\t".join("?" + n for n in names) + "\n"
+        sep = ""
+
+        def row(solution: Any) -> str:
+            return "\t".join("" if solution[n] is None else str(solution[n]) for n in names) + "\n"
+
+        def tail(truncated: bool) -> str:
+            return ""
+
+    chunks = [head.encode()]
+    size = len(chunks[0]) + len(tail(True).encode())
+    rows = 0
+    truncated = False
+    for solution in results:
+        if rows == max_rows:
+            truncated = True
+            break
+        piece = ((sep if rows else "") + row(solution)).encode()
+        if size + len(piece) > max_bytes:
+            truncated = True
+            break
+        chunks.append(piece)
+        size += len(piece)
+        rows += 1
+    chunks.append(tail(truncated).encode())
+    return b"".join(chunks), rows, truncated
+
+
+def turtle_to(text: str, result_format: str, base_iri: str | None = None) -> bytes:
+    """Re-serialise a Turtle document (service description, VoID) in one of GRAPH_FORMATS."""
+    quads = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=base_iri))
+    return ox.serialize([q.triple for q in quads], format=GRAPH_FORMATS[result_format])

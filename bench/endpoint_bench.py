@@ -1,0 +1,347 @@
+"""Benchmark: kosovo-kg's endpoint against `oxigraph serve-read-only` on the same data, same run.
+
+    .venv/bin/python bench/endpoint_bench.py [--dump PATH] [--requests 60] [--out bench/RESULTS.md]
+
+Builds the on-disk store from the dump (kosovo_kg.store.build_store) in a temporary folder,
+starts `oxigraph serve-read-only --union-default-graph` on that store and `kosovo-kg serve` once
+per store mode (memory, disk), and sends each query of the mix `--requests` times at concurrency
+1 and 8 over keep-alive HTTP connections. Reports p50/p95 latency and throughput per query and
+the ratios to Oxigraph's server. Targets (issue 3): p50 at concurrency 1 <= 1.5 x Oxigraph's p50
++ 1 ms; throughput at concurrency 8 >= 0.7 x Oxigraph's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from kosovo_kg import store  # noqa: E402
+
+P = """PREFIX kr: <https://w3id.org/kosovo-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+"""
+QUERIES: dict[str, str] = {
+    "recognitions-with-evidence": P
+    + """SELECT ?state ?event ?claimant ?stance ?statedDate ?earliest ?latest ?doc ?row ?graph
+WHERE {
+  ?event a kr:Recognition ; kr:actor ?actor .
+  ?actor rdfs:label ?state .
+  GRAPH ?graph {
+    ?claim kr:about ?event ; kr:claimant ?c ; kr:stance ?stance ; kr:evidence ?loc .
+    OPTIONAL { ?claim kr:statedDate ?statedDate }
+    OPTIONAL { ?claim kr:earliest ?earliest }
+    OPTIONAL { ?claim kr:latest ?latest }
+  }
+  ?c rdfs:label ?claimant .
+  ?loc oa:hasSource ?doc .
+  OPTIONAL { ?loc kr:rowLabel ?row }
+} ORDER BY ?state ?event ?earliest""",
+    "affirmed-and-denied": P
+    + """SELECT DISTINCT ?e ?x ?y WHERE {
+  ?a kr:about ?e ; kr:stance kr:Affirms ; kr:claimant ?x .
+  ?b kr:about ?e ; kr:stance kr:Denies ; kr:claimant ?y .
+  FILTER(?x != ?y)
+} ORDER BY ?e""",
+    "withdrawals-with-claimants": P
+    + """SELECT ?event ?actorLabel ?claimantLabel ?stance ?date WHERE {
+  ?event a kr:Withdrawal ; kr:actor ?actor .
+  OPTIONAL { ?actor rdfs:label ?actorLabel }
+  ?claim kr:about ?event ; kr:claimant ?cl ; kr:stance ?stance .
+  OPTIONAL { ?cl rdfs:label ?claimantLabel }
+  OPTIONAL { ?claim kr:statedDate ?date }
+} ORDER BY ?event""",
+    "recognitions-per-year": P
+    + """SELECT ?year (COUNT(DISTINCT ?event) AS ?n) WHERE {
+  ?event a kr:Recognition .
+  ?claim kr:about ?event ; kr:earliest ?d .
+  BIND(YEAR(?d) AS ?year)
+} GROUP BY ?year ORDER BY ?year""",
+    "claims-per-graph-and-claimant": P
+    + """SELECT ?g ?claimant (COUNT(?claim) AS ?n) WHERE {
+  GRAPH ?g { ?claim a kr:Claim ; kr:claimant ?claimant }
+} GROUP BY ?g ?claimant ORDER BY DESC(?n) LIMIT 50""",
+    "states-and-wikidata": P
+    + """SELECT ?state ?label ?iso3 ?qid WHERE {
+  ?state a kr:PoliticalEntity ; rdfs:label ?label .
+  OPTIONAL { ?state kr:iso3 ?iso3 }
+  OPTIONAL { ?state owl:sameAs ?qid }
+} ORDER BY ?label""",
+    "label-search": P
+    + """SELECT ?s ?label WHERE {
+  ?s rdfs:label ?label . FILTER(CONTAINS(LCASE(STR(?label)), "ministry"))
+} LIMIT 100""",
+    "sources-of-togo": P
+    + """SELECT ?graph ?claimant ?stance ?statedDate ?doc ?row ?quote WHERE {
+  VALUES ?event { <https://w3id.org/kosovo-kg/id/event/TGO-XKX-withdrawal-1>
+                  <https://w3id.org/kosovo-kg/id/event/TGO-XKX-recognition-1> }
+  GRAPH ?graph { ?claim kr:about ?event ; kr:claimant ?claimant ; kr:stance ?stance ;
+                        kr:evidence ?loc . OPTIONAL { ?claim kr:statedDate ?statedDate } }
+  ?loc oa:hasSource ?doc .
+  OPTIONAL { ?loc kr:rowLabel ?row }
+  OPTIONAL { ?loc oa:hasSelector/oa:exact ?quote }
+}""",
+    "describe-kosovo": "DESCRIBE <https://w3id.org/kosovo-kg/id/state/XKX>",
+    "construct-recognition-graph": P
+    + """CONSTRUCT { ?actor kr:recognised ?target } WHERE {
+  ?event a kr:Recognition ; kr:actor ?actor ; kr:target ?target }""",
+    "ask-withdrawal": P + "ASK { ?e a kr:Withdrawal }",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(port: int, path: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status < 500:
+                return
+        time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+@contextlib.contextmanager
+def started(cmd: list[str], env: dict[str, str], port: int, path: str, log: Path) -> Iterator[None]:
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_ready(port, path, process, log)
+        yield
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+
+def accept_for(query: str) -> str:
+    graph = any(word in query for word in ("CONSTRUCT", "DESCRIBE"))
+    return "application/n-triples" if graph else "application/sparql-results+json"
+
+
+def rows_of(data: bytes, query: str) -> int:
+    if "n-triples" in accept_for(query):
+        return sum(1 for line in data.splitlines() if line.strip())
+    parsed = json.loads(data)
+    return 1 if "boolean" in parsed else len(parsed["results"]["bindings"])
+
+
+def measure(port: int, path: str, query: str, requests: int, concurrency: int) -> dict:
+    latencies: list[float] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+    counter = iter(range(requests))
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        local: list[tuple[float, int]] = []
+        for _ in range(3):  # warm-up on this connection
+            conn.request("POST", path, urllib.parse.urlencode({"query": query}),
+                         {"Content-Type": "application/x-www-form-urlencoded",
+                          "Accept": accept_for(query)})
+            conn.getresponse().read()
+        barrier.wait()
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    break
+            start = time.perf_counter()
+            conn.request("POST", path, urllib.parse.urlencode({"query": query}),
+                         {"Content-Type": "application/x-www-form-urlencoded",
+                          "Accept": accept_for(query)})
+            response = conn.getresponse()
+            response.read()
+            local.append((time.perf_counter() - start, response.status))
+        conn.close()
+        with lock:
+            latencies.extend(x for x, _ in local)
+            statuses.extend(s for _, s in local)
+
+    barrier = threading.Barrier(concurrency + 1)
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    wall_start = time.perf_counter()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - wall_start
+    latencies.sort()
+    return {
+        "p50": statistics.median(latencies) * 1000,
+        "p95": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] * 1000,
+        "throughput": len(latencies) / wall,
+        "errors": sum(1 for s in statuses if s != 200),
+    }
+
+
+def fetch_rows(port: int, path: str, query: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("POST", path, urllib.parse.urlencode({"query": query}),
+                 {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept_for(query)})
+    response = conn.getresponse()
+    data = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path} answered {response.status}: {data[:300]!r}")
+    return rows_of(data, query)
+
+
+def run_server_suite(name: str, port: int, path: str, requests: int) -> dict:
+    results: dict = {}
+    for qname, query in QUERIES.items():
+        results[qname] = {"rows": fetch_rows(port, path, query)}
+        for c in (1, 8):
+            results[qname][c] = measure(port, path, query, requests, c)
+        print(f"  {name:14} {qname:30} c1 p50 {results[qname][1]['p50']:7.2f} ms"
+              f"  c8 {results[qname][8]['throughput']:8.1f} q/s", flush=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_dump = ROOT / "data" / "generated" / "kosovo-kg.nq"
+    if not default_dump.exists():
+        default_dump = ROOT / "tests" / "fixtures" / "endpoint.nq"
+    parser.add_argument("--dump", type=Path, default=default_dump)
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--modes", default="memory,disk")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args()
+    bindir = Path(sys.executable).parent
+    tmp = Path(tempfile.mkdtemp(prefix="kkg-bench-"))
+    try:
+        data = tmp / "data"
+        (data / "generated").mkdir(parents=True)
+        dump = data / "generated" / store.DUMP_NAME
+        shutil.copy(args.dump, dump)
+        location = store.build_store(dump, tmp / "var")
+        quads = sum(1 for line in dump.read_bytes().splitlines() if line.strip())
+        all_results: dict[str, dict] = {}
+        oxi_port = free_port()
+        print(f"dump {args.dump} ({quads} quads); oxigraph serve-read-only ...", flush=True)
+        with started(
+            [str(bindir / "oxigraph"), "serve-read-only", "--location", str(location),
+             "--bind", f"127.0.0.1:{oxi_port}", "--union-default-graph"],
+            dict(os.environ), oxi_port, "/", tmp / "oxigraph.log",
+        ):
+            all_results["oxigraph"] = run_server_suite("oxigraph", oxi_port, "/query",
+                                                       args.requests)
+        for mode in args.modes.split(","):
+            port = free_port()
+            env = dict(os.environ, KOSOVO_KG_DATA_DIR=str(data), KOSOVO_KG_VAR_DIR=str(tmp / "var"),
+                       KOSOVO_KG_PORT=str(port), KOSOVO_KG_STORE_MODE=mode,
+                       KOSOVO_KG_WORKERS=str(args.workers))
+            print(f"kosovo-kg serve (store_mode={mode}) ...", flush=True)
+            with started([str(bindir / "kosovo-kg"), "serve"], env, port, "/healthz",
+                         tmp / f"kkg-{mode}.log"):
+                all_results[f"kosovo-kg/{mode}"] = run_server_suite(mode, port, "/sparql",
+                                                                    args.requests)
+        report = render(all_results, args, quads, store.data_version(dump))
+        args.out.write_text(report, encoding="utf-8")
+        print(report)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def render(results: dict, args: argparse.Namespace, quads: int, version: str) -> str:
+    oxi = results["oxigraph"]
+    lines = [
+        "# Endpoint benchmark: kosovo-kg vs `oxigraph serve-read-only`",
+        "",
+        "Generated by `bench/endpoint_bench.py`; rerun with:",
+        "",
+        "```sh",
+        f".venv/bin/python bench/endpoint_bench.py --dump {args.dump} --requests {args.requests}"
+        f" --workers {args.workers} --modes {args.modes}",
+        "```",
+        "",
+        f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: "
+        f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other work), "
+        f"Python {platform.python_version()}",
+        f"- data: `{args.dump.name}`, {quads} quads, data version `{version}`",
+        f"- {args.requests} timed requests per query and concurrency, after 3 warm-up requests per"
+        " connection; POST form, keep-alive connections; the client runs on the same machine.",
+        "- kosovo-kg: gunicorn (1 process, gthread) + "
+        f"{args.workers} query worker processes; Oxigraph: `serve-read-only --union-default-graph`"
+        " on the same on-disk store.",
+        "- ratio columns: kosovo-kg / Oxigraph. Targets: p50 at c=1 <= 1.5 x Oxigraph + 1 ms;"
+        " throughput at c=8 >= 0.7 x Oxigraph.",
+        "",
+    ]
+    for name, res in results.items():
+        if name == "oxigraph":
+            continue
+        lines += [
+            f"## {name} vs oxigraph",
+            "",
+            "| query | rows | p50 c1 ms (kkg / oxi) | p95 c1 ms (kkg / oxi) | p50 target met |"
+            " q/s c8 (kkg / oxi) | q/s ratio c8 | throughput target met |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        met_p50 = met_thr = 0
+        for q in QUERIES:
+            a, b = res[q], oxi[q]
+            ok_p50 = a[1]["p50"] <= 1.5 * b[1]["p50"] + 1.0
+            ratio = a[8]["throughput"] / b[8]["throughput"]
+            ok_thr = ratio >= 0.7
+            met_p50 += ok_p50
+            met_thr += ok_thr
+            rows = str(a["rows"]) if a["rows"] == b["rows"] else f"{a['rows']} (oxi {b['rows']})"
+            errors = a[1]["errors"] + a[8]["errors"] + b[1]["errors"] + b[8]["errors"]
+            lines.append(
+                f"| {q}{' (errors: %d)' % errors if errors else ''} | {rows} "
+                f"| {a[1]['p50']:.2f} / {b[1]['p50']:.2f} ({a[1]['p50'] / b[1]['p50']:.2f}x) "
+                f"| {a[1]['p95']:.2f} / {b[1]['p95']:.2f} "
+                f"| {'yes' if ok_p50 else 'NO'} "
+                f"| {a[8]['throughput']:.0f} / {b[8]['throughput']:.0f} | {ratio:.2f} "
+                f"| {'yes' if ok_thr else 'NO'} |"
+            )
+        p50s = [res[q][1]["p50"] / oxi[q][1]["p50"] for q in QUERIES]
+        thr = [res[q][8]["throughput"] / oxi[q][8]["throughput"] for q in QUERIES]
+        lines += [
+            "",
+            f"Summary: p50 target met for {met_p50}/{len(QUERIES)} queries, throughput target met"
+            f" for {met_thr}/{len(QUERIES)}; median p50 ratio (c1) {statistics.median(p50s):.2f},"
+            f" median throughput ratio (c8) {statistics.median(thr):.2f}.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

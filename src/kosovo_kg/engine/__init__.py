@@ -1,0 +1,247 @@
+"""Query execution for the endpoint and for saved queries: checks, limits, workers, logging.
+
+`Engine.run` is the one entry point. It checks the query text before any parser sees it (length,
+nesting, update, federation), waits for a free worker in a bounded queue, runs the query in the
+worker under a hard deadline (killing the worker when it passes), and returns a `QueryOutcome`
+with the serialised, capped body. Every call logs one line: query hash, status, rows, duration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kosovo_kg import vocab
+from kosovo_kg.engine.lexer import QueryCheckError, QueryInfo, analyse
+from kosovo_kg.engine.pool import Busy, Pool
+from kosovo_kg.settings import Settings
+from kosovo_kg.store import dump_path
+
+log = logging.getLogger("kosovo_kg.query")
+
+__all__ = ["Engine", "QueryCheckError", "QueryInfo", "QueryOutcome", "analyse"]
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    status: int
+    media_type: str
+    body: bytes
+    rows: int = 0
+    truncated: bool = False
+    kind: str = ""  # "solutions", "boolean", "graph", or "" for an error
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+
+def _error(status: int, message: str, **headers: str) -> QueryOutcome:
+    return QueryOutcome(
+        status, "text/plain; charset=utf-8", (message + "\n").encode(), headers=headers
+    )
+
+
+class Engine:
+    """Runs read-only SPARQL queries in a pool of worker processes under the settings' limits."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.allowlist = frozenset(settings.service_allowlist)
+        self.dump = dump_path(settings.data_dir)
+        self.pool = Pool(
+            settings.workers,
+            settings.queue_size,
+            settings.store_mode,
+            str(settings.var_dir),
+            str(self.dump),
+        )
+        self.graph_sizes: dict[str, int] = {}
+        self.prefixes = dict(vocab.PREFIXES, kr=settings.base_iri + "ontology#")
+        self.started = False
+
+    @property
+    def graphs(self) -> frozenset[str]:
+        return frozenset(self.graph_sizes)
+
+    @property
+    def data_version(self) -> str:
+        return self.pool.version
+
+    def start(self) -> Engine:
+        self.pool.start()
+        self.started = True
+        outcome = self._execute(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            result_format="json",
+            union=False,
+            timeout=max(self.settings.query_timeout, 60.0),
+        )
+        if not outcome.ok:
+            raise RuntimeError(f"cannot list the graphs: {outcome.body.decode()}")
+        rows = json.loads(outcome.body)["results"]["bindings"]
+        self.graph_sizes = {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
+        return self
+
+    def close(self) -> None:
+        self.pool.close()
+        self.started = False
+
+    def health(self) -> dict[str, Any]:
+        info = self.pool.health()
+        info["store_open"] = self.started and info["workers_alive"] > 0
+        info["data_version"] = self.data_version
+        info["store_mode"] = self.settings.store_mode
+        info["ok"] = info["store_open"] and info["workers_alive"] == info["workers"]
+        return info
+
+    def check(
+        self,
+        query: str,
+        default_graph_uris: Iterable[str] = (),
+        named_graph_uris: Iterable[str] = (),
+    ) -> QueryInfo:
+        """Check a query before parsing; raise QueryCheckError with a message saying why not."""
+        if len(query) > self.settings.max_query_length:
+            raise QueryCheckError(
+                f"query too long: {len(query)} characters, the limit is"
+                f" {self.settings.max_query_length}"
+            )
+        info = analyse(query, self.settings.max_nesting)
+        for target in info.services:
+            if target.startswith("?"):
+                raise QueryCheckError(
+                    f"SERVICE {target}: a variable service endpoint cannot be checked against"
+                    " the allowlist and is refused"
+                )
+            if target not in self.allowlist:
+                raise QueryCheckError(
+                    f"SERVICE <{target}> is not allowed: federated queries may only name"
+                    " endpoints on the service allowlist"
+                )
+        named = [("FROM", g) for g in info.from_graphs]
+        named += [("FROM NAMED", g) for g in info.from_named_graphs]
+        named += [("default-graph-uri", g) for g in default_graph_uris]
+        named += [("named-graph-uri", g) for g in named_graph_uris]
+        for keyword, graph in named:
+            if graph.startswith("?"):
+                raise QueryCheckError(f"{keyword} must name an IRI")
+            if graph not in self.graphs and graph not in self.allowlist:
+                raise QueryCheckError(
+                    f"{keyword} <{graph}> is not a graph of this dataset and not on the"
+                    " allowlist; the dataset's graphs are listed at /.well-known/void"
+                )
+        return info
+
+    def run(
+        self,
+        query: str,
+        *,
+        substitutions: Mapping[str, str] | None = None,
+        default_graph_uris: Iterable[str] = (),
+        named_graph_uris: Iterable[str] = (),
+        result_format: str = "json",
+        timeout: float | None = None,
+        checked: QueryInfo | None = None,
+    ) -> QueryOutcome:
+        """Run one query and serialise its results.
+
+        substitutions: variable name (without `?`) -> RDF term in N-Triples syntax, bound before
+        evaluation (SEP-0007; Oxigraph requires a substituted variable to be in the SELECT
+        projection, e.g. `SELECT ?state ?label`, not `SELECT ?label`).
+        result_format: json, xml, csv, tsv (SELECT/ASK) or turtle, ntriples, nquads, trig,
+        rdfxml, jsonld (CONSTRUCT/DESCRIBE); a mismatch gives 406.
+        timeout: seconds, at most the `query_timeout` setting (the default).
+        checked: the result of `check(query, default_graph_uris, named_graph_uris)` when the
+        caller already ran it (saves a second scan)."""
+        started = time.monotonic()
+        digest = hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        dgu, ngu = tuple(default_graph_uris), tuple(named_graph_uris)
+        try:
+            info = checked if checked is not None else self.check(query, dgu, ngu)
+        except QueryCheckError as exc:
+            outcome = _error(400, str(exc))
+        else:
+            limit = self.settings.query_timeout
+            outcome = self._execute(
+                query,
+                result_format=result_format,
+                union=not (info.from_graphs or info.from_named_graphs),
+                substitutions=dict(substitutions or {}),
+                default_graph_uris=dgu,
+                named_graph_uris=ngu,
+                timeout=limit if timeout is None else min(timeout, limit),
+            )
+        log.info(
+            "query hash=%s status=%d rows=%d truncated=%s duration_ms=%.1f",
+            digest,
+            outcome.status,
+            outcome.rows,
+            str(outcome.truncated).lower(),
+            (time.monotonic() - started) * 1000,
+        )
+        return outcome
+
+    def _execute(
+        self,
+        query: str,
+        *,
+        result_format: str,
+        union: bool,
+        timeout: float,
+        substitutions: dict[str, str] | None = None,
+        default_graph_uris: tuple[str, ...] = (),
+        named_graph_uris: tuple[str, ...] = (),
+    ) -> QueryOutcome:
+        job = {
+            "text": query,
+            "result_format": result_format,
+            "max_rows": self.settings.max_rows,
+            "max_bytes": self.settings.max_bytes,
+            "union": union,
+            "substitutions": substitutions or None,
+            "default_graph_uris": default_graph_uris,
+            "named_graph_uris": named_graph_uris,
+            "prefixes": self.prefixes,
+        }
+        retry = str(max(1, math.ceil(self.settings.queue_timeout)))
+        try:
+            reply = self.pool.execute(job, self.settings.queue_timeout, timeout)
+        except Busy as exc:
+            return _error(
+                503, f"the endpoint is busy: {exc}; retry later", **{"Retry-After": retry}
+            )
+        if reply[0] == "ok":
+            _, kind, body, rows, truncated = reply
+            media = MEDIA_TYPES[result_format]
+            return QueryOutcome(200, media, body, rows, truncated, kind)
+        if reply[0] == "fail":
+            return _error(reply[1], reply[2])
+        if reply[0] == "timeout":
+            return _error(
+                504,
+                f"query stopped: it ran past the {timeout:g} s deadline; no partial result is"
+                " returned",
+            )
+        return _error(500, f"query failed: {reply[1]}")
+
+
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+    "rdfxml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+}

@@ -1,0 +1,189 @@
+"""A small SPARQL lexer that checks a query BEFORE it reaches the parser.
+
+It is iterative and linear in the query length, so it copes with any input (10,000 nested `{`
+included), and it skips strings, IRIs and comments so that words inside them do not count.
+From the token stream it reads:
+
+- the nesting depth of `{`, `(` and `[` (Oxigraph's parser crashes the process on very deep
+  nesting, so depth is limited here);
+- the query form (SELECT, ASK, CONSTRUCT, DESCRIBE), or an update operation, which is refused;
+- every SERVICE target (an IRI, a prefixed name expanded with the query's prefixes, or a variable)
+  and every FROM / FROM NAMED graph IRI, to hold federation to an allowlist.
+
+pyoxigraph exposes no query algebra, so this scan is the federation guard; it errs on the side
+of refusing (an unresolvable prefix or a variable endpoint is refused).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+from urllib.parse import urljoin
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+
+_UESC = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_PN_ESC = re.compile(r"\\(.)")
+_OPEN = "{(["
+_CLOSE = "})]"
+
+
+class QueryCheckError(ValueError):
+    """The query is refused before parsing (too deep, unterminated, an update, ...)."""
+
+
+class Token(NamedTuple):
+    kind: str  # "iri", "var", "word", "string", "punct"
+    text: str
+
+
+@dataclass
+class QueryInfo:
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    services: list[str] = field(default_factory=list)  # IRIs, or "?var" for a variable endpoint
+    from_graphs: list[str] = field(default_factory=list)
+    from_named_graphs: list[str] = field(default_factory=list)
+    max_depth: int = 0
+
+
+def _unescape_iri(body: str) -> str:
+    return _UESC.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), body)
+
+
+_LONG1 = r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"
+_LONG2 = _LONG1.replace("'", '"')
+_SHORT1 = r"'(?:[^'\\\n\r]|\\.)*'"
+_SHORT2 = _SHORT1.replace("'", '"')
+_TOKEN = re.compile(
+    r"(?P<ws>\s+)"
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<iri><(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)"
+    rf"|(?P<string>{_LONG1}|{_LONG2}|{_SHORT1}|{_SHORT2})"
+    r"|(?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)"
+    r"|(?P<word>(?:[A-Za-z0-9_:.\-@\u00b7-\uffff%]|\\.)+)"
+    r"|(?P<punct>.)",
+    re.DOTALL,
+)
+
+
+def tokenize(text: str, max_nesting: int) -> tuple[list[Token], int]:
+    """Split `text` into tokens; raise QueryCheckError when nesting passes `max_nesting`.
+
+    One compiled regular expression does the scanning (linear, no recursion); whitespace and
+    comments are dropped, strings are kept as opaque tokens."""
+    tokens: list[Token] = []
+    append = tokens.append
+    depth = max_depth = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "ws" or kind == "comment":
+            continue
+        value = match.group()
+        if kind == "punct":
+            if value in _OPEN:
+                depth += 1
+                if depth > max_nesting:
+                    raise QueryCheckError(
+                        f"query nested too deeply: more than {max_nesting} levels of {{, ( or ["
+                    )
+                if depth > max_depth:
+                    max_depth = depth
+            elif value in _CLOSE:
+                depth -= 1
+            elif value in "\"'":
+                raise QueryCheckError("unterminated string in query")
+            append(Token("punct", value))
+        elif kind == "iri":
+            append(Token("iri", _unescape_iri(value[1:-1])))
+        elif kind == "string":
+            append(Token("string", ""))
+        elif kind == "word":
+            stripped = value.rstrip(".")
+            append(Token("word", stripped or value))
+        else:
+            append(Token(kind, value))
+    return tokens, max_depth
+
+
+def analyse(text: str, max_nesting: int) -> QueryInfo:
+    """Check a query's shape and read its form, SERVICE targets and FROM graphs."""
+    tokens, max_depth = tokenize(text, max_nesting)
+    base: str | None = None
+    prefixes: dict[str, str] = {}
+    i = 0
+    # prologue
+    while i < len(tokens):
+        tok = tokens[i]
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if word == "BASE" and i + 1 < len(tokens) and tokens[i + 1].kind == "iri":
+            base = _resolve(tokens[i + 1].text, base)
+            i += 2
+        elif word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2].kind == "iri":
+            prefixes[tokens[i + 1].text.rstrip(":")] = _resolve(tokens[i + 2].text, base)
+            i += 3
+        else:
+            break
+    if i >= len(tokens):
+        raise QueryCheckError("empty query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    first = tokens[i].text.upper() if tokens[i].kind == "word" else ""
+    if first in UPDATE_WORDS:
+        raise QueryCheckError(
+            f"SPARQL Update ({first}) is not accepted: this endpoint is read-only"
+        )
+    if first not in QUERY_FORMS:
+        raise QueryCheckError(
+            f"expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {tokens[i].text[:40]!r}"
+        )
+    info = QueryInfo(form=first, max_depth=max_depth)
+    for j in range(i, len(tokens)):
+        tok = tokens[j]
+        if tok.kind != "word":
+            continue
+        upper = tok.text.upper()
+        if upper in UPDATE_WORDS - {"ADD", "WITH", "COPY", "MOVE"} and j + 1 < len(tokens):
+            nxt = tokens[j + 1]
+            if nxt.kind == "word" and nxt.text.upper() in {"DATA", "WHERE"}:
+                raise QueryCheckError(
+                    f"SPARQL Update ({upper} {nxt.text.upper()}) is not accepted:"
+                    " this endpoint is read-only"
+                )
+        if upper == "SERVICE":
+            k = j + 1
+            if k < len(tokens) and tokens[k].kind == "word" and tokens[k].text.upper() == "SILENT":
+                k += 1
+            info.services.append(_target(tokens, k, base, prefixes, "SERVICE"))
+        elif upper == "FROM":
+            k = j + 1
+            named = (
+                k < len(tokens) and tokens[k].kind == "word" and tokens[k].text.upper() == "NAMED"
+            )
+            k += 1 if named else 0
+            target = _target(tokens, k, base, prefixes, "FROM NAMED" if named else "FROM")
+            (info.from_named_graphs if named else info.from_graphs).append(target)
+    return info
+
+
+def _resolve(iri: str, base: str | None) -> str:
+    return urljoin(base, iri) if base and ":" not in iri.split("/", 1)[0] else iri
+
+
+def _target(
+    tokens: list[Token], k: int, base: str | None, prefixes: dict[str, str], keyword: str
+) -> str:
+    if k >= len(tokens):
+        raise QueryCheckError(f"{keyword} without a target")
+    tok = tokens[k]
+    if tok.kind == "iri":
+        return _resolve(tok.text, base)
+    if tok.kind == "var":
+        return "?" + tok.text[1:]
+    if tok.kind == "word" and ":" in tok.text:
+        prefix, local = tok.text.split(":", 1)
+        if prefix not in prefixes:
+            raise QueryCheckError(f"{keyword} names {tok.text!r} with an undeclared prefix")
+        return prefixes[prefix] + _PN_ESC.sub(r"\1", local)
+    raise QueryCheckError(f"{keyword} must be followed by an IRI, found {tok.text[:40]!r}")

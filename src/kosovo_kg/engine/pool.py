@@ -1,0 +1,189 @@
+"""A pool of query worker processes that can be killed at a deadline and replaced at once.
+
+`size` workers take queries; one extra process is kept started and ready (the spare) so that a
+worker killed at the deadline is replaced immediately, and a background thread starts the next
+spare. Processes are started with the `spawn` method (no fork of a threaded server).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing as mp
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from kosovo_kg.engine.worker import worker_main
+
+log = logging.getLogger("kosovo_kg.engine")
+START_TIMEOUT = 300.0
+
+
+class PoolError(RuntimeError):
+    """A worker could not be started."""
+
+
+@dataclass
+class Worker:
+    process: Any
+    conn: Connection
+    version: str
+
+
+class Busy(Exception):
+    """No worker became free in time, or the wait queue is full."""
+
+
+class Pool:
+    def __init__(self, size: int, queue_size: int, mode: str, var_dir: str, dump: str) -> None:
+        self.size = size
+        self.queue_size = queue_size
+        self._args = (mode, var_dir, dump)
+        self._ctx = mp.get_context("spawn")
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._spares: queue.Queue[Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._active: set[int] = set()  # pids of workers in rotation (idle or busy)
+        self._all: dict[int, Worker] = {}
+        self._waiting = 0
+        self._wake = threading.Event()
+        self._closed = False
+        self.version = ""
+        self.replaced = 0
+        self._thread: threading.Thread | None = None
+
+    # --- life cycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        for _ in range(self.size):
+            self._add(self._spawn(), spare=False)
+        self._add(self._spawn(), spare=True)
+        self._thread = threading.Thread(target=self._replenish, name="kkg-pool", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._closed = True
+        self._wake.set()
+        with self._lock:
+            workers = list(self._all.values())
+            self._all.clear()
+            self._active.clear()
+        for w in workers:
+            with contextlib.suppress(OSError, ValueError):
+                w.conn.send(None)
+        for w in workers:
+            w.process.join(1)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join(1)
+            w.conn.close()
+
+    def _spawn(self) -> Worker:
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=worker_main, args=(child, *self._args), name="kkg-query-worker", daemon=True
+        )
+        process.start()
+        child.close()
+        if not parent.poll(START_TIMEOUT):
+            process.kill()
+            raise PoolError("a query worker did not start in time")
+        try:
+            message = parent.recv()
+        except (EOFError, OSError) as exc:
+            raise PoolError("a query worker died while starting") from exc
+        if message[0] != "ready":
+            process.join(1)
+            raise PoolError(f"a query worker could not open the store: {message[1]}")
+        self.version = message[1]
+        return Worker(process, parent, message[1])
+
+    def _add(self, worker: Worker, spare: bool) -> None:
+        with self._lock:
+            self._all[worker.process.pid] = worker
+            if not spare:
+                self._active.add(worker.process.pid)
+        (self._spares if spare else self._idle).put(worker)
+
+    def _replenish(self) -> None:
+        while not self._closed:
+            self._wake.wait(1.0)
+            self._wake.clear()
+            try:
+                while not self._closed and len(self._active) < self.size:
+                    self._add(self._spawn(), spare=False)
+                while not self._closed and self._spares.qsize() < 1:
+                    self._add(self._spawn(), spare=True)
+            except PoolError:
+                log.exception("cannot start a query worker; retrying")
+                time.sleep(1.0)
+
+    # --- use ----------------------------------------------------------------------------------
+    def acquire(self, timeout: float) -> Worker:
+        with self._lock:
+            if self._waiting >= self.queue_size and self._idle.empty():
+                raise Busy("the query queue is full")
+            self._waiting += 1
+        try:
+            return self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise Busy("no query worker became free in time") from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def release(self, worker: Worker) -> None:
+        self._idle.put(worker)
+
+    def discard(self, worker: Worker) -> None:
+        """Kill a worker (deadline passed or it crashed) and put the spare in its place."""
+        with contextlib.suppress(OSError):
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        with self._lock:
+            self._all.pop(worker.process.pid, None)
+            self._active.discard(worker.process.pid)
+            self.replaced += 1
+        try:
+            spare = self._spares.get_nowait()
+        except queue.Empty:
+            spare = None
+        if spare is not None:
+            with self._lock:
+                self._active.add(spare.process.pid)
+            self._idle.put(spare)
+        self._wake.set()
+
+    def execute(self, job: dict[str, Any], queue_timeout: float, timeout: float) -> tuple[Any, ...]:
+        """Run one job. Returns the worker's reply, ("timeout",) or ("crash", message).
+
+        Raises Busy when no worker is free within `queue_timeout`."""
+        worker = self.acquire(queue_timeout)
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(timeout):
+                self.discard(worker)
+                return ("timeout",)
+            reply = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            code = worker.process.exitcode
+            self.discard(worker)
+            return ("crash", f"the query worker stopped ({exc or 'exit code ' + str(code)})")
+        self.release(worker)
+        return reply
+
+    def health(self) -> dict[str, Any]:
+        with self._lock:
+            workers = [self._all[pid] for pid in self._active if pid in self._all]
+        alive = sum(1 for w in workers if w.process.is_alive())
+        return {
+            "workers": self.size,
+            "workers_alive": alive,
+            "spare_ready": self._spares.qsize(),
+            "waiting": self._waiting,
+            "replaced": self.replaced,
+        }

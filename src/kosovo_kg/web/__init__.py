@@ -1,0 +1,91 @@
+"""The web app (Flask lives here and only here): `create_app(settings)`.
+
+Routes: /sparql (SPARQL 1.1 Protocol, service description), /.well-known/void (VoID + DCAT),
+/dumps/kosovo-kg.nq, /healthz. Every response allows anonymous CORS (no credentials); HTML
+responses carry a strict Content-Security-Policy. Write methods get 405: the server is read-only.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import sys
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from kosovo_kg.engine import Engine
+from kosovo_kg.settings import Settings, load_settings
+
+CSP = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+EXPOSED = "X-Kosovo-KG-Truncated, X-Kosovo-KG-Rows, Retry-After, Content-Type"
+WRITE_METHODS = ["PUT", "DELETE", "PATCH"]
+
+
+def _configure_logging() -> None:
+    logger = logging.getLogger("kosovo_kg")
+    logger.setLevel(logging.INFO)
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
+    """Build the app and start its query workers (or use `engine`, already started)."""
+    from kosovo_kg.web import meta, sparql
+
+    settings = settings or load_settings()
+    _configure_logging()
+    app = Flask(__name__)
+    app.config["KOSOVO_KG_SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    if engine is None:
+        engine = Engine(settings).start()
+        atexit.register(engine.close)
+    app.extensions["kosovo_kg.engine"] = engine
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(meta.bp)
+
+    @app.route("/", methods=WRITE_METHODS)
+    @app.route("/<path:path>", methods=WRITE_METHODS)
+    def refuse_write(path: str = "") -> Response:
+        return sparql.error_response(
+            405,
+            f"{request.method} is not allowed: this endpoint is read-only (no SPARQL Update, no"
+            " Graph Store writes)",
+            {"Allow": "GET, POST, OPTIONS" if path == "sparql" else "GET, HEAD, OPTIONS"},
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        message = exc.description or exc.name
+        if status == 413:
+            message = f"request body too large: the limit is {settings.max_body_bytes} bytes"
+        if status == 405 and request.method not in ("GET", "POST", "HEAD", "OPTIONS"):
+            message = f"{request.method} is not allowed: this endpoint is read-only"
+        response = sparql.error_response(status, f"{exc.name}: {message}")
+        if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = EXPOSED
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if request.method == "OPTIONS" and response.status_code == 200:
+            # CORS preflight (Flask answers OPTIONS itself; we add what browsers need)
+            response.status_code = 204
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+            response.headers["Access-Control-Max-Age"] = "86400"
+        if response.mimetype in ("text/html", "application/xhtml+xml"):
+            response.headers["Content-Security-Policy"] = CSP
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return app

@@ -1,0 +1,114 @@
+"""The SPARQL service description and the VoID + DCAT description of the dataset, as Turtle."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kosovo_kg.store import DUMP_NAME
+
+_FORMATS = "http://www.w3.org/ns/formats/"
+RESULT_FORMAT_IRIS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "N-Quads",
+    "TriG",
+    "RDF_XML",
+    "JSON-LD",
+)
+PREFIXES = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+"""
+
+
+def _lit(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def service_description(root: str, base_iri: str, graph_sizes: Mapping[str, int]) -> str:
+    """Turtle for GET /sparql without a query. `root` is the server URL ending in '/'."""
+    endpoint = root + "sparql"
+    formats = ", ".join(f"<{_FORMATS}{name}>" for name in RESULT_FORMAT_IRIS)
+    named = " ,\n        ".join(
+        f"[ a sd:NamedGraph ; sd:name <{g}> ; sd:graph [ a sd:Graph ; void:triples {n} ] ]"
+        for g, n in sorted(graph_sizes.items())
+    )
+    total = sum(graph_sizes.values())
+    return f"""{PREFIXES}
+<{endpoint}> a sd:Service ;
+    sd:endpoint <{endpoint}> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:resultFormat {formats} ;
+    rdfs:comment {
+        _lit(
+            "Read-only SPARQL 1.1 endpoint of kosovo-kg. Without FROM / FROM NAMED or "
+            "default-graph-uri / named-graph-uri, the default graph is the union of all named "
+            "graphs. SERVICE is refused unless the endpoint is on the allowlist."
+        )
+    } ;
+    rdfs:seeAlso <{root}.well-known/void> ;
+    sd:defaultDataset <{base_iri}dataset> .
+
+<{base_iri}dataset> a sd:Dataset ;
+    rdfs:seeAlso <{root}.well-known/void> ;
+    sd:defaultGraph [ a sd:Graph ; void:triples {total} ;
+        rdfs:comment "The union of all named graphs." ] ;
+    sd:namedGraph {named} .
+"""
+
+
+def void_description(
+    root: str, base_iri: str, graph_sizes: Mapping[str, int], version: str, dump_bytes: int | None
+) -> str:
+    """Turtle for /.well-known/void: VoID and DCAT for the dataset, its graphs and its dump."""
+    dataset = f"<{base_iri}dataset>"
+    total = sum(graph_sizes.values())
+    subsets = " , ".join(f"<{g}>" for g in sorted(graph_sizes))
+    graphs = "\n".join(
+        f"<{g}> a void:Dataset ; void:triples {n} ; dcterms:isPartOf {dataset} ."
+        for g, n in sorted(graph_sizes.items())
+    )
+    size = f" ;\n    dcat:byteSize {dump_bytes}" if dump_bytes is not None else ""
+    subset_line = f"    void:subset {subsets} ;\n" if subsets else ""
+    return f"""{PREFIXES}
+{dataset} a void:Dataset, dcat:Dataset ;
+    dcterms:title "kosovo-kg: the international recognition of Kosovo"@en ;
+    dcterms:description {
+        _lit(
+            "Who recognised Kosovo, withdrew or disputed a recognition, when, and on which "
+            "source: claims with claimants, stances, dates as printed and evidence locations."
+        )
+    }@en ;
+    owl:versionInfo {_lit(version)} ;
+    void:uriSpace {_lit(base_iri)} ;
+    void:triples {total} ;
+{subset_line}    void:sparqlEndpoint <{root}sparql> ;
+    void:dataDump <{root}dumps/{DUMP_NAME}> ;
+    dcat:distribution <{root}dumps/{DUMP_NAME}> , <{root}sparql#distribution> .
+
+<{root}dumps/{DUMP_NAME}> a dcat:Distribution ;
+    dcterms:title "N-Quads dump (one named graph per source)"@en ;
+    dcat:downloadURL <{root}dumps/{DUMP_NAME}> ;
+    dcat:mediaType <https://www.iana.org/assignments/media-types/application/n-quads>{size} .
+
+<{root}sparql#distribution> a dcat:Distribution ;
+    dcterms:title "SPARQL 1.1 endpoint"@en ;
+    dcat:accessURL <{root}sparql> ;
+    dcat:accessService <{root}sparql> .
+
+<{root}sparql> a dcat:DataService ;
+    dcat:endpointURL <{root}sparql> ;
+    dcat:endpointDescription <{root}sparql> ;
+    dcat:servesDataset {dataset} .
+
+{graphs}
+"""

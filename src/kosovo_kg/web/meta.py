@@ -1,0 +1,71 @@
+"""Everything around /sparql: VoID/DCAT, /healthz, the dump download, the stylesheet."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
+
+from kosovo_kg.store import DUMP_NAME, turtle_to
+from kosovo_kg.web import negotiate
+from kosovo_kg.web.describe import void_description
+from kosovo_kg.web.protocol import ProtocolError
+from kosovo_kg.web.sparql import _RDF_MEDIA, engine, error_response
+
+bp = Blueprint("meta", __name__)
+
+
+@bp.route("/")
+def index() -> Response:
+    response = Response(status=303)
+    response.headers["Location"] = "/sparql"
+    return response
+
+
+@bp.route("/.well-known/void")
+def void() -> Response:
+    settings = current_app.config["KOSOVO_KG_SETTINGS"]
+    try:
+        fmt = request.args.get("format")
+        key = negotiate.choose_graph_format(
+            fmt, request.accept_mimetypes, "Accept" in request.headers
+        )
+    except ProtocolError as exc:
+        return error_response(exc.status, exc.message)
+    dump = engine().dump
+    size = dump.stat().st_size if dump.exists() else None
+    text = void_description(
+        request.url_root, settings.base_iri, engine().graph_sizes, engine().data_version, size
+    )
+    if key in ("turtle", "html"):
+        response = Response(text, 200, content_type=_RDF_MEDIA["turtle"])
+    else:
+        response = Response(turtle_to(text, key), 200, content_type=_RDF_MEDIA[key])
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/healthz")
+def healthz() -> Response:
+    health = engine().health()
+    response = jsonify(health)
+    response.status_code = 200 if health["ok"] else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/dumps/<name>")
+def dump(name: str) -> Response:
+    if name != DUMP_NAME:
+        abort(404)
+    path = engine().dump
+    if not path.exists():
+        abort(404)
+    response = send_file(
+        path, mimetype="application/n-quads", conditional=True, download_name=DUMP_NAME
+    )
+    response.headers["X-Kosovo-KG-Data-Version"] = engine().data_version
+    return response
+
+
+@bp.route("/kosovo-kg.css")
+def stylesheet() -> Response:
+    return current_app.send_static_file("kosovo-kg.css")

@@ -1,0 +1,95 @@
+"""Content negotiation: from the query form, the `format` parameter and Accept to a format key.
+
+Keys are those of `kosovo_kg.engine.MEDIA_TYPES`, plus "html" for the browser results page.
+"""
+
+from __future__ import annotations
+
+from werkzeug.datastructures import MIMEAccept
+
+from kosovo_kg.web.protocol import ProtocolError
+
+# media types offered, in order of preference (the first is the default)
+RESULT_TYPES: dict[str, str] = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+}
+GRAPH_TYPES: dict[str, str] = {
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "text/plain": "ntriples",
+    "application/n-quads": "nquads",
+    "application/trig": "trig",
+    "application/rdf+xml": "rdfxml",
+    "application/xml": "rdfxml",
+    "application/ld+json": "jsonld",
+    "application/json": "jsonld",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+}
+_RESULT_NAMES = {
+    "json": "json",
+    "srj": "json",
+    "xml": "xml",
+    "srx": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "html": "html",
+}
+_GRAPH_NAMES = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "ntriples": "ntriples",
+    "nt": "ntriples",
+    "n-triples": "ntriples",
+    "nquads": "nquads",
+    "nq": "nquads",
+    "n-quads": "nquads",
+    "trig": "trig",
+    "rdfxml": "rdfxml",
+    "rdf": "rdfxml",
+    "xml": "rdfxml",
+    "rdf+xml": "rdfxml",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "json": "jsonld",
+    "html": "html",
+}
+KNOWN_NAMES = set(_RESULT_NAMES) | set(_GRAPH_NAMES)
+
+
+def choose(form: str, fmt: str | None, accept: MIMEAccept, has_accept: bool) -> str:
+    """The format key for a query form (SELECT, ASK, CONSTRUCT, DESCRIBE); 406 if none fits."""
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    types = GRAPH_TYPES if graph else RESULT_TYPES
+    names = _GRAPH_NAMES if graph else _RESULT_NAMES
+    kind = "a CONSTRUCT/DESCRIBE graph" if graph else f"{form} results"
+    if fmt is not None:
+        key = fmt.strip().lower()
+        if key in names:
+            return names[key]
+        if key.split(";")[0].strip() in types:
+            return types[key.split(";")[0].strip()]
+        if key in KNOWN_NAMES or key.split(";")[0].strip() in {*RESULT_TYPES, *GRAPH_TYPES}:
+            raise ProtocolError(406, f"format {fmt!r} is not available for {kind}")
+        raise ProtocolError(400, f"unknown format {fmt!r}")
+    if not has_accept:
+        return next(iter(types.values()))
+    best = accept.best_match(list(types))
+    if best is None:
+        offered = ", ".join(dict.fromkeys(types))
+        raise ProtocolError(406, f"no acceptable media type for {kind}; available: {offered}")
+    return types[best]
+
+
+def choose_graph_format(fmt: str | None, accept: MIMEAccept, has_accept: bool) -> str:
+    """Format for the service description and VoID (RDF documents)."""
+    return choose("CONSTRUCT", fmt, accept, has_accept)

@@ -1,0 +1,116 @@
+"""Reading a SPARQL 1.1 Protocol request: GET, POST form, POST `application/sparql-query`.
+
+Parameters are decoded here from the raw bytes (not through Flask's lenient decoding) so that
+invalid UTF-8 is refused with 400 instead of being replaced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
+
+from flask import Request
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+_CHARSETS = {"utf-8", "utf8", "us-ascii", "ascii"}
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SparqlRequest:
+    query: str | None
+    default_graph_uris: tuple[str, ...]
+    named_graph_uris: tuple[str, ...]
+    format: str | None
+
+
+def _decode(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"{what} is not valid UTF-8 (byte {exc.start})") from None
+
+
+def _params(raw: bytes, what: str) -> list[tuple[str, str]]:
+    """Decode `application/x-www-form-urlencoded` bytes strictly (invalid UTF-8 -> 400)."""
+    pairs = []
+    for part in raw.split(b"&"):
+        if not part:
+            continue
+        name, _, value = part.partition(b"=")
+        pairs.append(
+            (
+                _decode(unquote_to_bytes(name.replace(b"+", b" ")), what),
+                _decode(unquote_to_bytes(value.replace(b"+", b" ")), what),
+            )
+        )
+    return pairs
+
+
+def read_body(request: Request, max_body: int) -> bytes:
+    length = request.content_length
+    if length is not None and length > max_body:
+        raise ProtocolError(413, f"request body too large: {length} bytes, the limit is {max_body}")
+    body = request.stream.read(max_body + 1)
+    if len(body) > max_body:
+        raise ProtocolError(413, f"request body too large: over {max_body} bytes")
+    return body
+
+
+def parse_sparql_request(request: Request, max_body: int) -> SparqlRequest:
+    """Read the query, dataset and format from a request; raise ProtocolError when malformed."""
+    url_params = _params(request.query_string, "the query string")
+    body_params: list[tuple[str, str]] = []
+    body_query: str | None = None
+    if request.method == "POST":
+        mimetype = request.mimetype
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if not mimetype:
+            raise ProtocolError(
+                415,
+                f"POST needs a Content-Type: {FORM} or {SPARQL_QUERY}",
+            )
+        if mimetype == SPARQL_UPDATE:
+            raise ProtocolError(403, "SPARQL Update is not accepted: this endpoint is read-only")
+        if mimetype not in (FORM, SPARQL_QUERY):
+            raise ProtocolError(
+                415, f"unsupported Content-Type {mimetype!r}: use {FORM} or {SPARQL_QUERY}"
+            )
+        if charset not in _CHARSETS:
+            raise ProtocolError(415, f"unsupported charset {charset!r}: send UTF-8")
+        body = read_body(request, max_body)
+        if mimetype == FORM:
+            body_params = _params(body, "the request body")
+        else:
+            body_query = _decode(body, "the query")
+    params = url_params + body_params
+    names = [k for k, _ in params]
+    if "update" in names:
+        raise ProtocolError(403, "SPARQL Update is not accepted: this endpoint is read-only")
+    queries = [v for k, v in params if k == "query"]
+    if body_query is not None:
+        queries.append(body_query)
+    if len(queries) > 1:
+        raise ProtocolError(400, "more than one query in the request; send exactly one")
+    formats = [v for k, v in params if k == "format"]
+    if len(formats) > 1:
+        raise ProtocolError(400, "more than one format parameter; send at most one")
+    query = queries[0] if queries else None
+    if query is not None and not query.strip():
+        raise ProtocolError(400, "the query is empty")
+    if request.method == "POST" and query is None:
+        raise ProtocolError(400, "missing query: send a `query` parameter or a query body")
+    return SparqlRequest(
+        query=query,
+        default_graph_uris=tuple(v for k, v in params if k == "default-graph-uri"),
+        named_graph_uris=tuple(v for k, v in params if k == "named-graph-uri"),
+        format=formats[0] if formats else None,
+    )

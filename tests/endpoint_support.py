@@ -1,0 +1,205 @@
+"""Shared helpers for the endpoint tests: a data folder, a real server process, a listener."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FIXTURE = Path(__file__).parent / "fixtures" / "endpoint.nq"
+FIXTURE_QUADS = sum(1 for line in FIXTURE.read_text(encoding="utf-8").splitlines() if line.strip())
+BASE = "https://w3id.org/kosovo-kg/"
+KR = BASE + "ontology#"
+GRAPHS = [BASE + f"graph/{name}" for name in ("article", "derived", "news", "reference")]
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def make_data_dir(root: Path) -> tuple[Path, Path]:
+    data, var = root / "data", root / "var"
+    (data / "generated").mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURE, data / "generated" / "kosovo-kg.nq")
+    return data, var
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+@dataclass
+class Server:
+    port: int
+    process: subprocess.Popen
+    log: Path
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 30.0,
+    ) -> Reply:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=body, headers=dict(headers or {}))
+            response = conn.getresponse()
+            data = response.read()
+            return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
+        finally:
+            conn.close()
+
+    def get(
+        self,
+        params: Mapping[str, str] | list[tuple[str, str]] | None = None,
+        accept: str | None = None,
+        path: str = "/sparql",
+        timeout: float = 30.0,
+    ) -> Reply:
+        query = "?" + urllib.parse.urlencode(params) if params else ""
+        headers = {"Accept": accept} if accept else {}
+        return self.request("GET", path + query, headers=headers, timeout=timeout)
+
+    def post_query(self, query: str, accept: str | None = None, timeout: float = 30.0) -> Reply:
+        headers = {"Content-Type": "application/sparql-query"}
+        if accept:
+            headers["Accept"] = accept
+        return self.request("POST", "/sparql", query.encode(), headers, timeout)
+
+    def post_form(self, params: Mapping[str, str], accept: str | None = None) -> Reply:
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if accept:
+            headers["Accept"] = accept
+        body = urllib.parse.urlencode(params).encode()
+        return self.request("POST", "/sparql", body, headers)
+
+    def count(self) -> int:
+        reply = self.get({"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"})
+        assert reply.status == 200, reply.text
+        return int(reply.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def kosovo_kg_command() -> list[str]:
+    script = Path(sys.executable).parent / "kosovo-kg"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from kosovo_kg.cli import main; main()"]
+
+
+@contextlib.contextmanager
+def run_server(root: Path, extra_env: Mapping[str, str]) -> Iterator[Server]:
+    """Start `kosovo-kg serve` on a free loopback port and wait for /healthz."""
+    data, var = make_data_dir(root)
+    port = free_port()
+    env = dict(os.environ)
+    env.update(
+        {
+            "KOSOVO_KG_DATA_DIR": str(data),
+            "KOSOVO_KG_VAR_DIR": str(var),
+            "KOSOVO_KG_PORT": str(port),
+            "KOSOVO_KG_HOST": "127.0.0.1",
+            **extra_env,
+        }
+    )
+    log = root / "server.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [*kosovo_kg_command(), "serve"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Server(port, process, log, env)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("server exited:\n" + log.read_text(errors="replace"))
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if server.request("GET", "/healthz", timeout=2).status == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not become healthy:\n" + log.read_text())
+            time.sleep(0.2)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+
+class Listener:
+    """A TCP listener on loopback that records every connection (it must stay untouched)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    data = conn.recv(4096)
+                except OSError:
+                    data = b""
+                self.connections.append(data or b"<connected>")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.close()
