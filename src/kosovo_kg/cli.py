@@ -246,3 +246,32 @@ def settings_doc(check: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(f"wrote {target}")
+
+
+@main.command("queries-doc")
+@click.option("--check", is_flag=True, help="Fail if docs/queries.md is not up to date.")
+@click.pass_context
+def queries_doc(ctx: click.Context, check: bool) -> None:
+    """Write docs/queries.md from the saved queries' headers, with samples from the shipped graph."""
+    from kosovo_kg.saved.docs import markdown
+    from kosovo_kg.saved.header import HeaderError
+    from kosovo_kg.saved.library import load_library
+    from kosovo_kg.saved.sample import LocalRunner
+    from kosovo_kg.settings import PROJECT_ROOT
+    from kosovo_kg.store import dump_path
+
+    settings = _settings(ctx)
+    try:
+        library = load_library(settings.queries_dir, settings.base_iri)
+    except HeaderError as exc:
+        _fail(str(exc))
+        return
+    text = markdown(library, LocalRunner(dump_path(settings.data_dir), settings.base_iri))
+    target = PROJECT_ROOT / "docs" / "queries.md"
+    if check:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            raise click.ClickException(f"{target} is out of date: run `kosovo-kg queries-doc`")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}")
