@@ -88,7 +88,7 @@ class _Field:
 def parse(text: str, path: Path | str) -> SavedQuery:
     """Parse one saved query file's text. `path` names it in errors and gives the query name."""
     path = Path(path)
-    if path.suffix != ".rq" or not NAME.match(path.stem):
+    if path.suffix != ".rq" or not NAME.fullmatch(path.stem):
         raise HeaderError(
             path, 1, "file name must be <name>.rq, name of lowercase letters, digits and hyphens"
         )
@@ -151,7 +151,7 @@ def _build(path: Path, fields: list[_Field], text: str, count: int) -> SavedQuer
         tags = tuple(t.strip() for t in single["tags"].value.split(",") if t.strip())
     body = "\n".join(text.splitlines()[count:])
     for p in params:
-        if not re.search(rf"[?$]{p.name}\b", body):
+        if not any(uses(body, v) for v in p.variables):
             raise HeaderError(path, p.line, f"parameter {p.name!r} is not used in the query")
     return SavedQuery(
         name=path.stem,
@@ -165,6 +165,11 @@ def _build(path: Path, fields: list[_Field], text: str, count: int) -> SavedQuer
     )
 
 
+def uses(body: str, variable: str) -> bool:
+    """Whether the SPARQL text mentions ?variable (or $variable)."""
+    return re.search(rf"[?$]{re.escape(variable)}(?![A-Za-z0-9_])", body) is not None
+
+
 def _param(path: Path, f: _Field) -> Param:
     parts = [p.strip() for p in f.value.split("|", 4)]
     if len(parts) != 5:
@@ -175,7 +180,7 @@ def _param(path: Path, f: _Field) -> Param:
             " example=VALUE | description",
         )
     name, type_text, need, example, description = parts
-    if not PARAM_NAME.match(name) or name in RESERVED:
+    if not PARAM_NAME.fullmatch(name) or name in RESERVED:
         raise HeaderError(
             path,
             f.line,

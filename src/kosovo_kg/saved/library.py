@@ -9,12 +9,11 @@ parameter, its expected type and an example.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from kosovo_kg.saved.header import HeaderError, Param, SavedQuery, parse
+from kosovo_kg.saved.header import HeaderError, Param, SavedQuery, parse, uses
 from kosovo_kg.saved.params import ParamValueError, StateIndex, to_terms
 from kosovo_kg.vocab import DEFAULT_BASE_IRI
 
@@ -111,14 +110,10 @@ def bind(
             terms = to_terms(param.name, param.type, value, states)
         except ParamValueError as exc:
             raise ParamError(f"{exc}", param) from None
-        if param.type.name == "date" and not _uses(query, param.name + "_end"):
-            terms.pop(param.name + "_end")
-        bindings.update(terms)
+        # bind only the variables the text uses: pyoxigraph refuses a substituted variable that
+        # is not projected, and a date's `?x` or `?x_end` may be left out
+        bindings.update({v: term for v, term in terms.items() if uses(query.body, v)})
     return bindings
-
-
-def _uses(query: SavedQuery, variable: str) -> bool:
-    return re.search(rf"[?$]{re.escape(variable)}\b", query.body) is not None
 
 
 def cache_key(data_version: str, query: SavedQuery, bindings: Mapping[str, str], fmt: str) -> str:

@@ -61,7 +61,7 @@ class ParamType:
         match = _ENUM.match(text)
         if match:
             values = tuple(v.strip() for v in match.group(1).split(","))
-            if not values or any(not _ENUM_VALUE.match(v) for v in values):
+            if not values or any(not _ENUM_VALUE.fullmatch(v) for v in values):
                 raise ParamTypeError(
                     f"enum values must be words of letters, digits, '-' or '_': {text!r}"
                 )
@@ -92,11 +92,11 @@ class StateIndex:
 
     def resolve(self, value: str) -> str:
         key = value.strip().upper()
-        if _ISO3.match(key):
+        if _ISO3.fullmatch(key):
             if key in self.by_iso3:
                 return self.by_iso3[key]
             raise ParamValueError(f"no state with ISO code {key} in the graph")
-        if _QID.match(key):
+        if _QID.fullmatch(key):
             if key in self.by_qid:
                 return self.by_qid[key]
             raise ParamValueError(f"no state with Wikidata QID {key} in the graph")
@@ -104,7 +104,7 @@ class StateIndex:
 
 
 def nt_iri(iri: str) -> str:
-    if len(iri) > MAX_IRI or not _IRI.match(iri):
+    if len(iri) > MAX_IRI or not _IRI.fullmatch(iri):
         raise ParamValueError('not an absolute IRI (no spaces, <, >, ", {, }, |, \\, ^ or `)')
     return f"<{iri}>"
 
@@ -139,7 +139,7 @@ def nt_typed(lexical: str, datatype: str) -> str:
 
 def date_bounds(value: str) -> tuple[str, str]:
     """(first day, last day) of a YYYY, YYYY-MM or YYYY-MM-DD value, as ISO dates."""
-    match = _DATE.match(value.strip())
+    match = _DATE.fullmatch(value.strip())
     if not match:
         raise ParamValueError("not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.group(1), match.group(2), match.group(3)
@@ -162,14 +162,14 @@ def date_bounds(value: str) -> tuple[str, str]:
 def to_terms(name: str, ptype: ParamType, value: str, states: StateIndex | None) -> dict[str, str]:
     """The bindings (variable -> N-Triples term) for one value of parameter `name`."""
     if ptype.name == "iri":
-        return {name: nt_iri(value.strip())}
+        return {name: nt_iri(value)}
     if ptype.name == "state":
         if states is None:
             raise ParamValueError("states are not known (no graph loaded)")
         return {name: nt_iri(states.resolve(value))}
     if ptype.name == "qid":
         key = value.strip().upper()
-        if not _QID.match(key):
+        if not _QID.fullmatch(key):
             raise ParamValueError("not a Wikidata QID (Q followed by digits)")
         return {name: nt_iri(WIKIDATA_ENTITY + key)}
     if ptype.name == "date":
@@ -177,7 +177,7 @@ def to_terms(name: str, ptype: ParamType, value: str, states: StateIndex | None)
         return {name: nt_typed(first, "date"), name + "_end": nt_typed(last, "date")}
     if ptype.name == "integer":
         text = value.strip()
-        if not _INTEGER.match(text):
+        if not _INTEGER.fullmatch(text):
             raise ParamValueError("not an integer (at most 18 digits)")
         return {name: nt_typed(str(int(text)), "integer")}
     if ptype.name == "string":
@@ -195,7 +195,7 @@ def check_syntax(ptype: ParamType, value: str) -> None:
     """Check a header's default or example against the type, without the graph (states: form only)."""
     if ptype.name == "state":
         key = value.strip().upper()
-        if not (_ISO3.match(key) or _QID.match(key)):
+        if not (_ISO3.fullmatch(key) or _QID.fullmatch(key)):
             raise ParamValueError("not an ISO 3166-1 alpha-3 code or a Wikidata QID")
         return
     to_terms("x", ptype, value, None)
