@@ -92,6 +92,10 @@ def test_listing_json_and_html(client, library):
         assert f'id="{name}"' in page and f"/queries/{name}.rq" in page
         assert "curl -H" in page and query.title.replace("'", "&#39;") in page
     assert client.get("/queries?format=yaml").status_code == 400
+    # each query shows a sample of its example's output: the EU's five non-recognising members
+    section = page.split('id="organisation-members"', 1)[1].split("<section", 1)[0]
+    assert "Sample output of the example (5 rows in all)" in section
+    assert "Cyprus" in section and "Spain" in section
 
 
 def test_query_text(client, library):
@@ -269,3 +273,21 @@ def test_base_iri_setting_rewrites_served_text(tmp_path, engine):
     doc = client.get("/openapi.json").get_json()
     params = doc["paths"]["/queries/fact-sources"]["get"]["parameters"]
     assert params[0]["example"].startswith("http://example.org/kkg/id/event/")
+
+
+def test_deadline_applies(tmp_path):
+    (tmp_path / "slow.rq").write_text(
+        "#+ title: Slow\n#+ description: A cartesian product that cannot finish in time.\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }\n"
+    )
+    settings = load_settings(
+        {"workers": 1, "query_timeout": 1.0, "queries_dir": tmp_path}, environ={}
+    )
+    eng = Engine(settings).start()
+    try:
+        client = create_app(settings, engine=eng).test_client()
+        r = get(client, "slow")
+        assert r.status_code == 504 and b"deadline" in r.data
+        assert "ETag" not in r.headers  # an error is not cached
+    finally:
+        eng.close()

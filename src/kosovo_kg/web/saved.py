@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 
 from kosovo_kg.engine import Engine, QueryCheckError, QueryOutcome
 from kosovo_kg.saved.cache import AnswerCache, Entry
-from kosovo_kg.saved.docs import curl, describe, example_path
+from kosovo_kg.saved.docs import SAMPLE_ROWS, curl, describe, example_path
 from kosovo_kg.saved.header import HeaderError, SavedQuery
 from kosovo_kg.saved.library import ParamError, bind, cache_key, load_library
 from kosovo_kg.saved.openapi import openapi_document
@@ -120,6 +120,7 @@ def listing() -> Response:
         server = request.url_root.rstrip("/")
         for entry, query in zip(entries, saved.library.values(), strict=True):
             entry["curl"] = curl(query, server)
+            entry["sample"] = _sample(query)
         page = render_template("saved_queries.html", entries=entries, title="Saved queries")
         response = Response(page, 200, content_type="text/html; charset=utf-8")
     response.vary.add("Accept")
@@ -167,30 +168,58 @@ def run(name: str) -> Response:
         return error_response(exc.status, exc.message)
     except ParamError as exc:
         return error_response(400, str(exc))
-    engine = _engine()
-    etag = cache_key(engine.data_version, query, bindings, key)
+    etag = cache_key(_engine().data_version, query, bindings, key)
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
         return _cacheable(response, etag, saved.max_age, "revalidated")
-    entry = saved.cache.get(etag)
-    state = "hit"
-    if entry is None:
-        state = "miss"
-        html = key == "html"
-        graph = saved.forms[name] in ("CONSTRUCT", "DESCRIBE")
-        outcome = engine.run(
-            query.text,
-            substitutions=bindings,
-            result_format=("turtle" if graph else "json") if html else key,
-        )
-        if not outcome.ok:
-            return error_response(outcome.status, outcome.body.decode(), dict(outcome.headers))
-        entry = _entry(query, outcome, html)
-        saved.cache.put(etag, entry)
+    entry, state = _answer(query, bindings, key, etag)
+    if isinstance(entry, QueryOutcome):
+        return error_response(entry.status, entry.body.decode(), dict(entry.headers))
     response = Response(entry.body, 200, content_type=entry.content_type)
     response.headers[TRUNCATED_HEADER] = "true" if entry.truncated else "false"
     response.headers[ROWS_HEADER] = str(entry.rows)
     return _cacheable(response, etag, saved.max_age, state)
+
+
+def _answer(
+    query: SavedQuery, bindings: dict[str, str], key: str, etag: str
+) -> tuple[Entry | QueryOutcome, str]:
+    """The cached answer, or run the query through the engine (an error outcome is not cached)."""
+    saved = _saved()
+    entry = saved.cache.get(etag)
+    if entry is not None:
+        return entry, "hit"
+    html = key == "html"
+    graph = saved.forms[query.name] in ("CONSTRUCT", "DESCRIBE")
+    outcome = _engine().run(
+        query.text,
+        substitutions=bindings,
+        result_format=("turtle" if graph else "json") if html else key,
+    )
+    if not outcome.ok:
+        return outcome, "miss"
+    entry = _entry(query, outcome, html)
+    saved.cache.put(etag, entry)
+    return entry, "miss"
+
+
+def _sample(query: SavedQuery) -> dict[str, Any]:
+    """The first rows of the query's example call (for the HTML listing), from the cache."""
+    saved = _saved()
+    try:
+        bindings = bind(query, query.example_args(), saved.states)
+    except ParamError as exc:
+        return {"error": str(exc)}
+    etag = cache_key(_engine().data_version, query, bindings, "json")
+    entry, _ = _answer(query, bindings, "json", etag)
+    if isinstance(entry, QueryOutcome):
+        return {"error": entry.body.decode().strip()}
+    data = json.loads(entry.body)
+    if "boolean" in data:
+        return {"variables": ["boolean"], "rows": [[str(data["boolean"]).lower()]], "total": 1}
+    names = data["head"]["vars"]
+    rows = [[b.get(n, {}).get("value", "") for n in names] for b in data["results"]["bindings"]]
+    return {"variables": names, "rows": rows[:SAMPLE_ROWS], "total": len(rows)}
 
 
 def _entry(query: SavedQuery, outcome: QueryOutcome, html: bool) -> Entry:
