@@ -46,3 +46,21 @@ def test_check_flag_fails_on_a_stale_doc(tmp_path, monkeypatch):
     monkeypatch.setenv("KOSOVO_KG_QUERIES_DIR", str(extra))
     result = CliRunner().invoke(main, ["queries-doc", "--check"])
     assert result.exit_code != 0 and "out of date" in result.output
+
+
+def test_serve_refuses_to_start_on_a_bad_header(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "ok.rq").write_text("#+ title: T\n#+ description: D\nSELECT * { ?s ?p ?o }\n")
+    (tmp_path / "bad.rq").write_text(
+        "#+ title: T\n#+ description: D\n#+ param: x | date | soon\nSELECT ?x {}\n"
+    )
+    env = {"KOSOVO_KG_QUERIES_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    script = Path(sys.executable).parent / "kosovo-kg"
+    result = subprocess.run(
+        [str(script), "serve", "--port", "9"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert f"{tmp_path / 'bad.rq'}:3: param needs 5 fields" in result.stderr

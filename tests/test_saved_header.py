@@ -136,6 +136,29 @@ def test_bad_headers_name_file_and_line(text, line, words):
     assert words in reason
 
 
+def test_bound_on_a_parameter_is_refused_with_its_line():
+    text = (
+        "#+ title: T\n#+ description: D\n"
+        "#+ param: state | state | optional | example=FRA | d\n"
+        "SELECT ?e ?state WHERE {\n  ?e ?p ?o .\n  FILTER(!BOUND(?state) || ?o = ?state)\n}\n"
+    )
+    line, reason = _line(text)
+    assert line == 6 and "BOUND(?state)" in reason and "COALESCE" in reason
+
+
+def test_integer_parameter():
+    q = parse(
+        "#+ title: T\n#+ description: D\n#+ param: n | integer | default=10 | example=+5 | d\n"
+        "SELECT ?n WHERE {}\n",
+        "queries/n.rq",
+    )
+    assert bind(q, {}, None) == {"n": '"10"^^<http://www.w3.org/2001/XMLSchema#integer>'}
+    assert bind(q, {"n": "+5"}, None) == {"n": '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'}
+    for bad in ("4.2", "1e3", "ten", "1" * 19):
+        with pytest.raises(ParamError, match="parameter 'n': not an integer"):
+            bind(q, {"n": bad}, None)
+
+
 def test_bad_file_name():
     line, reason = _line(GOOD, "queries/Bad_Name.rq")
     assert line == 1 and "lowercase letters" in reason

@@ -222,6 +222,13 @@ def serve(debug: bool, **raw: str | None) -> None:
     dump = store.dump_path(settings.data_dir)
     if not dump.exists():
         raise click.ClickException(f"no dump at {dump}: run `kosovo-kg build` first")
+    from kosovo_kg.saved.header import HeaderError
+    from kosovo_kg.saved.library import load_library
+
+    try:  # refuse to start on a bad saved-query header (the app checks again when it loads)
+        load_library(settings.queries_dir, settings.base_iri)
+    except HeaderError as exc:
+        raise click.ClickException(f"saved query refused: {exc}") from None
     if settings.store_mode == "disk":
         current = store.current_store(settings.var_dir)
         if current is None or store.store_version(current) != store.data_version(dump):

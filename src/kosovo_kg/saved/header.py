@@ -153,6 +153,17 @@ def _build(path: Path, fields: list[_Field], text: str, count: int) -> SavedQuer
     for p in params:
         if not any(uses(body, v) for v in p.variables):
             raise HeaderError(path, p.line, f"parameter {p.name!r} is not used in the query")
+        for v in p.variables:
+            found = re.search(rf"BOUND\s*\(\s*[?$]{re.escape(v)}\s*\)", body, re.IGNORECASE)
+            if found:
+                line = count + body.count("\n", 0, found.start()) + 1
+                raise HeaderError(
+                    path,
+                    line,
+                    f"BOUND(?{v}) tests a parameter: pyoxigraph evaluates BOUND() of a substituted"
+                    f" variable to false, so the filter would ignore the value given; write"
+                    f" COALESCE(<test using ?{v}>, true) or use ?{v} in a pattern",
+                )
     return SavedQuery(
         name=path.stem,
         title=single["title"].value,
