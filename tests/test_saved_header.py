@@ -179,6 +179,18 @@ def test_library_refuses_a_bad_file_naming_it(tmp_path):
     assert list(load_library(tmp_path)) == ["good"]
 
 
+def test_library_refuses_unprojected_parameters_and_bad_sparql(tmp_path):
+    (tmp_path / "p.rq").write_text(
+        "#+ title: T\n#+ description: D\n#+ param: state | state | optional | example=FRA | d\n"
+        "SELECT ?e WHERE { ?e ?p ?state }\n"
+    )
+    with pytest.raises(HeaderError, match=r"p\.rq:\d+: .*\?state in its SELECT projection"):
+        load_library(tmp_path)
+    (tmp_path / "p.rq").write_text("#+ title: T\n#+ description: D\nSELECT ?e WHERE {\n ?e ?p\n}\n")
+    with pytest.raises(HeaderError, match=r"p\.rq:(\d+): malformed query: error at \1:"):
+        load_library(tmp_path)
+
+
 def test_shipped_library_loads():
     library = load_library(PROJECT_ROOT / "queries")
     assert len(library) >= 20

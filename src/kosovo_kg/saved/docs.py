@@ -121,7 +121,13 @@ def markdown(library: Mapping[str, SavedQuery], run: Runner) -> str:
         else:
             out += ["No parameters.", ""]
         out += ["```sh", curl(query), "```", ""]
-        variables, rows, total = run(query, query.example_args())
+        result = run(query, query.example_args())
+        if result is None:
+            out.append("No sample: a federated query (SERVICE) calls another endpoint, and the")
+            out.append("docs are generated offline. It needs that endpoint on the server's")
+            out.append("`service_allowlist`.")
+            continue
+        variables, rows, total = result
         out.append(f"Sample ({total} row{'s' if total != 1 else ''} in all):")
         out.append("")
         out += sample_table(variables, rows[:SAMPLE_ROWS])

@@ -9,12 +9,14 @@ parameter, its expected type and an example.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from kosovo_kg.saved.header import HeaderError, Param, SavedQuery, parse, uses
 from kosovo_kg.saved.params import ParamValueError, StateIndex, to_terms
+from kosovo_kg.store import QueryFailed, check_query
 from kosovo_kg.vocab import DEFAULT_BASE_IRI
 
 RESERVED_ARGS = frozenset({"format"})
@@ -68,10 +70,23 @@ def load_library(folder: Path, base_iri: str = DEFAULT_BASE_IRI) -> dict[str, Sa
         except UnicodeDecodeError as exc:
             raise HeaderError(path, 1, f"not UTF-8 text: {exc}") from None
         query = parse(text, path)
+        _check_sparql(query)
         library[query.name] = _rebase(query, base_iri)
     if not library:
         raise HeaderError(folder, 0, "no saved queries (*.rq) in this folder")
     return library
+
+
+def _check_sparql(query: SavedQuery) -> None:
+    """Refuse a query that does not parse or that cannot take its parameters (each variable a
+    parameter binds must be in the SELECT projection: pyoxigraph's substitutions require it)."""
+    variables = tuple(v for p in query.params for v in p.variables if uses(query.body, v))
+    try:
+        check_query(query.text, variables)
+    except QueryFailed as exc:
+        where = re.search(r"error at (\d+):\d+", str(exc))
+        line = int(where.group(1)) if where else query.header_lines + 1
+        raise HeaderError(query.path, line, str(exc)) from None
 
 
 def _items(args: Mapping[str, str] | Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

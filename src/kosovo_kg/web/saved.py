@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from kosovo_kg.engine import Engine, QueryCheckError, QueryOutcome
+from kosovo_kg.engine import Engine, QueryCheckError, QueryOutcome, analyse
 from kosovo_kg.saved.cache import AnswerCache, Entry
 from kosovo_kg.saved.docs import SAMPLE_ROWS, curl, describe, example_path
 from kosovo_kg.saved.header import HeaderError, SavedQuery
@@ -45,6 +45,7 @@ class SavedQueries:
     states: StateIndex
     cache: AnswerCache
     max_age: int
+    refused: dict[str, str] = field(default_factory=dict)  # name -> why the engine refuses it
     openapi: dict[str, Any] = field(default_factory=dict)
 
 
@@ -52,11 +53,19 @@ def load(settings: Settings, engine: Engine) -> SavedQueries:
     """Read the library and check every query with the engine; raise HeaderError when wrong."""
     library = load_library(settings.queries_dir, settings.base_iri)
     forms: dict[str, str] = {}
+    refused: dict[str, str] = {}
     for name, query in library.items():
         try:
-            forms[name] = engine.check(query.text).form
+            info = analyse(query.text, settings.max_nesting)
         except QueryCheckError as exc:
             raise HeaderError(query.path, query.header_lines + 1, f"query refused: {exc}") from None
+        forms[name] = info.form
+        try:
+            engine.check(query.text)
+        except QueryCheckError as exc:
+            # e.g. a federated query whose SERVICE is not on this server's allowlist: the server
+            # still starts; a call gets the engine's 400, and the listing says why
+            refused[name] = str(exc)
     base = settings.base_iri
     outcome = engine.run(STATES_QUERY % (base, base, base), result_format="json")
     if not outcome.ok:
@@ -74,6 +83,7 @@ def load(settings: Settings, engine: Engine) -> SavedQueries:
         StateIndex(by_iso, by_qid),
         AnswerCache(settings.saved_cache_bytes),
         settings.saved_max_age,
+        refused,
     )
     saved.openapi = openapi_document(library, forms, FORMAT_NAMES)
     return saved
@@ -121,6 +131,7 @@ def listing() -> Response:
         for entry, query in zip(entries, saved.library.values(), strict=True):
             entry["curl"] = curl(query, server)
             entry["sample"] = _sample(query)
+            entry["refused"] = saved.refused.get(query.name)
         page = render_template("saved_queries.html", entries=entries, title="Saved queries")
         response = Response(page, 200, content_type="text/html; charset=utf-8")
     response.vary.add("Accept")
@@ -206,6 +217,12 @@ def _answer(
 def _sample(query: SavedQuery) -> dict[str, Any]:
     """The first rows of the query's example call (for the HTML listing), from the cache."""
     saved = _saved()
+    if query.name in saved.refused:
+        return {"error": "not run here: " + saved.refused[query.name]}
+    if analyse(query.text, 10_000).services:
+        return {
+            "error": "not run for this page: a federated query (SERVICE) calls another endpoint"
+        }
     try:
         bindings = bind(query, query.example_args(), saved.states)
     except ParamError as exc:
