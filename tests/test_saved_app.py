@@ -129,7 +129,6 @@ def test_every_query_runs_with_its_example_like_in_process(client, library, loca
         assert r.headers["X-Kosovo-KG-Truncated"] == "false"
         served = [{k: v["value"] for k, v in b.items()} for b in bindings(r)]
         assert served == local.rows(query, query.example_args()), name
-        assert served, f"the example of {name} returns no rows"
 
 
 def test_formats(client):

@@ -322,6 +322,16 @@ def test_invalidations(run):
     assert {r["recognition"] for r in stp} == {B + "id/event/STP-XKX-recognition-1"}
 
 
+def test_examples_of_this_modules_queries_return_rows(lib, runner):
+    """The example in each header (used by the docs and /queries) shows a non-empty answer."""
+    here = Path(__file__).read_text(encoding="utf-8")
+    for name, query in lib.items():
+        if f'run("{name}"' in here:
+            assert runner.rows(query, query.example_args()), (
+                f"the example of {name} returns no rows"
+            )
+
+
 def test_every_query_is_tested(lib):
     """Each library query is named in a test: this module's run(...) calls for the queries of
     this module, another test module for the queries other modules own."""
