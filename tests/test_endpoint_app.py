@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
 import threading
 import time
+from pathlib import Path
 
 import pytest
-from endpoint_support import BASE, CARTESIAN, FIXTURE_QUADS, KR, make_data_dir
+from endpoint_support import BASE, CARTESIAN, FIXTURE, FIXTURE_QUADS, KR, make_data_dir
 
+from kosovo_kg import store
 from kosovo_kg.engine import Engine
 from kosovo_kg.settings import load_settings
 from kosovo_kg.web import create_app
@@ -179,3 +187,87 @@ def test_a_crashing_worker_is_replaced(app):
     while engine.health()["spare_ready"] < 1 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert engine.health()["ok"] is True
+
+
+def test_format_parameter_may_be_a_media_type(client):
+    reply = client.get("/sparql?query=ASK%20%7B%7D&format=application/sparql-results+xml")
+    assert reply.status_code == 200
+    assert reply.content_type.startswith("application/sparql-results+xml")
+
+
+def test_empty_query_and_missing_query(client):
+    empty = client.get("/sparql?query=")
+    assert empty.status_code == 400 and "empty" in empty.data.decode()
+    form = client.post("/sparql", data={"format": "json"})
+    assert form.status_code == 400 and "missing query" in form.data.decode()
+
+
+def test_served_data_are_pinned_at_start(tmp_path):
+    """A rebuild while serving does not reach a replaced worker: all workers serve one version."""
+    settings = settings_for(tmp_path, workers=1, query_timeout=1.0)
+    dump = settings.data_dir / "generated" / "kosovo-kg.nq"
+    engine = Engine(settings).start()
+    try:
+        version = engine.data_version
+        assert version == store.data_version(dump)
+        dump.write_text(
+            "<urn:x:s> <urn:x:p> <urn:x:o> <https://w3id.org/kosovo-kg/graph/article> .\n"
+        )
+        for _ in range(2):  # kill twice: the second replacement starts after the rewrite
+            deadline = time.monotonic() + 60
+            while engine.health()["spare_ready"] < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert engine.run(CARTESIAN).status == 504
+        assert engine.pool.replaced == 2
+        count = engine.run("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = json.loads(count.body)["results"]["bindings"]
+        assert int(rows[0]["n"]["value"]) == FIXTURE_QUADS
+        assert engine.data_version == version
+        assert engine.dump.read_bytes() == FIXTURE.read_bytes()
+    finally:
+        engine.close()
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc and prctl")
+def test_workers_die_with_the_server_even_mid_query(tmp_path):
+    data, var = make_data_dir(tmp_path)
+    host = tmp_path / "engine_host.py"
+    host.write_text(
+        textwrap.dedent(
+            f"""
+            import pathlib
+            from kosovo_kg.engine import Engine
+            from kosovo_kg.settings import load_settings
+            if __name__ == "__main__":
+                overrides = {{"data_dir": pathlib.Path({str(data)!r}),
+                             "var_dir": pathlib.Path({str(var)!r}),
+                             "workers": 1, "query_timeout": 300.0}}
+                engine = Engine(load_settings(overrides, environ={{}})).start()
+                print(" ".join(str(pid) for pid in engine.pool._all), flush=True)
+                engine.run({CARTESIAN!r})
+            """
+        )
+    )
+    process = subprocess.Popen([sys.executable, str(host)], stdout=subprocess.PIPE, text=True)
+    pids = [int(pid) for pid in process.stdout.readline().split()]
+    try:
+        assert len(pids) == 2  # one worker (about to run the slow query) and the spare
+        time.sleep(1.0)  # let the slow query start in its worker
+        process.kill()
+        process.wait(30)
+        deadline = time.monotonic() + 30
+        while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in pids if _running(pid)]
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

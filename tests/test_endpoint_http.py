@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import threading
 import urllib.parse
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
@@ -458,3 +460,38 @@ def test_rdflib_sparqlstore_client(server):
     labels = {str(row[0]) for row in graph.query(LABEL_Q)}
     assert labels == {"France"}
     assert graph.query(f"ASK {{ ?e a <{KR}Withdrawal> }}").askAnswer is True
+
+
+def test_busy_server_answers_503_with_retry_after(tmp_path):
+    """One worker, no wait queue: while a slow query holds the worker, the next gets 503."""
+    env = {"KOSOVO_KG_WORKERS": "1", "KOSOVO_KG_QUEUE_SIZE": "0", "KOSOVO_KG_QUERY_TIMEOUT": "2"}
+    with run_server(tmp_path, env) as busy:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            slow = pool.submit(busy.post_query, CARTESIAN, None, 60)
+            for _ in range(600):
+                if busy.get(path="/healthz").json()["busy"] == 1:
+                    break
+                threading.Event().wait(0.05)
+            reply = busy.post_query("ASK {}")
+            assert reply.status == 503
+            assert reply.header("retry-after")
+            assert "busy" in reply.text
+            assert slow.result(timeout=60).status == 504
+        assert busy.post_query("ASK {}").status == 200
+
+
+def test_listener_control_pyoxigraph_alone_would_fetch_service():
+    """The control for the federation test: without our checks, Oxigraph does contact the URL
+    named in SERVICE, and the listener records it."""
+    listener = Listener()
+    try:
+        db = store.memory_store_from_nquads(FIXTURE)
+        with contextlib.suppress(OSError, RuntimeError, SyntaxError, ValueError):
+            list(store.query(db, f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"))
+        for _ in range(100):
+            if listener.connections:
+                break
+            threading.Event().wait(0.05)
+        assert listener.connections and b"POST /sparql" in listener.connections[0]
+    finally:
+        listener.close()

@@ -37,3 +37,11 @@ def test_serve_settings_are_read_from_the_environment_and_checked():
     for bad in ({"store_mode": "tape"}, {"workers": 0}, {"query_timeout": 0.0}):
         with pytest.raises(ValueError, match=next(iter(bad))):
             load_settings(bad, environ={})
+
+
+def test_serve_takes_the_group_options_and_needs_a_dump(tmp_path):
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "nowhere"), "serve"])
+    assert result.exit_code != 0
+    assert str(tmp_path / "nowhere" / "generated" / "kosovo-kg.nq") in result.output
+    bad = CliRunner().invoke(main, ["serve", "--workers", "many"])
+    assert bad.exit_code == 2 and "KOSOVO_KG_WORKERS" in bad.output

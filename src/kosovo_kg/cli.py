@@ -196,15 +196,21 @@ def _settings_options(func):  # type: ignore[no-untyped-def]
     return func
 
 
-def _load(raw: dict[str, str | None]):  # type: ignore[no-untyped-def]
-    from kosovo_kg.settings import SETTINGS_BY_NAME, load_settings
+def _load(ctx: click.Context, raw: dict[str, str | None]):  # type: ignore[no-untyped-def]
+    """Settings from the command's flags, then the group's flags (`kosovo-kg --data-dir X
+    serve`), then the environment and the defaults."""
+    from kosovo_kg.settings import SETTINGS_BY_NAME
 
+    group = ctx.obj.get("settings") if ctx.obj else None
     try:
         overrides = {
             name: SETTINGS_BY_NAME[name].parse(value)
             for name, value in raw.items()
             if value is not None
         }
+        if group is not None:
+            for name in ("base_iri", "data_dir", "var_dir"):
+                overrides.setdefault(name, getattr(group, name))
         return load_settings(overrides)
     except (KeyError, ValueError) as exc:
         raise click.UsageError(str(exc)) from exc
@@ -213,12 +219,13 @@ def _load(raw: dict[str, str | None]):  # type: ignore[no-untyped-def]
 @main.command()
 @click.option("--debug", is_flag=True, help="Use Flask's development server (never in production).")
 @_settings_options
-def serve(debug: bool, **raw: str | None) -> None:
+@click.pass_context
+def serve(ctx: click.Context, debug: bool, **raw: str | None) -> None:
     """Serve the SPARQL endpoint (gunicorn; Flask's dev server only with --debug)."""
     from kosovo_kg import store
     from kosovo_kg.web.server import serve_debug, serve_production
 
-    settings = _load(raw)
+    settings = _load(ctx, raw)
     dump = store.dump_path(settings.data_dir)
     if not dump.exists():
         raise click.ClickException(f"no dump at {dump}: run `kosovo-kg build` first")

@@ -230,17 +230,41 @@ class QueryFailed(ValueError):
         self.status = status
 
 
-def open_for_serving(mode: str, var_dir: Path, dump: Path) -> tuple[ox.Store, str]:
-    """The store a query worker serves from, and its data version.
+def pin_serving_data(mode: str, dump: Path, var_dir: Path) -> tuple[Path, Path, str]:
+    """Fix, once per server, the data every query worker opens: (location, dump copy, version).
 
-    mode `memory` loads the dump into an in-memory store; mode `disk` opens the current on-disk
-    store read-only (see `build_store`)."""
+    The dump is copied to `var_dir/serve/<version>.nq` (the version is computed on the copy), so
+    a rebuild while serving cannot give a replaced worker other data than its siblings, and the
+    downloadable dump matches what is queried. mode `memory`: location is that copy; mode
+    `disk`: location is the on-disk store of that version (built when missing)."""
+    serve_dir = Path(var_dir) / "serve"
+    serve_dir.mkdir(parents=True, exist_ok=True)
+    tmp = serve_dir / f"dump.tmp-{os.getpid()}"
+    try:
+        shutil.copyfile(dump, tmp)
+        version = data_version(tmp)
+        copy = serve_dir / f"{version}.nq"
+        os.replace(tmp, copy)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise StoreError(f"cannot read the dump {dump}: {exc}") from exc
     if mode == "memory":
-        return memory_store_from_nquads(Path(dump)), data_version(Path(dump))
-    path = current_store(var_dir)
-    if path is None:
-        raise StoreError(f"no store under {stores_dir(var_dir)}; run `kosovo-kg build` first")
-    return open_read_only(path), store_version(path) or path.name
+        return copy, copy, version
+    location = stores_dir(var_dir) / version
+    if store_version(location) != version:
+        location = build_store(copy, var_dir)
+    return location, copy, version
+
+
+def open_for_serving(mode: str, location: Path) -> tuple[ox.Store, str]:
+    """The store a query worker serves from, and its data version (see `pin_serving_data`):
+    mode `memory` loads an N-Quads file into an in-memory store; mode `disk` opens an on-disk
+    store read-only."""
+    location = Path(location)
+    if mode == "memory":
+        return memory_store_from_nquads(location), location.stem
+    return open_read_only(location), store_version(location) or location.name
 
 
 def parse_term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -21,7 +21,7 @@ from kosovo_kg import vocab
 from kosovo_kg.engine.lexer import QueryCheckError, QueryInfo, analyse
 from kosovo_kg.engine.pool import Busy, Pool
 from kosovo_kg.settings import Settings
-from kosovo_kg.store import dump_path
+from kosovo_kg.store import dump_path, pin_serving_data
 
 log = logging.getLogger("kosovo_kg.query")
 
@@ -55,14 +55,8 @@ class Engine:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.allowlist = frozenset(settings.service_allowlist)
-        self.dump = dump_path(settings.data_dir)
-        self.pool = Pool(
-            settings.workers,
-            settings.queue_size,
-            settings.store_mode,
-            str(settings.var_dir),
-            str(self.dump),
-        )
+        self.pool: Pool | None = None
+        self.dump = dump_path(settings.data_dir)  # until start(): then the pinned copy
         self.graph_sizes: dict[str, int] = {}
         self.prefixes = dict(vocab.PREFIXES, kr=settings.base_iri + "ontology#")
         self.started = False
@@ -73,9 +67,15 @@ class Engine:
 
     @property
     def data_version(self) -> str:
-        return self.pool.version
+        return self.pool.version if self.pool else ""
 
     def start(self) -> Engine:
+        """Pin the data (see `store.pin_serving_data`), start the workers, list the graphs."""
+        location, self.dump, _ = pin_serving_data(
+            self.settings.store_mode, dump_path(self.settings.data_dir), self.settings.var_dir
+        )
+        s = self.settings
+        self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(location))
         self.pool.start()
         self.started = True
         outcome = self._execute(
@@ -91,10 +91,19 @@ class Engine:
         return self
 
     def close(self) -> None:
-        self.pool.close()
+        if self.pool:
+            self.pool.close()
         self.started = False
 
     def health(self) -> dict[str, Any]:
+        if self.pool is None:
+            return {
+                "ok": False,
+                "store_open": False,
+                "workers": self.settings.workers,
+                "workers_alive": 0,
+                "data_version": "",
+            }
         info = self.pool.health()
         info["store_open"] = self.started and info["workers_alive"] > 0
         info["data_version"] = self.data_version
@@ -212,6 +221,8 @@ class Engine:
             "prefixes": self.prefixes,
         }
         retry = str(max(1, math.ceil(self.settings.queue_timeout)))
+        if self.pool is None:
+            return _error(503, "the query engine is not started", **{"Retry-After": "5"})
         try:
             reply = self.pool.execute(job, self.settings.queue_timeout, timeout)
         except Busy as exc:

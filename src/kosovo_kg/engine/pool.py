@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing as mp
+import os
 import queue
 import threading
 import time
@@ -39,10 +40,10 @@ class Busy(Exception):
 
 
 class Pool:
-    def __init__(self, size: int, queue_size: int, mode: str, var_dir: str, dump: str) -> None:
+    def __init__(self, size: int, queue_size: int, mode: str, location: str) -> None:
         self.size = size
         self.queue_size = queue_size
-        self._args = (mode, var_dir, dump)
+        self._args = (mode, location)
         self._ctx = mp.get_context("spawn")
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._spares: queue.Queue[Worker] = queue.Queue()
@@ -84,7 +85,10 @@ class Pool:
     def _spawn(self) -> Worker:
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
-            target=worker_main, args=(child, *self._args), name="kkg-query-worker", daemon=True
+            target=worker_main,
+            args=(child, *self._args, os.getpid()),
+            name="kkg-query-worker",
+            daemon=True,
         )
         process.start()
         child.close()
@@ -183,6 +187,7 @@ class Pool:
         return {
             "workers": self.size,
             "workers_alive": alive,
+            "busy": max(0, len(workers) - self._idle.qsize()),
             "spare_ready": self._spares.qsize(),
             "waiting": self._waiting,
             "replaced": self.replaced,

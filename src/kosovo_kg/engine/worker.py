@@ -10,16 +10,33 @@ The worker exits when its pipe closes (the parent died), so no orphan outlives t
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+PR_SET_PDEATHSIG = 1
 
-def worker_main(conn: Connection, mode: str, var_dir: str, dump: str) -> None:
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to kill this worker when the server process dies, even mid-query (a worker
+    busy in a long query never reads its pipe, so it would not notice otherwise)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(0)
+
+
+def worker_main(conn: Connection, mode: str, location: str, parent_pid: int) -> None:
+    _die_with_parent(parent_pid)
     from kosovo_kg import store as st
 
     try:
-        db, version = st.open_for_serving(mode, Path(var_dir), Path(dump))
+        db, version = st.open_for_serving(mode, Path(location))
     except Exception as exc:  # report any start failure to the parent, then stop
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
         return

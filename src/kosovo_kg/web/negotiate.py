@@ -73,7 +73,8 @@ def choose(form: str, fmt: str | None, accept: MIMEAccept, has_accept: bool) -> 
     names = _GRAPH_NAMES if graph else _RESULT_NAMES
     kind = "a CONSTRUCT/DESCRIBE graph" if graph else f"{form} results"
     if fmt is not None:
-        key = fmt.strip().lower()
+        # a media type in a URL loses its "+" to form decoding: "sparql-results json"
+        key = fmt.strip().lower().replace(" ", "+")
         if key in names:
             return names[key]
         if key.split(";")[0].strip() in types:

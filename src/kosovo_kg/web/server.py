@@ -60,4 +60,8 @@ def serve_production(settings: Settings) -> None:
 def serve_debug(settings: Settings) -> None:
     from kosovo_kg.web import create_app
 
-    create_app(settings).run(host=settings.host, port=settings.port, debug=True, use_reloader=False)
+    app = create_app(settings)
+    # debug logging and tracebacks, but never the interactive (code-executing) debugger
+    app.run(
+        host=settings.host, port=settings.port, debug=True, use_reloader=False, use_debugger=False
+    )
