@@ -140,6 +140,11 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
         for problem in problems:
             report.warn(files["article"].path, None, problem)
 
+    progress("materialising perspectives")
+    from kosovo_kg.perspective_graph import materialise
+
+    report.facts["perspective_periods"] = materialise(b)
+
     report.facts.update(
         {
             "recognition_rows_un": len(un_rows),

@@ -80,6 +80,7 @@ class ArticleExtractor:
         self.wikipedia = reg.agent_iri("wikipedia")
         self.xkx = reg.get("XKX").iri
         self.rows: dict[str, list[tuple[RowFacts, Entity]]] = {}
+        self.annulled: set[str] = set()
         self.unidentified: list[str] = []
 
     # -- helpers -------------------------------------------------------------------------
@@ -308,6 +309,7 @@ class ArticleExtractor:
                 label=f"Annulment of {entity.name}'s withdrawal of recognition",
             )
             b.add(G, ann, kr + "annuls", wd)
+            self.annulled.add(wd)
             b.claim(
                 G,
                 claimant=self.wikipedia,
@@ -413,9 +415,17 @@ class ArticleExtractor:
             b.claim(G, claimant=srb, about=wd, evidence=loc, made=made)
         for entity in named:
             b.add(G, count, kr + "namesEntity", entity.iri)
-            n = b.count_events(f"{entity.code}-XKX-withdrawal-") + 1
-            rec = self.recognition(entity)
-            wd = self.withdrawal(entity, rec, n)
+            # Serbia's list names the state, not the act: it joins the state's one known
+            # withdrawal that still stands (Palau, 18 January 2019); where the only known
+            # withdrawal was annulled (Guinea-Bissau, 2017), it must mean a later act.
+            known = [
+                b.iris.event(s) for s in b.events_with_prefix(f"{entity.code}-XKX-withdrawal-")
+            ]
+            live = [wd for wd in known if wd not in self.annulled]
+            if len(live) == 1:
+                wd = live[0]
+            else:
+                wd = self.withdrawal(entity, self.recognition(entity), len(known) + 1)
             b.claim(G, claimant=srb, about=wd, evidence=named_loc, made=made)
         fake_quote = (
             "In some of those cases, Kosovo's foreign ministry has called it "

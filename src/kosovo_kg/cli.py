@@ -289,3 +289,66 @@ def queries_doc(ctx: click.Context, check: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(f"wrote {target}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit and export (provenance audits, issue 5). Self-contained: uses only _settings,
+# _open_store and _fail from above.
+# ---------------------------------------------------------------------------------------------
+
+
+def _audit_date(value: str | None) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--date", "on", default=None, help="Audit date YYYY-MM-DD (default: today).")
+@click.pass_context
+def audit(ctx: click.Context, as_json: bool, on: str | None) -> None:
+    """Audit claims: contradictions, single sources, derived dates, conflicts, figures, coverage."""
+    from kosovo_kg.audit import run_audit
+    from kosovo_kg.audit_report import render
+    from kosovo_kg.vocab import Iris
+
+    day = _audit_date(on)
+    settings = _settings(ctx)
+    report = run_audit(_open_store(settings), Iris(settings.base_iri), day)
+    if as_json:
+        click.echo(json.dumps(report, sort_keys=True, ensure_ascii=False))
+    else:
+        click.echo(render(report), nl=False)
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV file to write (default: stdout).",
+)
+@click.pass_context
+def export(ctx: click.Context, out: Path | None) -> None:
+    """Export our claims as a Wikidata-shaped CSV for review."""
+    from kosovo_kg.export import export_csv
+    from kosovo_kg.vocab import Iris
+
+    settings = _settings(ctx)
+    text = export_csv(_open_store(settings), Iris(settings.base_iri))
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    if not out.parent.exists():
+        _fail(f"{out.parent}: no such folder")
+    from kosovo_kg.build import write_atomically
+
+    write_atomically(out, text.encode("utf-8"))
+    click.echo(f"wrote {text.count(chr(10)) - 1} rows (claim x evidence) to {out}", err=True)
