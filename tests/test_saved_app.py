@@ -11,6 +11,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import pytest
+from markupsafe import escape
 from openapi_spec_validator import validate
 
 from kosovo_kg.engine import Engine
@@ -90,7 +91,7 @@ def test_listing_json_and_html(client, library):
     page = html.get_data(as_text=True)
     for name, query in library.items():
         assert f'id="{name}"' in page and f"/queries/{name}.rq" in page
-        assert "curl -H" in page and query.title.replace("'", "&#39;") in page
+        assert "curl -H" in page and str(escape(query.title)) in page
     assert client.get("/queries?format=yaml").status_code == 400
     # each query shows a sample of its example's output: the EU's five non-recognising members
     section = page.split('id="organisation-members"', 1)[1].split("<section", 1)[0]
