@@ -82,3 +82,16 @@ def test_validate_passes_on_the_bundled_graph():
     result = kkg("validate")
     assert result.returncode == 0, result.stdout[-2000:]
     assert "violations: 0" in result.stdout
+
+
+def test_validate_exits_non_zero_on_violations(tmp_path):
+    kr = "https://w3id.org/kosovo-kg/ontology#"
+    bad = tmp_path / "bad.nq"
+    bad.write_text(
+        f"<https://w3id.org/kosovo-kg/id/claim/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+        f" <{kr}Claim> <https://w3id.org/kosovo-kg/graph/article> .\n"
+    )
+    result = kkg("validate", "--file", str(bad))
+    assert result.returncode == 1
+    assert "violations: 0" not in result.stdout
+    assert "C1" in result.stdout  # the claim has no claimant
