@@ -1,4 +1,4 @@
-"""docs/queries.md is generated from the headers and the shipped graph; it must not go stale."""
+"""docs/generated/queries.md is generated from the headers and the shipped graph; it must not go stale."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from kosovo_kg.saved.sample import LocalRunner
 from kosovo_kg.settings import PROJECT_ROOT
 from kosovo_kg.store import dump_path
 
-DOC = PROJECT_ROOT / "docs" / "queries.md"
+DOC = PROJECT_ROOT / "docs" / "generated" / "queries.md"
 
 
 def test_docs_are_generated_and_fresh():
@@ -20,7 +20,7 @@ def test_docs_are_generated_and_fresh():
     text = DOC.read_text(encoding="utf-8")
     assert text.startswith("# Saved queries\n\n<!-- GENERATED from the headers")
     assert text == markdown(library, runner), (
-        "docs/queries.md is stale: run `kosovo-kg queries-doc`"
+        "docs/generated/queries.md is stale: run `kosovo-kg queries-doc`"
     )
 
 
@@ -28,7 +28,7 @@ def test_every_query_is_documented_with_a_call_and_a_sample():
     text = DOC.read_text(encoding="utf-8")
     for name in load_library(PROJECT_ROOT / "queries"):
         section = text.split(f"\n## {name}\n", 1)
-        assert len(section) == 2, f"{name} is missing from docs/queries.md"
+        assert len(section) == 2, f"{name} is missing from docs/generated/queries.md"
         body = section[1].split("\n## ", 1)[0]
         assert f"curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/queries/{name}" in body
         if "SERVICE <" in load_library(PROJECT_ROOT / "queries")[name].body:

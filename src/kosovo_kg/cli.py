@@ -246,12 +246,12 @@ def serve(ctx: click.Context, debug: bool, **raw: str | None) -> None:
 
 
 @main.command("settings-doc")
-@click.option("--check", is_flag=True, help="Fail if docs/settings.md is not up to date.")
+@click.option("--check", is_flag=True, help="Fail if docs/generated/settings.md is not up to date.")
 def settings_doc(check: bool) -> None:
-    """Write docs/settings.md from the settings table."""
+    """Write docs/generated/settings.md from the settings table."""
     from kosovo_kg.settings import PROJECT_ROOT, settings_markdown
 
-    target = PROJECT_ROOT / "docs" / "settings.md"
+    target = PROJECT_ROOT / "docs" / "generated" / "settings.md"
     text = settings_markdown()
     if check:
         if not target.exists() or target.read_text(encoding="utf-8") != text:
@@ -263,10 +263,10 @@ def settings_doc(check: bool) -> None:
 
 
 @main.command("queries-doc")
-@click.option("--check", is_flag=True, help="Fail if docs/queries.md is not up to date.")
+@click.option("--check", is_flag=True, help="Fail if docs/generated/queries.md is not up to date.")
 @click.pass_context
 def queries_doc(ctx: click.Context, check: bool) -> None:
-    """Write docs/queries.md from the saved queries' headers, with samples from the shipped graph."""
+    """Write docs/generated/queries.md from the saved queries' headers, with samples from the shipped graph."""
     from kosovo_kg.saved.docs import markdown
     from kosovo_kg.saved.header import HeaderError
     from kosovo_kg.saved.library import load_library
@@ -281,7 +281,7 @@ def queries_doc(ctx: click.Context, check: bool) -> None:
         _fail(str(exc))
         return
     text = markdown(library, LocalRunner(dump_path(settings.data_dir), settings.base_iri))
-    target = PROJECT_ROOT / "docs" / "queries.md"
+    target = PROJECT_ROOT / "docs" / "generated" / "queries.md"
     if check:
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             raise click.ClickException(f"{target} is out of date: run `kosovo-kg queries-doc`")

@@ -1,7 +1,7 @@
 """The one settings table.
 
 Every setting has a name, an environment variable, a CLI flag, a type, a default and a line of
-documentation. `docs/settings.md` is generated from this table and a test keeps the two in step.
+documentation. `docs/generated/settings.md` is generated from this table and a test keeps the two in step.
 Precedence: CLI flag > environment variable > default.
 """
 
@@ -242,7 +242,7 @@ def _doc_default(setting: Setting) -> str:
 
 
 def settings_markdown() -> str:
-    """The text of `docs/settings.md`, generated from SETTINGS."""
+    """The text of `docs/generated/settings.md`, generated from SETTINGS."""
     lines = [
         "# Settings",
         "",

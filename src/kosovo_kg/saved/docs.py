@@ -1,6 +1,6 @@
-"""Documentation generated from the headers: the JSON listing and `docs/queries.md`.
+"""Documentation generated from the headers: the JSON listing and `docs/generated/queries.md`.
 
-`docs/queries.md` lists every saved query with its parameters, an example call (curl) and a
+`docs/generated/queries.md` lists every saved query with its parameters, an example call (curl) and a
 sample of its output computed from the shipped graph. `kosovo-kg queries-doc` writes it and a test
 fails when it is stale or a query is missing.
 """
@@ -72,7 +72,7 @@ def sample_table(variables: Sequence[str], rows: Sequence[Mapping[str, str]]) ->
 
 
 def markdown(library: Mapping[str, SavedQuery], run: Runner) -> str:
-    """The text of docs/queries.md."""
+    """The text of docs/generated/queries.md."""
     out = [
         "# Saved queries",
         "",
