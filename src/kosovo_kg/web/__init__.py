@@ -87,7 +87,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
             response.headers["Access-Control-Max-Age"] = "86400"
         if response.mimetype in ("text/html", "application/xhtml+xml"):
-            response.headers["Content-Security-Policy"] = CSP
+            # a page may narrow or adjust its own policy (the editor lets YASGUI inject styles)
+            response.headers.setdefault("Content-Security-Policy", CSP)
             response.headers["X-Frame-Options"] = "DENY"
             response.headers["Referrer-Policy"] = "no-referrer"
         return response

@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from kosovo_kg.web import pages
+from kosovo_kg.web import CSP, pages
 from kosovo_kg.web.saved import EXTENSION as SAVED
 
 bp = Blueprint("editor", __name__)
+# the app's policy, plus inline *styles* (YASGUI and CodeMirror add <style> elements); still no
+# inline scripts and no other host
+EDITOR_CSP = CSP.replace(
+    "default-src 'self'", "default-src 'self'; style-src 'self' 'unsafe-inline'"
+)
 DEFAULT_QUERY = """PREFIX kr: <{kr}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?state ?label ?date WHERE {{
@@ -35,4 +40,6 @@ def editor() -> Response:
         yasgui={"yasgui.min.js", "yasgui.min.css"} <= st.assets,
         max_rows=st.settings.max_rows,
     )
-    return Response(page, 200, content_type="text/html; charset=utf-8")
+    response = Response(page, 200, content_type="text/html; charset=utf-8")
+    response.headers["Content-Security-Policy"] = EDITOR_CSP
+    return response
