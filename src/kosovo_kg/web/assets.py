@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kosovo_kg.settings import PROJECT_ROOT
 
+NODE_MODULES = PROJECT_ROOT / "node_modules"
 # served name -> path inside node_modules
 FILES = {
     "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
@@ -23,8 +24,9 @@ def assets_dir(var_dir: Path) -> Path:
     return Path(var_dir) / "assets"
 
 
-def copy_assets(var_dir: Path, node_modules: Path = PROJECT_ROOT / "node_modules") -> list[str]:
+def copy_assets(var_dir: Path, node_modules: Path | None = None) -> list[str]:
     """Copy the dist files found in `node_modules`; return the names now served."""
+    node_modules = NODE_MODULES if node_modules is None else node_modules
     target = assets_dir(var_dir)
     copied = []
     for name, source in FILES.items():
