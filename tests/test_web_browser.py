@@ -24,6 +24,7 @@ SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 DUMP = PROJECT_ROOT / "data" / "generated" / "kosovo-kg.nq"
 EXPECTED_SHOTS = {
     "home",
+    "home-map",
     "home-serbia-2019",
     "state-PLW",
     "ontology",

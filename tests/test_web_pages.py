@@ -207,3 +207,24 @@ def test_static_files_name_no_other_host(client):
                 "googletagmanager",
             ):
                 assert cdn not in text, (name, cdn)
+
+
+def test_world_map_colours_states_by_status(client, facts):
+    if "countries-110m.json" not in assets.available(
+        client.application.config["KOSOVO_KG_SETTINGS"].var_dir
+    ):
+        pytest.skip("npm package world-atlas not installed (npm ci)")
+    text = page(client, "/?perspective=serbia&date=2019-12-31")
+    assert '<img src="/map.svg?perspective=serbia&amp;date=2019-12-31"' in text
+    reply = client.get("/map.svg?perspective=serbia&date=2019-12-31")
+    assert reply.status_code == 200 and reply.mimetype == "image/svg+xml"
+    svg = reply.get_data(as_text=True)
+    assert not REMOTE_LOAD.search(svg) and "<script" not in svg
+    # each country's class is its status from the perspective module at that date
+    count = pv.count_at(facts, pv.get(facts, "serbia"), dt.date(2019, 12, 31))
+    pattern = r'<path class="(\w+)" d="[^"]+"><title>([^:<]+):'
+    by_name = {name: cls for cls, name in re.findall(pattern, svg)}
+    assert by_name["France"] == "Recognises" and by_name["Serbia"] == "NotRecognised"
+    assert by_name["Kosovo"] == "XKX"
+    assert "SRB" in count.by_status["not-recognised"] and "FRA" in count.definitely
+    assert len(by_name) > 150

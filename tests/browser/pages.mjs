@@ -44,6 +44,16 @@ try {
   check("home: chart drawn", await page.locator("svg.chart polyline.definitely").count() === 1);
   const rows = await page.locator("table.states tbody tr").count();
   check("home: states table", rows > 150, rows);
+  const map = page.locator("figure.map img");
+  const mapDrawn = await map.count() === 1 && await page.waitForFunction(() => {
+    const img = document.querySelector("figure.map img");
+    return img.complete && img.naturalWidth > 0;
+  }, null, { timeout: 10000 }).then(() => true, () => false);
+  check("home: world map drawn", mapDrawn, await map.count());
+  if (mapDrawn) {
+    await page.locator("figure.map").screenshot({ path: path.join(shots, "home-map.png") });
+    screenshots.push(path.join(shots, "home-map.png"));
+  }
   await shot(page, "home");
   await page.selectOption("select[name=perspective]", "serbia");
   await page.fill("input[name=date]", "2019-12-31");

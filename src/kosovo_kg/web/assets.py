@@ -17,6 +17,7 @@ NODE_MODULES = PROJECT_ROOT / "node_modules"
 FILES = {
     "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
+    "countries-110m.json": "world-atlas/countries-110m.json",
 }
 
 

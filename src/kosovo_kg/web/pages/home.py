@@ -4,11 +4,13 @@ recognitions chart and the table of states by status for a chosen perspective an
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
-from kosovo_kg.web import pages
-from kosovo_kg.web.pages import chart
+from kosovo_kg.settings import PROJECT_ROOT
+from kosovo_kg.web import assets, pages
+from kosovo_kg.web.pages import chart, worldmap
 from kosovo_kg.web.pages.data import (
     PERSPECTIVES,
     STATUS_NAMES,
@@ -21,6 +23,13 @@ from kosovo_kg.web.pages.links import local_path
 
 bp = Blueprint("home", __name__)
 SORTS = ("name", "iso", "status")
+
+
+def country_tables(data_dir: Path) -> tuple[Path, ...]:
+    return tuple(
+        Path(d) / "sources" / "reference" / "countries.csv"
+        for d in (data_dir, PROJECT_ROOT / "data")
+    )
 
 
 def _sources() -> list[dict[str, str | None]]:
@@ -44,6 +53,47 @@ GROUP BY ?doc ORDER BY ?doc""",
     ]
 
 
+def _map_files() -> tuple[Path, Path] | None:
+    st = pages.state()
+    topojson = assets.assets_dir(st.settings.var_dir) / "countries-110m.json"
+    # ISO numeric codes: the reference table of the served data folder, else the project's
+    table = next((p for p in country_tables(st.settings.data_dir) if p.is_file()), None)
+    if "countries-110m.json" not in st.assets or table is None:
+        return None
+    return topojson, table
+
+
+def _choice(today: dt.date) -> tuple[str, dt.date, list[str]]:
+    errors = []
+    perspective = request.args.get("perspective", "all")
+    if perspective not in PERSPECTIVES:
+        errors.append(f"unknown perspective {perspective!r}; showing 'all'")
+        perspective = "all"
+    day, problem = _day(request.args.get("date"), today)
+    if problem:
+        errors.append(problem)
+    return perspective, day, errors
+
+
+@bp.route("/map.svg")
+def world_map() -> Response:
+    """The states coloured by status for ?perspective= and ?date=, as an SVG image."""
+    files = _map_files()
+    if files is None:
+        abort(404)
+    perspective, day, _ = _choice(dt.date.today())
+    periods = pages.state().periods()
+    statuses = {}
+    for state in periods.states.values():
+        key = periods.status(perspective, state.iri, day)[0]
+        statuses[state.iso3] = (key, STATUS_NAMES.get(key, key))
+    title = f"States by status toward Kosovo on {day.isoformat()}, perspective '{perspective}'"
+    body = worldmap.svg(worldmap.shapes(*files), statuses, title)
+    response = Response(body, 200, content_type="image/svg+xml; charset=utf-8")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 def _day(text: str | None, today: dt.date) -> tuple[dt.date, str | None]:
     if not text:
         return today, None
@@ -57,14 +107,7 @@ def _day(text: str | None, today: dt.date) -> tuple[dt.date, str | None]:
 def index() -> Response:
     st = pages.state()
     today = dt.date.today()
-    errors = []
-    perspective = request.args.get("perspective", "all")
-    if perspective not in PERSPECTIVES:
-        errors.append(f"unknown perspective {perspective!r}; showing 'all'")
-        perspective = "all"
-    day, problem = _day(request.args.get("date"), today)
-    if problem:
-        errors.append(problem)
+    perspective, day, errors = _choice(today)
     sort = request.args.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
@@ -111,5 +154,6 @@ def index() -> Response:
         chart=chart.svg(points, f"States recognising Kosovo, perspective '{perspective}'"),
         sources=_sources(),
         errors=errors,
+        map=_map_files() is not None,
     )
     return Response(page, 200, content_type="text/html; charset=utf-8")
