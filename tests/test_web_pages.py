@@ -24,6 +24,7 @@ PAGES = [
     "/",
     "/?perspective=serbia&date=2019-12-31&sort=status",
     "/editor",
+    "/forms",
     "/queries/perspective-status-at/form",
     "/queries/perspective-status-at/form?run=1&date=2019-12-31&perspective=serbia&state=PLW",
     "/id/state/PLW",
@@ -228,3 +229,11 @@ def test_world_map_colours_states_by_status(client, facts):
     assert by_name["Kosovo"] == "XKX"
     assert "SRB" in count.by_status["not-recognised"] and "FRA" in count.definitely
     assert len(by_name) > 150
+
+
+def test_forms_index_links_every_saved_query(client):
+    text = page(client, "/forms")
+    names = sorted(p.stem for p in (PROJECT_ROOT / "queries").glob("*.rq"))
+    assert re.findall(r'<dt><a href="/queries/([\w-]+)/form">', text) == names
+    for name in names:
+        assert client.get(f"/queries/{name}/form", headers=HTML).status_code == 200, name

@@ -117,6 +117,17 @@ try {
     check("editor: results shown", shown > 0, shown);
   }
   await shot(page, "editor");
+  if (yasgui > 0) {
+    // a saved query as an example: the link loads its text into the editor
+    await page.click("a.example[data-query='/queries/withdrawals.rq']");
+    await page.waitForFunction(() => document.querySelector(".CodeMirror").CodeMirror.getValue()
+      .includes("#+ title:"));
+    const text = await page.evaluate(() => document.querySelector(".CodeMirror").CodeMirror.getValue());
+    check("editor: example loaded", text.includes("Withdrawal"), text.slice(0, 200));
+  }
+  await page.goto(server + "/forms");
+  const forms = await page.locator("dl.terms dt a").count();
+  check("forms index: every saved query", forms >= 30, forms);
 
   // 7. the plain form (no JavaScript needed): post to /sparql, HTML results
   const plain = await context.newPage();

@@ -1,4 +1,4 @@
-"""A form per saved query (/queries/<name>/form), built from its parameter types: date inputs,
+"""The list of saved queries (/forms) and a form per saved query (/queries/<name>/form), built from its parameter types: date inputs,
 enum selects, a state picker (name, ISO code or QID, with a datalist), numbers and text. A filled
 form runs the query through the saved-query binder and the engine and shows a table, with
 download links to /queries/<name> in each format that applies."""
@@ -47,6 +47,19 @@ def _fields(query: SavedQuery, given: dict[str, str]) -> list[dict[str, Any]]:
             }
         )
     return fields
+
+
+@bp.route("/forms")
+def index() -> Response:
+    """Every saved query with a link to its form."""
+    saved = current_app.extensions[SAVED]
+    page = render_template(
+        "forms.html",
+        title="Saved queries: forms",
+        queries=list(saved.library.values()),
+        refused=saved.refused,
+    )
+    return Response(page, 200, content_type="text/html; charset=utf-8")
 
 
 @bp.route("/queries/<name>/form")
