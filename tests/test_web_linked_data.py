@@ -162,3 +162,11 @@ def test_base_iri_other_than_the_host(tmp_path):
         assert home.status == 200 and 'href="/id/state/PLW"' in home.text
         onto = server.request("GET", "/ontology", headers={"Accept": "text/turtle"})
         assert f"<{base}ontology#Recognition>" in turtle_to(onto.text, "ntriples").decode()
+
+
+def test_event_page_lists_its_claims_with_evidence(client):
+    text = client.get("/id/event/PLW-XKX-withdrawal-1", headers=HTML).get_data(as_text=True)
+    events = text.split('id="events-h"')[1].split('id="props-h"')[0]
+    assert events.count('<article class="event">') == 1
+    assert "kr:Affirms" in events and "kr:Denies" in events  # claimed and denied
+    assert '<ul class="evidence">' in events and "<blockquote>" in events

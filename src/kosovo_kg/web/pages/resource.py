@@ -13,6 +13,7 @@ from kosovo_kg.web.pages.links import local_path, short
 
 MAX_INCOMING = 300
 HIDDEN_KINDS = ("ontology#Event", "prov#Activity")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def construct(iri: str) -> str:
@@ -103,7 +104,13 @@ def describe(iri: str) -> dict[str, Any] | None:
     }
     if iri in st.periods().states:
         context["periods"] = _periods(iri)
-        context["events"] = _events(iri)
+        context["events"] = _events(
+            f"{{ ?event kr:actor <{iri}> }} UNION {{ ?event kr:participant <{iri}> }}"
+        )
+    elif any(
+        value(r, "p") == RDF_TYPE and value(r, "o") == base + "ontology#Event" for r in out_rows
+    ):
+        context["events"] = _events(f"VALUES ?event {{ <{iri}> }}")
     return context
 
 
@@ -135,7 +142,8 @@ def _span(earliest: Any, latest: Any, trivial: bool, open_end: bool = False) -> 
     return f"{earliest.isoformat() if earliest else '?'} – {latest.isoformat() if latest else '?'}"
 
 
-def _events(iri: str) -> list[dict[str, Any]]:
+def _events(pattern: str) -> list[dict[str, Any]]:
+    """Events matching `pattern` (binds ?event), each with its claims and their evidence."""
     st = pages.state()
     base = st.settings.base_iri
     rows = select(
@@ -143,7 +151,7 @@ def _events(iri: str) -> list[dict[str, Any]]:
         prologue(base)
         + f"""SELECT ?event ?kind ?claim ?claimant ?stance ?dateText ?date ?loc ?doc ?url
        ?section ?row ?exact WHERE {{
-  {{ ?event kr:actor <{iri}> }} UNION {{ ?event kr:participant <{iri}> }}
+  {pattern}
   ?event a ?kind .
   ?claim kr:about ?event ; kr:claimant ?claimant ; kr:stance ?stance .
   OPTIONAL {{ ?claim kr:statedDateText ?dateText }}
