@@ -10,6 +10,7 @@ an enhancement served from our own host. The app's Content-Security-Policy
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, abort, current_app, send_from_directory
@@ -33,6 +34,20 @@ class PageState:
         self.assets = assets.available(settings.var_dir)
         self._periods: tuple[str, Periods] | None = None
         self._lock = threading.Lock()
+        self._memo: dict[tuple[Any, ...], Any] = {}
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """A value computed from the periods, kept while the data version stays (bounded)."""
+        key = (self.engine.data_version, *key)
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+        result = compute()
+        with self._lock:
+            if len(self._memo) >= 64:
+                self._memo.clear()
+            self._memo[key] = result
+        return result
 
     def periods(self) -> Periods:
         version = self.engine.data_version

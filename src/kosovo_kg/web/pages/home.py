@@ -139,7 +139,7 @@ def index() -> Response:
         "status": lambda r: (r["status_name"], r["label"].casefold()),
     }[sort]
     rows.sort(key=key)
-    points = series(periods, perspective, today)
+    points = st.memo(("series", perspective, today), lambda: series(periods, perspective, today))
     page = render_template(
         "home.html",
         title="kosovo-kg: the international recognition of Kosovo",
@@ -152,7 +152,7 @@ def index() -> Response:
         sort=sort,
         rows=rows,
         chart=chart.svg(points, f"States recognising Kosovo, perspective '{perspective}'"),
-        sources=_sources(),
+        sources=st.memo(("sources",), _sources),
         errors=errors,
         map=_map_files() is not None,
     )
