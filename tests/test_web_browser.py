@@ -31,6 +31,7 @@ EXPECTED_SHOTS = {
     "event",
     "saved-query-form",
     "editor",
+    "editor-nojs",
     "sparql-results",
 }
 

@@ -142,6 +142,39 @@ try {
 } finally {
   await context.close();
 }
+
+// a second, JavaScript-less browser (its own fresh profile)
+const plainBrowser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+try {
+  const bare = await plainBrowser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  bare.on("request", (r) => requests.push(r.url()));
+  const p = await bare.newPage();
+  p.setDefaultTimeout(30000);
+  await p.goto(server + "/?perspective=kosovo&date=2012-06-30");
+  const n = await p.locator("table.states tbody tr").count();
+  check("no JS: home table", n > 150, n);
+  await p.goto(server + "/id/state/XKX");
+  check("no JS: Kosovo page", (await p.locator("h1").innerText()).includes("Kosovo"));
+  await p.goto(server + "/queries/withdrawals/form");
+  await Promise.all([p.waitForURL(/run=1/), p.click("form.query-form button[type=submit]")]);
+  const got = await p.locator("table.results tbody tr").count();
+  check("no JS: saved-query form runs", got > 0, got);
+  await p.goto(server + "/editor");
+  check("no JS: editor is a plain form", await p.locator("#plain-editor textarea").isVisible());
+  await p.screenshot({ path: path.join(shots, "editor-nojs.png") });
+  screenshots.push(path.join(shots, "editor-nojs.png"));
+} catch (err) {
+  check("no exception (no JS)", false, err.stack || err.message);
+} finally {
+  await plainBrowser.close();
+}
 const outside = requests.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("data:"));
 check("no request leaves the server", outside.length === 0, outside.join(" "));
 check("no console errors", consoleErrors.length === 0, consoleErrors.join(" | "));
