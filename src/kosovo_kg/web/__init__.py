@@ -1,7 +1,9 @@
 """The web app (Flask lives here and only here): `create_app(settings)`.
 
 Routes: /sparql (SPARQL 1.1 Protocol, service description), /.well-known/void (VoID + DCAT),
-/dumps/kosovo-kg.nq, /healthz, saved queries (/queries, /queries/<name>, /openapi.json). Every response allows anonymous CORS (no credentials); HTML
+/dumps/kosovo-kg.nq, /healthz, saved queries (/queries, /queries/<name>, /openapi.json),
+reading pages (home /, /editor, /queries/<name>/form, linked data /id/..., /graph/..., /ontology;
+see `kosovo_kg.web.pages`). Every response allows anonymous CORS (no credentials); HTML
 responses carry a strict Content-Security-Policy. Write methods get 405: the server is read-only.
 """
 
@@ -34,7 +36,7 @@ def _configure_logging() -> None:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
     """Build the app and start its query workers (or use `engine`, already started)."""
-    from kosovo_kg.web import meta, saved, sparql
+    from kosovo_kg.web import meta, pages, saved, sparql
 
     settings = settings or load_settings()
     _configure_logging()
@@ -48,6 +50,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.register_blueprint(sparql.bp)
     app.register_blueprint(meta.bp)
     saved.init_app(app, settings, engine)
+    pages.init_app(app, settings, engine)
 
     @app.route("/", methods=WRITE_METHODS)
     @app.route("/<path:path>", methods=WRITE_METHODS)
@@ -84,7 +87,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
             response.headers["Access-Control-Max-Age"] = "86400"
         if response.mimetype in ("text/html", "application/xhtml+xml"):
-            response.headers["Content-Security-Policy"] = CSP
+            # a page may narrow or adjust its own policy (the editor lets YASGUI inject styles)
+            response.headers.setdefault("Content-Security-Policy", CSP)
             response.headers["X-Frame-Options"] = "DENY"
             response.headers["Referrer-Policy"] = "no-referrer"
         return response

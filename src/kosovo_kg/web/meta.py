@@ -13,13 +13,6 @@ from kosovo_kg.web.sparql import _RDF_MEDIA, engine, error_response
 bp = Blueprint("meta", __name__)
 
 
-@bp.route("/")
-def index() -> Response:
-    response = Response(status=303)
-    response.headers["Location"] = "/sparql"
-    return response
-
-
 @bp.route("/.well-known/void")
 def void() -> Response:
     settings = current_app.config["KOSOVO_KG_SETTINGS"]

@@ -1,0 +1,79 @@
+"""Reading pages for browsers: home (/), query editor (/editor), saved-query forms
+(/queries/<name>/form), linked-data pages for every minted IRI (/id/..., /graph/..., /ontology,
+/dataset) and the front-end assets (/assets/...).
+
+Pages render on the server and work without JavaScript; the one script (YASGUI on /editor) is
+an enhancement served from our own host. The app's Content-Security-Policy
+(default-src 'self') forbids requests to any other host and inline scripts or styles.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, abort, current_app, send_from_directory
+from flask.typing import ResponseReturnValue
+
+from kosovo_kg.engine import Engine
+from kosovo_kg.settings import Settings
+from kosovo_kg.web import assets
+from kosovo_kg.web.pages import editor, forms, home, ld
+from kosovo_kg.web.pages.data import Periods, load_periods
+
+EXTENSION = "kosovo_kg.pages"
+
+
+class PageState:
+    """Per-app state: which assets exist, and the status periods (read once per data version)."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.assets = assets.available(settings.var_dir)
+        self._periods: tuple[str, Periods] | None = None
+        self._lock = threading.Lock()
+        self._memo: dict[tuple[Any, ...], Any] = {}
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """A value computed from the periods, kept while the data version stays (bounded)."""
+        key = (self.engine.data_version, *key)
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+        result = compute()
+        with self._lock:
+            if len(self._memo) >= 64:
+                self._memo.clear()
+            self._memo[key] = result
+        return result
+
+    def periods(self) -> Periods:
+        version = self.engine.data_version
+        with self._lock:
+            if self._periods is None or self._periods[0] != version:
+                self._periods = (version, load_periods(self.engine, self.settings.base_iri))
+            return self._periods[1]
+
+
+def state() -> PageState:
+    return current_app.extensions[EXTENSION]
+
+
+def init_app(app: Flask, settings: Settings, engine: Engine) -> None:
+    assets.copy_assets(settings.var_dir)
+    app.extensions[EXTENSION] = PageState(settings, engine)
+    for module in (home, editor, forms, ld):
+        app.register_blueprint(module.bp)
+
+    @app.route("/assets/<name>")
+    def asset(name: str) -> ResponseReturnValue:
+        if name not in assets.FILES:
+            abort(404)
+        response = send_from_directory(assets.assets_dir(settings.var_dir), name, max_age=3600)
+        return response
+
+    @app.context_processor
+    def nav() -> dict[str, Any]:
+        return {"nav_assets": state().assets, "base_iri": settings.base_iri}

@@ -1,0 +1,70 @@
+"""The recognitions-over-time chart as inline SVG, drawn on the server (no script needed).
+
+Cumulative number of states recognising Kosovo at each month's end: a line for "definitely",
+a band up to "possibly" (dates only bounded), and a line for states whose recognition stands
+withdrawn. Styled by classes from the page's stylesheet (the CSP allows no inline styles).
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from kosovo_kg.web.pages.data import SeriesPoint
+
+W, H = 760, 300
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 28
+
+
+def _scale(points: list[SeriesPoint]) -> tuple[float, float]:
+    top = max([p.possibly for p in points] + [1])
+    step = 20 if top <= 140 else 50
+    ymax = ((top // step) + 1) * step
+    return (W - LEFT - RIGHT) / max(len(points) - 1, 1), ymax
+
+
+def svg(points: list[SeriesPoint], title: str) -> Markup:
+    """An accessible SVG chart (role=img with a title and a description of the last values)."""
+    if not points:
+        return Markup("")
+    dx, ymax = _scale(points)
+
+    def x(i: int) -> float:
+        return LEFT + i * dx
+
+    def y(v: int) -> float:
+        return TOP + (H - TOP - BOTTOM) * (1 - v / ymax)
+
+    upper = [f"{x(i):.1f},{y(p.possibly):.1f}" for i, p in enumerate(points)]
+    lower = [f"{x(i):.1f},{y(p.definitely):.1f}" for i, p in enumerate(points)]
+    band = " ".join(upper + lower[::-1])
+    withdrawn = " ".join(f"{x(i):.1f},{y(p.withdrawn_possibly):.1f}" for i, p in enumerate(points))
+    last = points[-1]
+    desc = (
+        f"At {last.day.isoformat()}: {last.definitely} states definitely and {last.possibly}"
+        f" possibly recognise Kosovo; {last.withdrawn_definitely} to {last.withdrawn_possibly}"
+        " have withdrawn their recognition."
+    )
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-labelledby="chart-t chart-d">',
+        f'<title id="chart-t">{escape(title)}</title><desc id="chart-d">{escape(desc)}</desc>',
+    ]
+    step = 20 if ymax <= 160 else 50
+    for v in range(0, int(ymax) + 1, step):
+        parts.append(
+            f'<line class="grid" x1="{LEFT}" x2="{W - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
+            f'<text class="tick" x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v}</text>'
+        )
+    for i, p in enumerate(points):
+        if p.day.month == 12 and (p.day.year + 1) % 2 == 0:
+            parts.append(
+                f'<text class="tick" x="{x(i):.1f}" y="{H - 8}" text-anchor="middle">'
+                f"{p.day.year + 1}</text>"
+            )
+    parts += [
+        f'<polygon class="band" points="{band}"/>',
+        f'<polyline class="definitely" points="{" ".join(lower)}"/>',
+        f'<polyline class="possibly" points="{" ".join(upper)}"/>',
+        f'<polyline class="withdrawn" points="{withdrawn}"/>',
+        "</svg>",
+    ]
+    return Markup("".join(parts))

@@ -1,0 +1,159 @@
+"""The home page: what the dataset is, its sources and licences, figures per perspective, the
+recognitions chart and the table of states by status for a chosen perspective and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from kosovo_kg.settings import PROJECT_ROOT
+from kosovo_kg.web import assets, pages
+from kosovo_kg.web.pages import chart, worldmap
+from kosovo_kg.web.pages.data import (
+    PERSPECTIVES,
+    STATUS_NAMES,
+    prologue,
+    select,
+    series,
+    value,
+)
+from kosovo_kg.web.pages.links import local_path
+
+bp = Blueprint("home", __name__)
+SORTS = ("name", "iso", "status")
+
+
+def country_tables(data_dir: Path) -> tuple[Path, ...]:
+    return tuple(
+        Path(d) / "sources" / "reference" / "countries.csv"
+        for d in (data_dir, PROJECT_ROOT / "data")
+    )
+
+
+def _sources() -> list[dict[str, str | None]]:
+    st = pages.state()
+    rows = select(
+        st.engine,
+        prologue(st.settings.base_iri)
+        + """SELECT ?doc (SAMPLE(?t) AS ?title) (SAMPLE(?lic) AS ?licence) (SAMPLE(?u) AS ?url)
+WHERE { ?doc a kr:SourceDocument ; dcterms:license ?lic .
+  OPTIONAL { ?doc dcterms:title ?t } OPTIONAL { ?doc schema:url ?u } }
+GROUP BY ?doc ORDER BY ?doc""",
+    )
+    return [
+        {
+            "path": local_path(value(r, "doc") or "", st.settings.base_iri),
+            "title": value(r, "title") or value(r, "doc"),
+            "licence": value(r, "licence"),
+            "url": value(r, "url"),
+        }
+        for r in rows
+    ]
+
+
+def _map_files() -> tuple[Path, Path] | None:
+    st = pages.state()
+    topojson = assets.assets_dir(st.settings.var_dir) / "countries-110m.json"
+    # ISO numeric codes: the reference table of the served data folder, else the project's
+    table = next((p for p in country_tables(st.settings.data_dir) if p.is_file()), None)
+    if "countries-110m.json" not in st.assets or table is None:
+        return None
+    return topojson, table
+
+
+def _choice(today: dt.date) -> tuple[str, dt.date, list[str]]:
+    errors = []
+    perspective = request.args.get("perspective", "all")
+    if perspective not in PERSPECTIVES:
+        errors.append(f"unknown perspective {perspective!r}; showing 'all'")
+        perspective = "all"
+    day, problem = _day(request.args.get("date"), today)
+    if problem:
+        errors.append(problem)
+    return perspective, day, errors
+
+
+@bp.route("/map.svg")
+def world_map() -> Response:
+    """The states coloured by status for ?perspective= and ?date=, as an SVG image."""
+    files = _map_files()
+    if files is None:
+        abort(404)
+    perspective, day, _ = _choice(dt.date.today())
+    periods = pages.state().periods()
+    statuses = {}
+    for state in periods.states.values():
+        key = periods.status(perspective, state.iri, day)[0]
+        statuses[state.iso3] = (key, STATUS_NAMES.get(key, key))
+    title = f"States by status toward Kosovo on {day.isoformat()}, perspective '{perspective}'"
+    body = worldmap.svg(worldmap.shapes(*files), statuses, title)
+    response = Response(body, 200, content_type="image/svg+xml; charset=utf-8")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _day(text: str | None, today: dt.date) -> tuple[dt.date, str | None]:
+    if not text:
+        return today, None
+    try:
+        return dt.date.fromisoformat(text), None
+    except ValueError:
+        return today, f"not a date (YYYY-MM-DD): {text!r}; showing {today.isoformat()}"
+
+
+@bp.route("/")
+def index() -> Response:
+    st = pages.state()
+    today = dt.date.today()
+    perspective, day, errors = _choice(today)
+    sort = request.args.get("sort", "name")
+    if sort not in SORTS:
+        sort = "name"
+    periods = st.periods()
+    figures = []
+    for name in PERSPECTIVES:
+        row = {"name": name}
+        for key in STATUS_NAMES:
+            row[key] = periods.count(name, key, day)
+        figures.append(row)
+    rows = []
+    for state in periods.states.values():
+        status, definite, disputed = periods.status(perspective, state.iri, day)
+        rows.append(
+            {
+                "label": state.label,
+                "iso3": state.iso3,
+                "qid": state.qid,
+                "path": local_path(state.iri, st.settings.base_iri),
+                "status": status,
+                "status_name": STATUS_NAMES.get(status, status),
+                "definite": definite,
+                "disputed": disputed,
+            }
+        )
+    key = {
+        "name": lambda r: r["label"].casefold(),
+        "iso": lambda r: r["iso3"],
+        "status": lambda r: (r["status_name"], r["label"].casefold()),
+    }[sort]
+    rows.sort(key=key)
+    points = st.memo(("series", perspective, today), lambda: series(periods, perspective, today))
+    page = render_template(
+        "home.html",
+        title="kosovo-kg: the international recognition of Kosovo",
+        figures=figures,
+        statuses=STATUS_NAMES,
+        perspectives=PERSPECTIVES,
+        perspective=perspective,
+        day=day.isoformat(),
+        date_given=request.args.get("date") or "",
+        sort=sort,
+        rows=rows,
+        chart=chart.svg(points, f"States recognising Kosovo, perspective '{perspective}'"),
+        sources=st.memo(("sources",), _sources),
+        errors=errors,
+        map=_map_files() is not None,
+    )
+    return Response(page, 200, content_type="text/html; charset=utf-8")

@@ -1,0 +1,108 @@
+"""Linked data: every IRI the project mints dereferences on this server.
+
+A request path maps to the IRI `<base IRI> + path without its leading '/'`: /id/state/XKX is
+`<base>id/state/XKX` (docs/linked-data.md). Direct content negotiation (Vary: Accept): browsers
+get HTML, clients asking for Turtle, N-Triples, JSON-LD or RDF/XML get the resource's triples
+(outgoing, one hop into blank nodes such as quote selectors, and incoming), `?format=` overrides.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request
+
+from kosovo_kg.web import negotiate, pages
+from kosovo_kg.web.pages import ontology, resource
+from kosovo_kg.web.protocol import ProtocolError
+from kosovo_kg.web.sparql import _RDF_MEDIA, error_response
+
+bp = Blueprint("ld", __name__)
+RDF_KEYS = ("turtle", "ntriples", "jsonld", "rdfxml")
+
+
+def _format() -> str:
+    key = negotiate.choose_graph_format(
+        request.args.get("format"), request.accept_mimetypes, "Accept" in request.headers
+    )
+    if key not in (*RDF_KEYS, "html"):
+        raise ProtocolError(406, f"a resource is served as HTML, {', '.join(RDF_KEYS)}; not {key}")
+    return key
+
+
+def _vary(response: Response) -> Response:
+    response.vary.add("Accept")
+    return response
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Response:
+    page = render_template(template, **context)
+    return _vary(Response(page, status, content_type="text/html; charset=utf-8"))
+
+
+def _rdf(body: bytes, key: str) -> Response:
+    return _vary(Response(body, 200, content_type=_RDF_MEDIA[key]))
+
+
+@bp.route("/id/<path:rest>")
+@bp.route("/graph/<path:rest>", endpoint="graph")
+def minted(rest: str) -> Response:
+    st = pages.state()
+    iri = st.settings.base_iri + request.path.lstrip("/")
+    try:
+        key = _format()
+    except ProtocolError as exc:
+        return _vary(error_response(exc.status, exc.message))
+    if request.path.startswith("/graph/"):
+        return _graph(iri, key)
+    if key != "html":
+        outcome = st.engine.run(resource.construct(iri), result_format=key)
+        if not outcome.ok:
+            return error_response(outcome.status, outcome.body.decode())
+        if outcome.rows == 0:
+            return _vary(error_response(404, f"nothing is known about <{iri}>"))
+        return _rdf(outcome.body, key)
+    context = resource.describe(iri)
+    if context is None:
+        return _page("resource.html", 404, title="Not found", iri=iri, missing=True)
+    return _page("resource.html", **context)
+
+
+def _graph(iri: str, key: str) -> Response:
+    st = pages.state()
+    sizes = st.engine.graph_sizes
+    if iri not in sizes:
+        return _vary(error_response(404, f"no named graph <{iri}> in this dataset"))
+    turtle = (
+        "@prefix void: <http://rdfs.org/ns/void#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        f"<{iri}> a void:Dataset ; void:triples {sizes[iri]} ;\n"
+        f"  dcterms:isPartOf <{st.settings.base_iri}dataset> ;\n"
+        f"  void:sparqlEndpoint <{request.url_root}sparql> .\n"
+    )
+    if key == "html":
+        query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} LIMIT 100"
+        return _page(
+            "graph.html", title=iri, iri=iri, triples=sizes[iri], query=query, turtle=turtle
+        )
+    from kosovo_kg.store import turtle_to
+
+    return _rdf(turtle.encode() if key == "turtle" else turtle_to(turtle, key), key)
+
+
+@bp.route("/ontology")
+def ontology_page() -> Response:
+    st = pages.state()
+    try:
+        key = _format()
+    except ProtocolError as exc:
+        return _vary(error_response(exc.status, exc.message))
+    if key != "html":
+        return _rdf(ontology.serialise(st.settings.base_iri, key), key)
+    return _page("ontology.html", **ontology.document(st.settings.base_iri))
+
+
+@bp.route("/dataset")
+def dataset() -> Response:
+    """The dataset IRI: its description is the VoID/DCAT document."""
+    return _vary(redirect("/.well-known/void", 303))

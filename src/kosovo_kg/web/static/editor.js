@@ -1,0 +1,32 @@
+// The query editor: YASGUI (npm @zazuko/yasgui, served from this server) on /sparql.
+// No remote autocompletion (LOV), no endpoint catalogue: every request stays on this host.
+"use strict";
+(function () {
+  var root = document.getElementById("yasgui");
+  var lib = window.Yasgui && (window.Yasgui.default || window.Yasgui);
+  if (!root || !lib) return;
+  var endpoint = new URL(root.getAttribute("data-endpoint"), window.location.href).href;
+  var initial = document.getElementById("query").value;
+  if (lib.Yasqe && lib.Yasqe.defaults) {
+    lib.Yasqe.defaults.autocompleters = ["variables", "prefixes"];
+  }
+  var yasgui = new lib(root, {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    copyEndpointOnNewTab: false,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    persistenceId: null,
+    yasqe: { value: initial, createShareableLink: null },
+  });
+  document.body.classList.add("js-yasgui");
+  var tab = yasgui.getTab();
+  tab.setEndpoint(endpoint);
+  tab.setQuery(initial);
+  document.querySelectorAll("a.example").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      fetch(link.getAttribute("data-query"))
+        .then(function (r) { return r.text(); })
+        .then(function (text) { yasgui.getTab().setQuery(text); root.scrollIntoView(); });
+    });
+  });
+})();

@@ -1,0 +1,239 @@
+"""The reading pages through the real Flask app and the real engine over the shipped graph: home
+figures against the perspective module, the states table, saved-query forms, the editor with and
+without its front-end assets, CSP and no remote URLs in what the pages load."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import urllib.parse
+
+import pytest
+
+from kosovo_kg import perspective as pv
+from kosovo_kg.engine import Engine
+from kosovo_kg.settings import PROJECT_ROOT, load_settings
+from kosovo_kg.store import dump_path, memory_store_from_nquads
+from kosovo_kg.vocab import Iris
+from kosovo_kg.web import assets, create_app
+
+B = "https://w3id.org/kosovo-kg/"
+HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+PAGES = [
+    "/",
+    "/?perspective=serbia&date=2019-12-31&sort=status",
+    "/editor",
+    "/forms",
+    "/queries/perspective-status-at/form",
+    "/queries/perspective-status-at/form?run=1&date=2019-12-31&perspective=serbia&state=PLW",
+    "/id/state/PLW",
+    "/id/event/PLW-XKX-withdrawal-1",
+    "/ontology",
+    "/graph/article",
+]
+REMOTE_LOAD = re.compile(
+    r"""<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc=["']?(?:https?:)?//"""
+    r"""|<link\b[^>]*\bhref=["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import\s+["']?https?:""",
+    re.I,
+)
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory):
+    return load_settings({"workers": 1, "var_dir": tmp_path_factory.mktemp("var")}, environ={})
+
+
+@pytest.fixture(scope="module")
+def engine(settings):
+    eng = Engine(settings).start()
+    yield eng
+    eng.close()
+
+
+@pytest.fixture(scope="module")
+def client(settings, engine):
+    return create_app(settings, engine=engine).test_client()
+
+
+@pytest.fixture(scope="module")
+def facts():
+    store = memory_store_from_nquads(dump_path(PROJECT_ROOT / "data").read_bytes())
+    return pv.load_facts(store, Iris(B))
+
+
+def page(client, path: str) -> str:
+    response = client.get(path, headers=HTML)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+def figures(text: str) -> dict[str, list[str]]:
+    table = text.split('<table class="figures">', 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table, re.S):
+        name = re.search(r">(\w+)</a>", row).group(1)
+        rows[name] = re.findall(r'<td class="num">([^<]*)</td>', row)
+    return rows
+
+
+@pytest.mark.parametrize("day", ["2009-12-31", "2019-12-31", "2024-06-30"])
+def test_home_figures_match_the_perspective_module(client, facts, day):
+    rows = figures(page(client, f"/?date={day}"))
+    assert set(rows) == {"all", "kosovo", "serbia", "article"}
+    for name, cells in rows.items():
+        count = pv.count_at(facts, pv.get(facts, name), dt.date.fromisoformat(day))
+        d, p = len(count.definitely), len(count.possibly)
+        assert cells[0] == (str(d) if d == p else f"{d}–{p}"), (name, day, cells, d, p)
+
+
+def test_home_states_table_for_a_perspective_and_date(client, facts):
+    text = page(client, "/?perspective=serbia&date=2019-12-31&sort=name")
+    palau = re.search(r"<tr><td><a href=\"/id/state/PLW\">Palau</a>.*?</tr>", text).group(0)
+    assert "withdrawn" in palau
+    text = page(client, "/?perspective=kosovo&date=2019-12-31")
+    palau = re.search(r"<tr><td><a href=\"/id/state/PLW\">Palau</a>.*?</tr>", text).group(0)
+    assert "recognises" in palau  # Kosovo denies Palau's withdrawal
+    # sorted by status: the statuses column is in order
+    text = page(client, "/?perspective=all&date=2019-12-31&sort=status")
+    statuses = re.findall(r'<span class="status \w+">([^<]+)</span>', text.split('id="states"')[1])
+    assert statuses == sorted(statuses) and len(set(statuses)) >= 3
+
+
+def test_home_chart_and_sources(client):
+    text = page(client, "/")
+    assert '<svg class="chart"' in text and 'class="band"' in text and 'class="withdrawn"' in text
+    assert "CC BY-SA 4.0" in text  # the article's licence, read from the graph
+    assert 'href="/id/doc/article"' in text
+
+
+def test_home_bad_input_is_explained(client):
+    text = page(client, "/?perspective=nobody&date=2019-13-45")
+    assert "unknown perspective" in text and "not a date" in text
+
+
+def test_form_is_built_from_parameter_types(client):
+    text = page(client, "/queries/perspective-status-at/form")
+    assert re.search(r'<input id="f-date" name="date" type="date"', text)
+    assert re.search(r'<select id="f-perspective" name="perspective">', text)
+    for value in ("kosovo", "serbia", "article", "all"):
+        assert f'<option value="{value}"' in text
+    assert 'list="states-list"' in text and '<option value="PLW">Palau (Q695)</option>' in text
+
+
+@pytest.mark.parametrize("state", ["PLW", "Palau", "palau", "Q695"])
+def test_form_runs_the_saved_query(client, state):
+    path = "/queries/perspective-status-at/form?" + urllib.parse.urlencode(
+        {"run": "1", "date": "2019-12-31", "perspective": "serbia", "state": state}
+    )
+    text = page(client, path)
+    assert "1 row." in text and ">PLW<" in text and "ontology#Withdrawn" in text
+    links = dict(re.findall(r'<a href="([^"]+)" download>(\w+)</a>', text))
+    assert set(links.values()) == {"CSV", "JSON", "TSV", "XML"}
+    csv_link = html.unescape(next(k for k, v in links.items() if v == "CSV"))
+    download = client.get(csv_link)
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert "PLW" in download.get_data(as_text=True)
+
+
+def test_form_reports_bad_values(client):
+    response = client.get(
+        "/queries/perspective-status-at/form?run=1&date=someday&perspective=serbia", headers=HTML
+    )
+    assert response.status_code == 400
+    assert "parameter &#39;date&#39;" in response.get_data(as_text=True)
+    assert client.get("/queries/no-such-query/form").status_code == 404
+
+
+def test_editor_with_assets(client, settings):
+    if not (assets.NODE_MODULES / "@zazuko" / "yasgui" / "build" / "yasgui.min.js").exists():
+        pytest.skip("npm packages not installed (npm ci)")
+    text = page(client, "/editor")
+    assert '<script src="/assets/yasgui.min.js" defer></script>' in text
+    assert client.get("/assets/yasgui.min.js").status_code == 200
+    assert client.get("/assets/other.js").status_code == 404
+    # every saved query is an example, loadable by the script from /queries/<name>.rq
+    assert 'data-query="/queries/recognitions-all.rq"' in text
+
+
+def test_editor_without_assets_is_a_plain_form(tmp_path, engine, monkeypatch):
+    monkeypatch.setattr(assets, "NODE_MODULES", tmp_path / "no-node-modules")
+    settings = load_settings({"workers": 1, "var_dir": tmp_path / "var"}, environ={})
+    client = create_app(settings, engine=engine).test_client()
+    text = page(client, "/editor?example=recognitions-all")
+    assert "<script" not in text
+    assert '<form method="post" action="/sparql" id="plain-editor">' in text
+    assert "Recognitions" in text or "recognition" in text
+    assert client.get("/assets/yasgui.min.js").status_code == 404
+    reply = client.post("/sparql", data={"query": "ASK { ?s ?p ?o }"}, headers=HTML)
+    assert reply.status_code == 200 and "true" in reply.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_self_contained(client, path):
+    response = client.get(path, headers=HTML)
+    text = response.get_data(as_text=True)
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src" not in csp
+    assert "unsafe-eval" not in csp
+    assert not REMOTE_LOAD.search(text), REMOTE_LOAD.search(text).group(0)
+    # no inline script: every <script> has a src on this host
+    for tag in re.findall(r"<script\b[^>]*>", text):
+        assert re.search(r'src="/', tag), tag
+    assert not re.search(r"\son[a-z]+=", text)  # no inline event handlers
+    # keyboard: the first link is the skip link to <main id="main">
+    body = text.split("<body>", 1)[1]
+    assert body.lstrip().startswith('<a class="skip" href="#main">')
+    assert '<main id="main"' in text
+
+
+def test_static_files_name_no_other_host(client):
+    own = PROJECT_ROOT / "src" / "kosovo_kg" / "web" / "static"
+    for path in own.iterdir():
+        text = path.read_text(encoding="utf-8")
+        hosts = set(re.findall(r"https?://([^/\s\"'<>]+)", text))
+        assert hosts <= {"www.w3.org"}, (path.name, hosts)  # SVG namespace only
+    css = client.get("/static/pages.css").get_data(as_text=True)
+    assert not REMOTE_LOAD.search(css)
+    for name in assets.FILES:
+        reply = client.get(f"/assets/{name}")
+        if reply.status_code == 200:
+            text = reply.get_data(as_text=True)
+            for cdn in (
+                "cdn.jsdelivr",
+                "unpkg.com",
+                "cdnjs",
+                "fonts.googleapis",
+                "googletagmanager",
+            ):
+                assert cdn not in text, (name, cdn)
+
+
+def test_world_map_colours_states_by_status(client, facts):
+    if "countries-110m.json" not in assets.available(
+        client.application.config["KOSOVO_KG_SETTINGS"].var_dir
+    ):
+        pytest.skip("npm package world-atlas not installed (npm ci)")
+    text = page(client, "/?perspective=serbia&date=2019-12-31")
+    assert '<img src="/map.svg?perspective=serbia&amp;date=2019-12-31"' in text
+    reply = client.get("/map.svg?perspective=serbia&date=2019-12-31")
+    assert reply.status_code == 200 and reply.mimetype == "image/svg+xml"
+    svg = reply.get_data(as_text=True)
+    assert not REMOTE_LOAD.search(svg) and "<script" not in svg
+    # each country's class is its status from the perspective module at that date
+    count = pv.count_at(facts, pv.get(facts, "serbia"), dt.date(2019, 12, 31))
+    pattern = r'<path class="(\w+)" d="[^"]+"><title>([^:<]+):'
+    by_name = {name: cls for cls, name in re.findall(pattern, svg)}
+    assert by_name["France"] == "Recognises" and by_name["Serbia"] == "NotRecognised"
+    assert by_name["Kosovo"] == "XKX"
+    assert "SRB" in count.by_status["not-recognised"] and "FRA" in count.definitely
+    assert len(by_name) > 150
+
+
+def test_forms_index_links_every_saved_query(client):
+    text = page(client, "/forms")
+    names = sorted(p.stem for p in (PROJECT_ROOT / "queries").glob("*.rq"))
+    assert re.findall(r'<dt><a href="/queries/([\w-]+)/form">', text) == names
+    for name in names:
+        assert client.get(f"/queries/{name}/form", headers=HTML).status_code == 200, name
