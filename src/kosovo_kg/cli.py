@@ -181,6 +181,116 @@ def stats(ctx: click.Context, as_json: bool, no_shacl: bool) -> None:
             click.echo(f"{key}: {value}")
 
 
+def _settings_options(func):  # type: ignore[no-untyped-def]
+    """One CLI flag per setting of the table (`--query-timeout`, `--workers`, ...)."""
+    from kosovo_kg.settings import SETTINGS
+
+    for setting in reversed(SETTINGS):
+        func = click.option(
+            setting.flag,
+            setting.name,
+            default=None,
+            metavar=setting.type.__name__.upper(),
+            help=f"{setting.doc} [env {setting.env}]",
+        )(func)
+    return func
+
+
+def _load(ctx: click.Context, raw: dict[str, str | None]):  # type: ignore[no-untyped-def]
+    """Settings from the command's flags, then the group's flags (`kosovo-kg --data-dir X
+    serve`), then the environment and the defaults."""
+    from kosovo_kg.settings import SETTINGS_BY_NAME
+
+    group = ctx.obj.get("settings") if ctx.obj else None
+    try:
+        overrides = {
+            name: SETTINGS_BY_NAME[name].parse(value)
+            for name, value in raw.items()
+            if value is not None
+        }
+        if group is not None:
+            for name in ("base_iri", "data_dir", "var_dir"):
+                overrides.setdefault(name, getattr(group, name))
+        return load_settings(overrides)
+    except (KeyError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@main.command()
+@click.option("--debug", is_flag=True, help="Use Flask's development server (never in production).")
+@_settings_options
+@click.pass_context
+def serve(ctx: click.Context, debug: bool, **raw: str | None) -> None:
+    """Serve the SPARQL endpoint (gunicorn; Flask's dev server only with --debug)."""
+    from kosovo_kg import store
+    from kosovo_kg.web.server import serve_debug, serve_production
+
+    settings = _load(ctx, raw)
+    dump = store.dump_path(settings.data_dir)
+    if not dump.exists():
+        raise click.ClickException(f"no dump at {dump}: run `kosovo-kg build` first")
+    from kosovo_kg.saved.header import HeaderError
+    from kosovo_kg.saved.library import load_library
+
+    try:  # refuse to start on a bad saved-query header (the app checks again when it loads)
+        load_library(settings.queries_dir, settings.base_iri)
+    except HeaderError as exc:
+        raise click.ClickException(f"saved query refused: {exc}") from None
+    if settings.store_mode == "disk":
+        current = store.current_store(settings.var_dir)
+        if current is None or store.store_version(current) != store.data_version(dump):
+            click.echo(f"building the store from {dump} ...", err=True)
+            store.build_store(dump, settings.var_dir)
+    click.echo(f"serving on http://{settings.host}:{settings.port}/sparql", err=True)
+    (serve_debug if debug else serve_production)(settings)
+
+
+@main.command("settings-doc")
+@click.option("--check", is_flag=True, help="Fail if docs/settings.md is not up to date.")
+def settings_doc(check: bool) -> None:
+    """Write docs/settings.md from the settings table."""
+    from kosovo_kg.settings import PROJECT_ROOT, settings_markdown
+
+    target = PROJECT_ROOT / "docs" / "settings.md"
+    text = settings_markdown()
+    if check:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            raise click.ClickException(f"{target} is out of date: run `kosovo-kg settings-doc`")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}")
+
+
+@main.command("queries-doc")
+@click.option("--check", is_flag=True, help="Fail if docs/queries.md is not up to date.")
+@click.pass_context
+def queries_doc(ctx: click.Context, check: bool) -> None:
+    """Write docs/queries.md from the saved queries' headers, with samples from the shipped graph."""
+    from kosovo_kg.saved.docs import markdown
+    from kosovo_kg.saved.header import HeaderError
+    from kosovo_kg.saved.library import load_library
+    from kosovo_kg.saved.sample import LocalRunner
+    from kosovo_kg.settings import PROJECT_ROOT
+    from kosovo_kg.store import dump_path
+
+    settings = _settings(ctx)
+    try:
+        library = load_library(settings.queries_dir, settings.base_iri)
+    except HeaderError as exc:
+        _fail(str(exc))
+        return
+    text = markdown(library, LocalRunner(dump_path(settings.data_dir), settings.base_iri))
+    target = PROJECT_ROOT / "docs" / "queries.md"
+    if check:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            raise click.ClickException(f"{target} is out of date: run `kosovo-kg queries-doc`")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}")
+
+
 # ---------------------------------------------------------------------------------------------
 # Audit and export (provenance audits, issue 5). Self-contained: uses only _settings,
 # _open_store and _fail from above.
@@ -242,77 +352,3 @@ def export(ctx: click.Context, out: Path | None) -> None:
 
     write_atomically(out, text.encode("utf-8"))
     click.echo(f"wrote {text.count(chr(10)) - 1} rows (claim x evidence) to {out}", err=True)
-
-
-def _settings_options(func):  # type: ignore[no-untyped-def]
-    """One CLI flag per setting of the table (`--query-timeout`, `--workers`, ...)."""
-    from kosovo_kg.settings import SETTINGS
-
-    for setting in reversed(SETTINGS):
-        func = click.option(
-            setting.flag,
-            setting.name,
-            default=None,
-            metavar=setting.type.__name__.upper(),
-            help=f"{setting.doc} [env {setting.env}]",
-        )(func)
-    return func
-
-
-def _load(ctx: click.Context, raw: dict[str, str | None]):  # type: ignore[no-untyped-def]
-    """Settings from the command's flags, then the group's flags (`kosovo-kg --data-dir X
-    serve`), then the environment and the defaults."""
-    from kosovo_kg.settings import SETTINGS_BY_NAME
-
-    group = ctx.obj.get("settings") if ctx.obj else None
-    try:
-        overrides = {
-            name: SETTINGS_BY_NAME[name].parse(value)
-            for name, value in raw.items()
-            if value is not None
-        }
-        if group is not None:
-            for name in ("base_iri", "data_dir", "var_dir"):
-                overrides.setdefault(name, getattr(group, name))
-        return load_settings(overrides)
-    except (KeyError, ValueError) as exc:
-        raise click.UsageError(str(exc)) from exc
-
-
-@main.command()
-@click.option("--debug", is_flag=True, help="Use Flask's development server (never in production).")
-@_settings_options
-@click.pass_context
-def serve(ctx: click.Context, debug: bool, **raw: str | None) -> None:
-    """Serve the SPARQL endpoint (gunicorn; Flask's dev server only with --debug)."""
-    from kosovo_kg import store
-    from kosovo_kg.web.server import serve_debug, serve_production
-
-    settings = _load(ctx, raw)
-    dump = store.dump_path(settings.data_dir)
-    if not dump.exists():
-        raise click.ClickException(f"no dump at {dump}: run `kosovo-kg build` first")
-    if settings.store_mode == "disk":
-        current = store.current_store(settings.var_dir)
-        if current is None or store.store_version(current) != store.data_version(dump):
-            click.echo(f"building the store from {dump} ...", err=True)
-            store.build_store(dump, settings.var_dir)
-    click.echo(f"serving on http://{settings.host}:{settings.port}/sparql", err=True)
-    (serve_debug if debug else serve_production)(settings)
-
-
-@main.command("settings-doc")
-@click.option("--check", is_flag=True, help="Fail if docs/settings.md is not up to date.")
-def settings_doc(check: bool) -> None:
-    """Write docs/settings.md from the settings table."""
-    from kosovo_kg.settings import PROJECT_ROOT, settings_markdown
-
-    target = PROJECT_ROOT / "docs" / "settings.md"
-    text = settings_markdown()
-    if check:
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            raise click.ClickException(f"{target} is out of date: run `kosovo-kg settings-doc`")
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {target}")

@@ -151,6 +151,28 @@ SETTINGS: tuple[Setting, ...] = (
         " start; faster queries, see bench/RESULTS.md) or `disk` (open the on-disk store made by"
         " `kosovo-kg build` read-only).",
     ),
+    # --- saved queries (`/queries`) ---
+    Setting(
+        "queries_dir",
+        Path,
+        PROJECT_ROOT / "queries",
+        "Folder of saved queries (`*.rq` with a `#+` header). The server refuses to start when a"
+        " header is wrong, naming the file and line.",
+    ),
+    Setting(
+        "saved_cache_bytes",
+        int,
+        64 * 1024 * 1024,
+        "Most bytes of saved-query answers kept in memory (LRU), keyed by data version, query,"
+        " parameters and format.",
+    ),
+    Setting(
+        "saved_max_age",
+        int,
+        3600,
+        "`Cache-Control: max-age` in seconds of saved-query answers (they carry an ETag; a"
+        " conditional request gets 304).",
+    ),
 )
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}

@@ -279,6 +279,22 @@ def parse_term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return quads[0].object
 
 
+def check_query(text: str, variables: tuple[str, ...] = ()) -> None:
+    """Parse a query and check that the given variables may be substituted (they must be in the
+    SELECT projection), without evaluating it (no SERVICE is called). Raises QueryFailed."""
+    dummy = ox.NamedNode("urn:x-kosovo-kg:check")
+    try:
+        ox.Store().query(
+            text,
+            use_default_graph_as_union=True,
+            substitutions={ox.Variable(v): dummy for v in variables} or None,
+        )
+    except SyntaxError as exc:
+        raise QueryFailed(400, f"malformed query: {exc}") from exc
+    except (RuntimeError, ValueError) as exc:
+        raise QueryFailed(400, str(exc)) from exc
+
+
 def run_serialized(
     store: ox.Store,
     text: str,

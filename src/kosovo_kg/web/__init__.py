@@ -1,7 +1,7 @@
 """The web app (Flask lives here and only here): `create_app(settings)`.
 
 Routes: /sparql (SPARQL 1.1 Protocol, service description), /.well-known/void (VoID + DCAT),
-/dumps/kosovo-kg.nq, /healthz. Every response allows anonymous CORS (no credentials); HTML
+/dumps/kosovo-kg.nq, /healthz, saved queries (/queries, /queries/<name>, /openapi.json). Every response allows anonymous CORS (no credentials); HTML
 responses carry a strict Content-Security-Policy. Write methods get 405: the server is read-only.
 """
 
@@ -34,7 +34,7 @@ def _configure_logging() -> None:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
     """Build the app and start its query workers (or use `engine`, already started)."""
-    from kosovo_kg.web import meta, sparql
+    from kosovo_kg.web import meta, saved, sparql
 
     settings = settings or load_settings()
     _configure_logging()
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.extensions["kosovo_kg.engine"] = engine
     app.register_blueprint(sparql.bp)
     app.register_blueprint(meta.bp)
+    saved.init_app(app, settings, engine)
 
     @app.route("/", methods=WRITE_METHODS)
     @app.route("/<path:path>", methods=WRITE_METHODS)
