@@ -70,7 +70,15 @@ def engine_process(location: Path, union: bool = True) -> Iterator[tuple[str, su
     port = free_port()
     flags = ["--union-default-graph"] if union else []
     process = subprocess.Popen(
-        [_oxigraph(), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}", *flags],
+        [
+            _oxigraph(),
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            *flags,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
