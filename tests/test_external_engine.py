@@ -269,3 +269,25 @@ def test_virtuoso(tmp_path, local):
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
+
+
+def test_values_block_takes_only_terms_written_by_the_rdf_serializer(local):
+    from kosovo_kg.engine.inject import bind_values
+    from kosovo_kg.engine.lexer import QueryCheckError
+    from kosovo_kg.store import QueryFailed
+
+    query = "SELECT ?s ?x WHERE { ?s ?p ?x } LIMIT 1"
+    tricky = '"a\\" } } SELECT * { ?s ?p ?o } #"'  # one literal whose text looks like SPARQL
+    text = bind_values(query, {"x": tricky})
+    assert text.count("VALUES") == 1 and text.endswith("} LIMIT 1")
+    rows = list(local.store.query(text, use_default_graph_as_union=True))
+    assert rows == []  # the literal matched nothing: it stayed a value
+    for bad in ("<a> } ASK { ?s ?p ?o", '"unterminated', "?y", "<a> <b>"):
+        with pytest.raises((QueryFailed, QueryCheckError)):
+            bind_values(query, {"x": bad})
+    with pytest.raises(QueryCheckError):
+        bind_values(query, {"x y": "<a>"})
+    ghana = "https://w3id.org/kosovo-kg/id/state/GHA"
+    sub = bind_values("SELECT ?s WHERE { SELECT ?s { ?s ?p ?o } }", {"s": f"<{ghana}>"})
+    found = {row["s"].value for row in local.store.query(sub, use_default_graph_as_union=True)}
+    assert found == {ghana}  # a bare sub-SELECT is wrapped and still bound
