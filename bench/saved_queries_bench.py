@@ -315,8 +315,8 @@ def render(results: dict, args: argparse.Namespace, expected: list[int]) -> str:
         "Reading the numbers: Oxigraph's server reads its on-disk (RocksDB) store, where these"
         " join-heavy queries run several times slower than on kosovo-kg's in-memory store"
         " (`store_mode=memory`, the default); that explains the no-cache ratio. The cache"
-        " explains the rest: a repeated call is a lookup, not a query. `state-profile` (a UNION"
-        " over every fact about a state) dominates both uncached runs.",
+        " explains the rest: a repeated call is a lookup, not a query. The heaviest calls"
+        " uncached are `recognitions-in-range` and `dataset-statistics`.",
     ]
     lines += [
         "",
