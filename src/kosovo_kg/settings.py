@@ -151,6 +151,23 @@ SETTINGS: tuple[Setting, ...] = (
         " start; faster queries, see bench/RESULTS.md) or `disk` (open the on-disk store made by"
         " `kosovo-kg build` read-only).",
     ),
+    Setting(
+        "sparql_backend_url",
+        str,
+        "",
+        "URL of an external SPARQL 1.1 query endpoint (Virtuoso, QLever, Fuseki, GraphDB,"
+        " Oxigraph) to run every query on instead of the embedded store; empty: the embedded"
+        " store. Checks, limits, deadlines, caching and the allowlist stay this service's. See"
+        " docs/external-engines.md.",
+    ),
+    Setting(
+        "sparql_backend_union_default",
+        bool,
+        False,
+        "Whether the external engine's default graph is already the union of its named graphs."
+        " When false, a query without FROM is sent with every named graph as `default-graph-uri`"
+        " and `named-graph-uri` (SPARQL 1.1 Protocol), which every engine understands.",
+    ),
     # --- saved queries (`/queries`) ---
     Setting(
         "queries_dir",

@@ -525,3 +525,65 @@ def turtle_to(text: str, result_format: str, base_iri: str | None = None) -> byt
     """Re-serialise a Turtle document (service description, VoID) in one of GRAPH_FORMATS."""
     quads = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=base_iri))
     return ox.serialize([q.triple for q in quads], format=GRAPH_FORMATS[result_format])
+
+
+# --- an external SPARQL engine's answers (kosovo_kg.engine.remote) ---------------------------
+
+
+def sparql_term(text: str) -> str:
+    """An N-Triples term from a request, parsed and written back by Oxigraph: a well-formed,
+    escaped term that can stand in a SPARQL VALUES block (never the request's own text)."""
+    return str(parse_term(text))
+
+
+def reserialize_remote(
+    stream: Any,
+    content_type: str,
+    *,
+    result_format: str,
+    max_rows: int,
+    max_bytes: int,
+    prefixes: dict[str, str] | None = None,
+) -> tuple[str, bytes, int, bool]:
+    """Parse an external engine's answer (read from `stream` as it arrives) and write it as
+    `run_serialized` does, with the same row and byte caps. Returns (kind, body, rows, truncated).
+    Raises QueryFailed (406 for a format the result kind lacks, 502 for an unreadable answer)."""
+    media = content_type.split(";")[0].strip().lower()
+    try:
+        if media in ("application/sparql-results+json", "application/json"):
+            results = ox.parse_query_results(stream, format=ox.QueryResultsFormat.JSON)
+        elif media == "application/sparql-results+xml":
+            results = ox.parse_query_results(stream, format=ox.QueryResultsFormat.XML)
+        elif media in ("application/n-triples", "text/plain", "application/n-quads"):
+            quads = ox.parse(
+                stream,
+                format=ox.RdfFormat.N_TRIPLES
+                if media != "application/n-quads"
+                else ox.RdfFormat.N_QUADS,
+            )
+            results = None
+        elif media == "text/turtle":
+            quads = ox.parse(stream, format=ox.RdfFormat.TURTLE)
+            results = None
+        else:
+            raise QueryFailed(502, f"the SPARQL engine answered in an unexpected type {media!r}")
+        if results is None:
+            if result_format not in GRAPH_FORMATS:
+                raise QueryFailed(406, f"a graph result cannot be written as {result_format}")
+            triples = (q.triple for q in quads)
+            body, rows, truncated = _write_triples(
+                triples, GRAPH_FORMATS[result_format], max_rows, max_bytes, prefixes
+            )
+            return "graph", body, rows, truncated
+        if isinstance(results, ox.QueryBoolean):
+            if result_format not in _BOOLEAN_FORMATS:
+                raise QueryFailed(406, f"an ASK result cannot be written as {result_format}")
+            return "boolean", results.serialize(format=_BOOLEAN_FORMATS[result_format]), 1, False
+        if result_format not in RESULT_FORMATS:
+            raise QueryFailed(406, f"SELECT results cannot be written as {result_format}")
+        body, rows, truncated = _write_solutions(results, result_format, max_rows, max_bytes)
+        return "solutions", body, rows, truncated
+    except (SyntaxError, ValueError) as exc:
+        if isinstance(exc, QueryFailed):
+            raise
+        raise QueryFailed(502, f"the SPARQL engine's answer could not be read: {exc}") from exc

@@ -1,6 +1,8 @@
 """Query execution for the endpoint and for saved queries: checks, limits, workers, logging.
 
-`Engine.run` is the one entry point. It checks the query text before any parser sees it (length,
+`Engine.run` is the one entry point. Two backends sit behind it: the embedded Oxigraph store in
+worker processes (`pool`), or, when the `sparql_backend_url` setting is set, any SPARQL 1.1
+endpoint (`remote`); checks, limits, deadlines and logging are the same for both. It checks the query text before any parser sees it (length,
 nesting, update, federation), waits for a free worker in a bounded queue, runs the query in the
 worker under a hard deadline (killing the worker when it passes), and returns a `QueryOutcome`
 with the serialised, capped body. Every call logs one line: query hash, status, rows, duration.
@@ -20,6 +22,7 @@ from typing import Any
 from kosovo_kg import vocab
 from kosovo_kg.engine.lexer import QueryCheckError, QueryInfo, analyse
 from kosovo_kg.engine.pool import Busy, Pool
+from kosovo_kg.engine.remote import RemoteBackend
 from kosovo_kg.settings import Settings
 from kosovo_kg.store import dump_path, pin_serving_data
 
@@ -56,6 +59,8 @@ class Engine:
         self.settings = settings
         self.allowlist = frozenset(settings.service_allowlist)
         self.pool: Pool | None = None
+        self.remote: RemoteBackend | None = None
+        self._version = ""
         self.dump = dump_path(settings.data_dir)  # until start(): then the pinned copy
         self.graph_sizes: dict[str, int] = {}
         self.prefixes = dict(vocab.PREFIXES, kr=settings.base_iri + "ontology#")
@@ -67,16 +72,30 @@ class Engine:
 
     @property
     def data_version(self) -> str:
+        if self.remote:
+            return self._version
         return self.pool.version if self.pool else ""
 
     def start(self) -> Engine:
-        """Pin the data (see `store.pin_serving_data`), start the workers, list the graphs."""
-        location, self.dump, _ = pin_serving_data(
-            self.settings.store_mode, dump_path(self.settings.data_dir), self.settings.var_dir
-        )
+        """Pin the data (see `store.pin_serving_data`), start the workers, list the graphs.
+
+        With `sparql_backend_url` set: no workers; the graphs are listed on the external engine
+        and the data version is derived from its URL and the graphs' sizes (so the saved-query
+        cache keys change when the engine's data do; restart the service after a reload)."""
         s = self.settings
-        self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(location))
-        self.pool.start()
+        if s.sparql_backend_url:
+            self.remote = RemoteBackend(
+                s.sparql_backend_url,
+                concurrency=s.workers,
+                union_default=s.sparql_backend_union_default,
+                max_nesting=s.max_nesting,
+            )
+        else:
+            location, self.dump, _ = pin_serving_data(
+                s.store_mode, dump_path(s.data_dir), s.var_dir
+            )
+            self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(location))
+            self.pool.start()
         self.started = True
         outcome = self._execute(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
@@ -88,6 +107,10 @@ class Engine:
             raise RuntimeError(f"cannot list the graphs: {outcome.body.decode()}")
         rows = json.loads(outcome.body)["results"]["bindings"]
         self.graph_sizes = {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
+        if self.remote:
+            self.remote.graphs = tuple(sorted(self.graph_sizes))
+            listing = json.dumps([s.sparql_backend_url, sorted(self.graph_sizes.items())])
+            self._version = "remote-" + hashlib.sha256(listing.encode()).hexdigest()[:12]
         return self
 
     def close(self) -> None:
@@ -96,6 +119,15 @@ class Engine:
         self.started = False
 
     def health(self) -> dict[str, Any]:
+        if self.remote is not None:
+            reachable = self.started and self.remote.health()
+            return {
+                "ok": reachable,
+                "store_open": reachable,
+                "backend": self.remote.url,
+                "workers": self.settings.workers,
+                "data_version": self.data_version,
+            }
         if self.pool is None:
             return {
                 "ok": False,
@@ -221,10 +253,11 @@ class Engine:
             "prefixes": self.prefixes,
         }
         retry = str(max(1, math.ceil(self.settings.queue_timeout)))
-        if self.pool is None:
+        backend = self.remote or self.pool
+        if backend is None:
             return _error(503, "the query engine is not started", **{"Retry-After": "5"})
         try:
-            reply = self.pool.execute(job, self.settings.queue_timeout, timeout)
+            reply = backend.execute(job, self.settings.queue_timeout, timeout)
         except Busy as exc:
             return _error(
                 503, f"the endpoint is busy: {exc}; retry later", **{"Retry-After": retry}
@@ -235,6 +268,8 @@ class Engine:
             return QueryOutcome(200, media, body, rows, truncated, kind)
         if reply[0] == "fail":
             return _error(reply[1], reply[2])
+        if reply[0] == "unavailable":
+            return _error(503, reply[1], **{"Retry-After": retry})
         if reply[0] == "timeout":
             return _error(
                 504,

@@ -1,0 +1,170 @@
+"""The second query backend: any SPARQL 1.1 endpoint (setting `sparql_backend_url`).
+
+This is the one module that speaks HTTP to an external engine. It uses the standard library's
+`http.client` rather than `requests` or `urllib.request`: no new dependency, and direct control of
+the socket so that the WHOLE exchange (connect, send, every read of the answer) is held to the
+query's deadline, not just each read (`requests`' and `urlopen`'s timeouts are per socket
+operation, so a trickling engine could hold a request far past the deadline).
+
+A job is the same dict the worker pool takes (see `Pool.execute`); the reply is the same tuple:
+("ok", kind, body, rows, truncated), ("fail", status, message) or ("timeout",), plus
+("unavailable", message) when the engine cannot be reached. The answer is read as it arrives and
+written by `store.reserialize_remote` under the same row and byte caps as the embedded store's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import socket
+import threading
+import time
+import urllib.parse
+from typing import Any
+
+from kosovo_kg import store
+from kosovo_kg.engine.inject import bind_values
+from kosovo_kg.engine.lexer import QueryCheckError
+from kosovo_kg.engine.pool import Busy
+
+ACCEPT = (
+    "application/sparql-results+json, application/sparql-results+xml;q=0.9,"
+    " application/n-triples;q=0.8, text/turtle;q=0.5"
+)
+
+
+class _DeadlineReader:
+    """A file-like view of an HTTP answer whose every read is held to one absolute deadline."""
+
+    def __init__(self, response: http.client.HTTPResponse, sock: socket.socket, deadline: float):
+        self.response, self.sock, self.deadline = response, sock, deadline
+
+    def _arm(self) -> None:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("deadline passed while reading the answer")
+        self.sock.settimeout(left)
+
+    def read(self, size: int = -1) -> bytes:
+        self._arm()
+        return self.response.read(size if size is not None and size >= 0 else None)
+
+    def readinto(self, buffer: Any) -> int:
+        self._arm()
+        return self.response.readinto(buffer)
+
+    def readable(self) -> bool:
+        return True
+
+
+class RemoteBackend:
+    def __init__(
+        self, url: str, *, concurrency: int, union_default: bool, max_nesting: int
+    ) -> None:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"sparql_backend_url must be an http(s) URL: {url!r}")
+        self.url = url
+        self.parts = parts
+        self.union_default = union_default
+        self.max_nesting = max_nesting
+        self.slots = threading.BoundedSemaphore(concurrency)
+        self.graphs: tuple[str, ...] = ()  # every named graph, sent when the union is needed
+
+    def _connection(self, timeout: float) -> http.client.HTTPConnection:
+        cls = (
+            http.client.HTTPSConnection
+            if self.parts.scheme == "https"
+            else http.client.HTTPConnection
+        )
+        return cls(self.parts.hostname or "", self.parts.port, timeout=timeout)
+
+    def _form(self, job: dict[str, Any]) -> list[tuple[str, str]]:
+        text = job["text"]
+        if job.get("substitutions"):
+            text = bind_values(text, job["substitutions"], self.max_nesting)
+        form = [("query", text)]
+        dgu, ngu = job.get("default_graph_uris") or (), job.get("named_graph_uris") or ()
+        if not dgu and not ngu and job.get("union") and not self.union_default:
+            dgu = ngu = self.graphs  # the union of the named graphs, said the standard way
+        form += [("default-graph-uri", g) for g in dgu]
+        form += [("named-graph-uri", g) for g in ngu]
+        return form
+
+    def execute(self, job: dict[str, Any], queue_timeout: float, timeout: float) -> tuple[Any, ...]:
+        """Send one job to the engine; raises Busy when `concurrency` requests are in flight."""
+        try:
+            form = self._form(job)
+        except QueryCheckError as exc:
+            return ("fail", 400, str(exc))
+        except store.QueryFailed as exc:
+            return ("fail", exc.status, str(exc))
+        if not self.slots.acquire(timeout=queue_timeout):
+            raise Busy("no connection to the SPARQL engine became free in time")
+        try:
+            return self._send(job, urllib.parse.urlencode(form).encode(), timeout)
+        finally:
+            self.slots.release()
+
+    def _send(self, job: dict[str, Any], body: bytes, timeout: float) -> tuple[Any, ...]:
+        deadline = time.monotonic() + timeout
+        conn = self._connection(timeout)
+        path = self.parts.path or "/"
+        if self.parts.query:
+            path += "?" + self.parts.query
+        try:
+            try:
+                conn.connect()
+            except TimeoutError:
+                return ("timeout",)
+            except OSError as exc:
+                return ("unavailable", f"the SPARQL engine at {self.url} cannot be reached ({exc})")
+            conn.request(
+                "POST",
+                path,
+                body,
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": ACCEPT,
+                    "User-Agent": "kosovo-kg",
+                },
+            )
+            if conn.sock is None:
+                return ("unavailable", f"the SPARQL engine at {self.url} closed the connection")
+            conn.sock.settimeout(max(0.001, deadline - time.monotonic()))
+            response = conn.getresponse()
+            if response.status != 200:
+                reader = _DeadlineReader(response, conn.sock, deadline)
+                detail = reader.read(2000).decode("utf-8", "replace").strip()
+                status = 400 if 400 <= response.status < 500 else 502
+                return (
+                    "fail",
+                    status,
+                    f"the SPARQL engine answered {response.status}: {detail or response.reason}",
+                )
+            kind, out, rows, truncated = store.reserialize_remote(
+                _DeadlineReader(response, conn.sock, deadline),
+                response.getheader("Content-Type", ""),
+                result_format=job["result_format"],
+                max_rows=job["max_rows"],
+                max_bytes=job["max_bytes"],
+                prefixes=job.get("prefixes"),
+            )
+            return ("ok", kind, out, rows, truncated)
+        except store.QueryFailed as exc:
+            return ("fail", exc.status, str(exc))
+        except TimeoutError:
+            return ("timeout",)
+        except (OSError, http.client.HTTPException) as exc:
+            if time.monotonic() >= deadline:
+                return ("timeout",)
+            return ("unavailable", f"the SPARQL engine at {self.url} failed: {exc}")
+        finally:
+            with contextlib.suppress(OSError):
+                conn.close()
+
+    def health(self) -> bool:
+        job = {"text": "ASK {}", "result_format": "json", "max_rows": 1, "max_bytes": 1 << 16}
+        return (
+            self._send(job, urllib.parse.urlencode([("query", "ASK {}")]).encode(), 5.0)[0] == "ok"
+        )

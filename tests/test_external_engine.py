@@ -1,0 +1,293 @@
+"""The service over an external SPARQL engine: a separate `oxigraph serve-read-only` process
+loaded with our dump, our server pointed at it with `sparql_backend_url`.
+
+Answers are compared with the same queries run in-process on the same dump (pyoxigraph)."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from endpoint_support import CARTESIAN, Listener, free_port, run_server
+
+from kosovo_kg.saved.library import load_library
+from kosovo_kg.saved.sample import LocalRunner
+from kosovo_kg.settings import PROJECT_ROOT
+
+DUMP = PROJECT_ROOT / "data" / "generated" / "kosovo-kg.nq"
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+
+
+def _oxigraph() -> str:
+    if OXIGRAPH.exists():
+        return str(OXIGRAPH)
+    found = shutil.which("oxigraph")
+    if not found:
+        pytest.fail("the `oxigraph` CLI (PyPI package oxigraph, a test dependency) is missing")
+    return found
+
+
+def _wait_http(port: int, process: subprocess.Popen, path: str = "/") -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the engine exited")
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            conn.getresponse().read()
+            return
+        time.sleep(0.1)
+    raise RuntimeError("the engine did not start")
+
+
+@pytest.fixture(scope="module")
+def ox_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    location = tmp_path_factory.mktemp("oxigraph") / "store"
+    subprocess.run(
+        [_oxigraph(), "load", "--location", str(location), "--file", str(DUMP)],
+        check=True,
+        capture_output=True,
+    )
+    return location
+
+
+@contextlib.contextmanager
+def engine_process(location: Path, union: bool = True) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`oxigraph serve-read-only` on a free loopback port, its default graph the union of the
+    named graphs (`union`), or not (then the service sends the named graphs with the protocol's
+    default-graph-uri/named-graph-uri; portable, but slow on Oxigraph for joins)."""
+    port = free_port()
+    flags = ["--union-default-graph"] if union else []
+    process = subprocess.Popen(
+        [
+            _oxigraph(),
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            *flags,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_http(port, process)
+        yield f"http://127.0.0.1:{port}/query", process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def engine(ox_store: Path) -> Iterator[str]:
+    with engine_process(ox_store) as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def server(engine: str, tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("remote-server")
+    env = {
+        "KOSOVO_KG_SPARQL_BACKEND_URL": engine,
+        "KOSOVO_KG_SPARQL_BACKEND_UNION_DEFAULT": "true",
+        "KOSOVO_KG_MAX_ROWS": "500",
+    }
+    with run_server(root, env, nquads=DUMP.read_bytes()) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def local() -> LocalRunner:
+    return LocalRunner(DUMP, "https://w3id.org/kosovo-kg/")
+
+
+def _values(data: dict) -> list[tuple]:
+    names = data["head"]["vars"]
+    return sorted(
+        tuple(b.get(n, {}).get("value", "") for n in names) for b in data["results"]["bindings"]
+    )
+
+
+UNION_QUERIES = (
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?type }",  # the union default graph
+)
+
+
+def _expected(local: LocalRunner, query: str) -> list[tuple]:
+    import json
+
+    from kosovo_kg import store
+
+    body = store.run_serialized(
+        local.store, query, result_format="json", max_rows=500, max_bytes=1 << 30, union=True
+    )[1]
+    return _values(json.loads(body))
+
+
+def test_union_default_graph_through_protocol_parameters(ox_store, tmp_path, local):
+    """An engine whose default graph is NOT the union: the service sends the named graphs."""
+    with engine_process(ox_store, union=False) as (url, _):  # noqa: SIM117 (url needed next)
+        with run_server(tmp_path, {"KOSOVO_KG_SPARQL_BACKEND_URL": url}) as srv:
+            for query in UNION_QUERIES:
+                reply = srv.get({"query": query}, accept="application/sparql-results+json")
+                assert reply.status == 200, reply.text
+                assert _values(reply.json()) == _expected(local, query), query
+
+
+def test_sparql_answers_like_the_embedded_store(server, local):
+    for query in (
+        *UNION_QUERIES,
+        "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+        " ORDER BY ?s LIMIT 40",
+    ):
+        reply = server.get({"query": query}, accept="application/sparql-results+json")
+        assert reply.status == 200, reply.text
+        assert _values(reply.json()) == _expected(local, query), query
+    # other formats and the row cap, applied to the engine's answer
+    reply = server.get({"query": "SELECT * WHERE { ?s ?p ?o }"}, accept="text/csv")
+    assert reply.status == 200
+    assert reply.header("X-Kosovo-KG-Truncated") == "true"
+    assert len(reply.text.strip().splitlines()) == 501  # header + max_rows
+    graph = server.get(
+        {"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"}, accept="text/turtle"
+    )
+    assert graph.status == 200 and graph.header("Content-Type").startswith("text/turtle")
+    bad = server.get({"query": "SELECT * WHERE { ?s ?p }"})
+    assert bad.status == 400
+    health = server.get(path="/healthz")
+    assert health.status == 200 and health.json()["backend"].endswith("/query")
+
+
+def test_saved_query_with_parameters_cache_and_pages(server, local):
+    library = load_library(PROJECT_ROOT / "queries")
+    calls = [
+        ("recognitions-in-range", {"from": "2008-02-17", "to": "2008-02-19"}),
+        ("contradictions", {"state": "GHA"}),
+        ("positions", {"text": 'war" } # '}),  # quotes and a brace in a value stay a value
+    ]
+    for name, args in calls:
+        path = f"/queries/{name}?" + urllib.parse.urlencode(args)
+        reply = server.get(path=path, accept="application/sparql-results+json")
+        assert reply.status == 200, (name, reply.text)
+        assert _values(reply.json()) == _values(local.json(library[name], args)), name
+        etag = reply.header("ETag")
+        assert etag
+        again = server.request("GET", path, headers={"If-None-Match": etag})
+        assert again.status == 304
+    assert local.rows(library["recognitions-in-range"], dict(calls[0][1]))  # not vacuous
+    page = server.get(path="/queries", accept="text/html")
+    assert page.status == 200 and "recognitions-in-range" in page.text
+    void = server.get(path="/.well-known/void", accept="text/turtle")
+    assert void.status == 200 and "graph/reference" in void.text
+
+
+def test_allowlist_refusal_never_reaches_the_service(server):
+    listener = Listener()
+    try:
+        query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+        reply = server.get({"query": query})
+        assert reply.status == 400 and listener.url in reply.text
+        assert listener.connections == []
+    finally:
+        listener.close()
+
+
+def test_slow_query_gets_504_and_a_dead_engine_503(ox_store, tmp_path):
+    with engine_process(ox_store) as (url, process):
+        env = {
+            "KOSOVO_KG_SPARQL_BACKEND_URL": url,
+            "KOSOVO_KG_SPARQL_BACKEND_UNION_DEFAULT": "true",
+            "KOSOVO_KG_QUERY_TIMEOUT": "2",
+        }
+        with run_server(tmp_path, env) as srv:
+            slow = srv.get({"query": CARTESIAN}, timeout=60)
+            assert slow.status == 504, slow.text
+            assert "deadline" in slow.text
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+            dead = srv.get({"query": "ASK {}"}, timeout=60)
+            assert dead.status == 503, dead.text
+            assert "cannot be reached" in dead.text and dead.header("Retry-After")
+            assert srv.get(path="/healthz").status == 503
+
+
+@pytest.mark.skipif(
+    shutil.which("virtuoso-t") is None,
+    reason="Debian's virtuoso-opensource is not installed (virtuoso-t not on PATH);"
+    " install it to run the service against Virtuoso",
+)
+def test_virtuoso(tmp_path, local):
+    """Load the dump into a throw-away Virtuoso and query it through the service."""
+    db = tmp_path / "virtuoso"
+    db.mkdir()
+    sql_port, http_port = free_port(), free_port()
+    (db / "virtuoso.ini").write_text(
+        f"[Database]\nDatabaseFile={db}/v.db\nErrorLogFile={db}/v.log\nTransactionFile={db}/v.trx\n"
+        f"xa_persistent_file={db}/v.pxa\n[Parameters]\nServerPort=127.0.0.1:{sql_port}\n"
+        f"DirsAllowed=.,{DUMP.parent}\n[HTTPServer]\nServerPort=127.0.0.1:{http_port}\n"
+        f"ServerRoot={db}\n[SPARQL]\nResultSetMaxRows=100000\nMaxQueryExecutionTime=60\n"
+    )
+    process = subprocess.Popen(
+        ["virtuoso-t", "+foreground", "+configfile", str(db / "virtuoso.ini")],
+        cwd=db,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_http(http_port, process, "/sparql")
+        load = (
+            f"ld_dir('{DUMP.parent}', '{DUMP.name}', 'urn:unused'); rdf_loader_run(); checkpoint;"
+        )
+        subprocess.run(
+            ["isql-vt", str(sql_port), "dba", "dba", f"exec={load}"], check=True, timeout=600
+        )
+        env = {"KOSOVO_KG_SPARQL_BACKEND_URL": f"http://127.0.0.1:{http_port}/sparql"}
+        with run_server(tmp_path / "srv", env) as srv:
+            query = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?t } }"
+            reply = srv.get({"query": query}, accept="application/sparql-results+json")
+            assert reply.status == 200, reply.text
+            expected = local.store.query(query)
+            assert int(reply.json()["results"]["bindings"][0]["n"]["value"]) == int(
+                next(iter(expected))["n"].value
+            )
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+
+
+def test_values_block_takes_only_terms_written_by_the_rdf_serializer(local):
+    from kosovo_kg.engine.inject import bind_values
+    from kosovo_kg.engine.lexer import QueryCheckError
+    from kosovo_kg.store import QueryFailed
+
+    query = "SELECT ?s ?x WHERE { ?s ?p ?x } LIMIT 1"
+    tricky = '"a\\" } } SELECT * { ?s ?p ?o } #"'  # one literal whose text looks like SPARQL
+    text = bind_values(query, {"x": tricky})
+    assert text.count("VALUES") == 1 and text.endswith("} LIMIT 1")
+    rows = list(local.store.query(text, use_default_graph_as_union=True))
+    assert rows == []  # the literal matched nothing: it stayed a value
+    for bad in ("<a> } ASK { ?s ?p ?o", '"unterminated', "?y", "<a> <b>"):
+        with pytest.raises((QueryFailed, QueryCheckError)):
+            bind_values(query, {"x": bad})
+    with pytest.raises(QueryCheckError):
+        bind_values(query, {"x y": "<a>"})
+    ghana = "https://w3id.org/kosovo-kg/id/state/GHA"
+    sub = bind_values("SELECT ?s WHERE { SELECT ?s { ?s ?p ?o } }", {"s": f"<{ghana}>"})
+    found = {row["s"].value for row in local.store.query(sub, use_default_graph_as_union=True)}
+    assert found == {ghana}  # a bare sub-SELECT is wrapped and still bound
