@@ -11,7 +11,9 @@ from kosovo_kg.settings import PROJECT_ROOT, SETTINGS, load_settings, settings_m
 
 def test_docs_match_the_settings_table():
     doc = (PROJECT_ROOT / "docs" / "generated" / "settings.md").read_text(encoding="utf-8")
-    assert doc == settings_markdown(), "docs/generated/settings.md is stale: run `kosovo-kg settings-doc`"
+    assert doc == settings_markdown(), (
+        "docs/generated/settings.md is stale: run `kosovo-kg settings-doc`"
+    )
     for setting in SETTINGS:
         assert f"`{setting.env}`" in doc
         assert setting.doc.strip()

@@ -308,3 +308,17 @@ def test_deadline_applies(tmp_path):
         assert "ETag" not in r.headers  # an error is not cached
     finally:
         eng.close()
+
+
+def test_state_index_is_complete_when_the_row_cap_is_lower_than_the_state_count():
+    """The ISO/QID index of states is read page by page: a row cap below the number of states
+    (205) must not silently drop states from the `state` parameter type."""
+    small = load_settings({"workers": 1, "max_rows": 50}, environ={})
+    capped = Engine(small).start()
+    try:
+        client = create_app(small, engine=capped).test_client()
+        for code in ("ZWE", "Q1246", "AFG"):
+            response = client.get(f"/queries/state-profile?state={code}&format=json")
+            assert response.status_code == 200, (code, response.get_data(as_text=True))
+    finally:
+        capped.close()

@@ -34,7 +34,7 @@ STATES_QUERY = """SELECT DISTINCT ?s ?iso ?qid WHERE {
   ?s a <%sontology#PoliticalEntity> .
   OPTIONAL { ?s <%sontology#iso3> ?iso }
   OPTIONAL { ?s <%sontology#wikidata> ?qid }
-}"""
+} ORDER BY ?s ?iso ?qid LIMIT %d OFFSET %d"""
 FORMAT_NAMES = ["json", "xml", "csv", "tsv", "html"]
 
 
@@ -47,6 +47,30 @@ class SavedQueries:
     max_age: int
     refused: dict[str, str] = field(default_factory=dict)  # name -> why the engine refuses it
     openapi: dict[str, Any] = field(default_factory=dict)
+
+
+def _state_index(settings: Settings, engine: Engine) -> tuple[dict[str, str], dict[str, str]]:
+    """ISO3 and QID -> state IRI, read page by page so that neither the row cap nor the byte
+    cap cuts it short (a capped page is cut at a row boundary: the next page starts there)."""
+    base, page = settings.base_iri, max(1, settings.max_rows)
+    by_iso: dict[str, str] = {}
+    by_qid: dict[str, str] = {}
+    offset = 0
+    while True:
+        outcome = engine.run(STATES_QUERY % (base, base, base, page, offset), result_format="json")
+        if not outcome.ok:
+            raise RuntimeError(f"cannot read the states of the graph: {outcome.body.decode()}")
+        rows = json.loads(outcome.body)["results"]["bindings"]
+        for row in rows:
+            if "iso" in row:
+                by_iso[row["iso"]["value"]] = row["s"]["value"]
+            if "qid" in row:
+                by_qid[row["qid"]["value"]] = row["s"]["value"]
+        if not rows and outcome.truncated:
+            raise RuntimeError("cannot read the states of the graph: max_bytes is below one row")
+        if not outcome.truncated and len(rows) < page:
+            return by_iso, by_qid
+        offset += len(rows)
 
 
 def load(settings: Settings, engine: Engine) -> SavedQueries:
@@ -66,17 +90,7 @@ def load(settings: Settings, engine: Engine) -> SavedQueries:
             # e.g. a federated query whose SERVICE is not on this server's allowlist: the server
             # still starts; a call gets the engine's 400, and the listing says why
             refused[name] = str(exc)
-    base = settings.base_iri
-    outcome = engine.run(STATES_QUERY % (base, base, base), result_format="json")
-    if not outcome.ok:
-        raise RuntimeError(f"cannot read the states of the graph: {outcome.body.decode()}")
-    by_iso: dict[str, str] = {}
-    by_qid: dict[str, str] = {}
-    for row in json.loads(outcome.body)["results"]["bindings"]:
-        if "iso" in row:
-            by_iso[row["iso"]["value"]] = row["s"]["value"]
-        if "qid" in row:
-            by_qid[row["qid"]["value"]] = row["s"]["value"]
+    by_iso, by_qid = _state_index(settings, engine)
     saved = SavedQueries(
         library,
         forms,
