@@ -59,6 +59,35 @@ def parse_recognition_row(row: Row, group_label: str) -> RowFacts:
     return RowFacts(row.line, label, order, code, date_text, relations, membership)
 
 
+def recognition_event(b: GraphBuilder, graph: str, entity: Entity, target: str, n: int = 1) -> str:
+    """The event `{ACTOR}-XKX-recognition-{n}` (shared by every extractor)."""
+    return b.event(
+        graph,
+        f"{entity.code}-XKX-recognition-{n}",
+        "Recognition",
+        actor=entity.iri,
+        target=target,
+        label=f"Recognition of Kosovo by {entity.name}",
+    )
+
+
+def withdrawal_event(
+    b: GraphBuilder, graph: str, entity: Entity, target: str, recognition: str, n: int = 1
+) -> str:
+    """The event `{ACTOR}-XKX-withdrawal-{n}`, withdrawing `recognition`."""
+    iri = b.event(
+        graph,
+        f"{entity.code}-XKX-withdrawal-{n}",
+        "Withdrawal",
+        actor=entity.iri,
+        target=target,
+        label=f"Withdrawal of recognition of Kosovo by {entity.name}"
+        + (f" ({n})" if n > 1 else ""),
+    )
+    b.add(graph, iri, b.kr + "withdraws", recognition)
+    return iri
+
+
 class ArticleExtractor:
     def __init__(
         self,
@@ -128,27 +157,10 @@ class ArticleExtractor:
         return Entity(slug, iri, f"unidentified {label}", "UnidentifiedEntity", None)  # type: ignore[arg-type]
 
     def recognition(self, entity: Entity, n: int = 1) -> str:
-        return self.b.event(
-            G,
-            f"{entity.code}-XKX-recognition-{n}",
-            "Recognition",
-            actor=entity.iri,
-            target=self.xkx,
-            label=f"Recognition of Kosovo by {entity.name}",
-        )
+        return recognition_event(self.b, G, entity, self.xkx, n)
 
     def withdrawal(self, entity: Entity, recognition: str, n: int = 1) -> str:
-        iri = self.b.event(
-            G,
-            f"{entity.code}-XKX-withdrawal-{n}",
-            "Withdrawal",
-            actor=entity.iri,
-            target=self.xkx,
-            label=f"Withdrawal of recognition of Kosovo by {entity.name}"
-            + (f" ({n})" if n > 1 else ""),
-        )
-        self.b.add(G, iri, self.kr + "withdraws", recognition)
-        return iri
+        return withdrawal_event(self.b, G, entity, self.xkx, recognition, n)
 
     def dated(self, text: str, path: Path | str, line: int) -> dates.PartialDate | None:
         if not text:

@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 
 from kosovo_kg import dates
+from kosovo_kg.build_article import recognition_event, withdrawal_event
 from kosovo_kg.graph import GraphBuilder, Loc, date_literal, lit
 from kosovo_kg.registry import Entity, Registry
 from kosovo_kg.report import BuildReport
@@ -135,29 +136,12 @@ class NewsExtractor:
                 made = self.made_latest(iri)
                 if self.window(iri) is None and (made is None or date.earliest <= made):
                     return iri
-        n = len(slugs) + 1
-        rec = self.recognition(entity)
-        iri = self.b.event(
-            "reference",
-            f"{prefix}{n}",
-            "Withdrawal",
-            actor=entity.iri,
-            target=self.xkx,
-            label=f"Withdrawal of recognition of Kosovo by {entity.name}"
-            + (f" ({n})" if n > 1 else ""),
+        return withdrawal_event(
+            self.b, "reference", entity, self.xkx, self.recognition(entity), len(slugs) + 1
         )
-        self.b.add("reference", iri, self.kr + "withdraws", rec)
-        return iri
 
     def recognition(self, entity: Entity) -> str:
-        return self.b.event(
-            "reference",
-            f"{entity.code}-XKX-recognition-1",
-            "Recognition",
-            actor=entity.iri,
-            target=self.xkx,
-            label=f"Recognition of Kosovo by {entity.name}",
-        )
+        return recognition_event(self.b, "reference", entity, self.xkx)
 
     def single(
         self, entity: Entity, kind: str, cls: str, link: str, linked: str, label: str

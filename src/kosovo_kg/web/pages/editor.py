@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from kosovo_kg.web import CSP, pages
 from kosovo_kg.web.saved import EXTENSION as SAVED
+from kosovo_kg.web.sparql import EXAMPLE_QUERY
 
 bp = Blueprint("editor", __name__)
 # the app's policy, plus inline *styles* (YASGUI and CodeMirror add <style> elements); still no
@@ -15,14 +16,7 @@ bp = Blueprint("editor", __name__)
 EDITOR_CSP = CSP.replace(
     "default-src 'self'", "default-src 'self'; style-src 'self' 'unsafe-inline'"
 )
-DEFAULT_QUERY = """PREFIX kr: <{kr}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?state ?label ?date WHERE {{
-  ?event a kr:Recognition ; kr:actor ?state .
-  ?claim kr:about ?event ; kr:statedDate ?date .
-  OPTIONAL {{ ?state rdfs:label ?label }}
-}} ORDER BY ?date LIMIT 50
-"""
+DEFAULT_QUERY = EXAMPLE_QUERY
 
 
 @bp.route("/editor")
