@@ -245,21 +245,29 @@ def serve(ctx: click.Context, debug: bool, **raw: str | None) -> None:
     (serve_debug if debug else serve_production)(settings)
 
 
+def _write_generated(target: Path, text: str, check: bool, command: str) -> None:
+    """Write a generated document, or with `check` fail when the file differs from `text`."""
+    if check:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            raise click.ClickException(f"{target} is out of date: run `kosovo-kg {command}`")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}")
+
+
 @main.command("settings-doc")
 @click.option("--check", is_flag=True, help="Fail if docs/generated/settings.md is not up to date.")
 def settings_doc(check: bool) -> None:
     """Write docs/generated/settings.md from the settings table."""
     from kosovo_kg.settings import PROJECT_ROOT, settings_markdown
 
-    target = PROJECT_ROOT / "docs" / "generated" / "settings.md"
-    text = settings_markdown()
-    if check:
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            raise click.ClickException(f"{target} is out of date: run `kosovo-kg settings-doc`")
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {target}")
+    _write_generated(
+        PROJECT_ROOT / "docs" / "generated" / "settings.md",
+        settings_markdown(),
+        check,
+        "settings-doc",
+    )
 
 
 @main.command("queries-doc")
@@ -281,14 +289,7 @@ def queries_doc(ctx: click.Context, check: bool) -> None:
         _fail(str(exc))
         return
     text = markdown(library, LocalRunner(dump_path(settings.data_dir), settings.base_iri))
-    target = PROJECT_ROOT / "docs" / "generated" / "queries.md"
-    if check:
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            raise click.ClickException(f"{target} is out of date: run `kosovo-kg queries-doc`")
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {target}")
+    _write_generated(PROJECT_ROOT / "docs" / "generated" / "queries.md", text, check, "queries-doc")
 
 
 # ---------------------------------------------------------------------------------------------
