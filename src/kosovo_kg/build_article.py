@@ -293,43 +293,30 @@ class ArticleExtractor:
             G, claimant=self.wikipedia, about=wd, evidence=loc, date=when, date_text=m.group("w")
         )
         if r := _RESUMED.search(note):
-            res = b.event(
-                G,
-                f"{entity.code}-XKX-resumption-1",
-                "Resumption",
-                actor=entity.iri,
-                target=self.xkx,
-                label=f"Resumption of recognition by {entity.name}",
-            )
+            res = self._noted_event(
+                entity, "resumption", "Resumption", "follows", wd, loc, r.group("r"),
+                f"Resumption of recognition by {entity.name}",
+            )  # fmt: skip
             b.typed(G, res, kr + "Recognition")
-            b.add(G, res, kr + "follows", wd)
-            b.claim(
-                G,
-                claimant=self.wikipedia,
-                about=res,
-                evidence=loc,
-                date=dates.parse(r.group("r")),
-                date_text=r.group("r"),
-            )
         if a := _ANNULLED.search(note):
-            ann = b.event(
-                G,
-                f"{entity.code}-XKX-annulment-1",
-                "Annulment",
-                actor=entity.iri,
-                target=self.xkx,
-                label=f"Annulment of {entity.name}'s withdrawal of recognition",
-            )
-            b.add(G, ann, kr + "annuls", wd)
+            self._noted_event(
+                entity, "annulment", "Annulment", "annuls", wd, loc, a.group("a"),
+                f"Annulment of {entity.name}'s withdrawal of recognition",
+            )  # fmt: skip
             self.annulled.add(wd)
-            b.claim(
-                G,
-                claimant=self.wikipedia,
-                about=ann,
-                evidence=loc,
-                date=dates.parse(a.group("a")),
-                date_text=a.group("a"),
-            )
+
+    def _noted_event(
+        self, entity: Entity, kind: str, cls: str, link: str, withdrawal: str, loc: str,
+        printed: str, label: str,
+    ) -> str:  # fmt: skip
+        """An event that a row's note dates and links to its withdrawal, claimed by the article."""
+        event = self.b.event(
+            G, f"{entity.code}-XKX-{kind}-1", cls, actor=entity.iri, target=self.xkx, label=label
+        )
+        self.b.add(G, event, self.kr + link, withdrawal)
+        self.b.claim(G, claimant=self.wikipedia, about=event, evidence=loc,
+                     date=dates.parse(printed), date_text=printed)  # fmt: skip
+        return event
 
     def check_seed_code(self, line: int, code: str, entity: Entity) -> None:
         ref = self.seed_codes.get(line)
