@@ -17,6 +17,7 @@ import math
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from kosovo_kg import vocab
@@ -50,6 +51,22 @@ def _error(status: int, message: str, **headers: str) -> QueryOutcome:
     return QueryOutcome(
         status, "text/plain; charset=utf-8", (message + "\n").encode(), headers=headers
     )
+
+
+CACHED_QUERY_CHARS = 8192
+
+
+@lru_cache(maxsize=512)
+def _analyse_cached(query: str, max_nesting: int) -> QueryInfo:
+    return analyse(query, max_nesting)
+
+
+def _analysed(query: str, max_nesting: int) -> QueryInfo:
+    """`analyse`, memoised for queries up to CACHED_QUERY_CHARS (clients repeat their queries;
+    the results are only read). A refused query raises each time: exceptions are not kept."""
+    if len(query) <= CACHED_QUERY_CHARS:
+        return _analyse_cached(query, max_nesting)
+    return analyse(query, max_nesting)
 
 
 class Engine:
@@ -155,7 +172,7 @@ class Engine:
                 f"query too long: {len(query)} characters, the limit is"
                 f" {self.settings.max_query_length}"
             )
-        info = analyse(query, self.settings.max_nesting)
+        info = _analysed(query, self.settings.max_nesting)
         for target in info.services:
             if target.startswith("?"):
                 raise QueryCheckError(

@@ -22,6 +22,11 @@ from kosovo_kg.settings import Settings, load_settings
 CSP = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 EXPOSED = "X-Kosovo-KG-Truncated, X-Kosovo-KG-Rows, Retry-After, Content-Type"
 WRITE_METHODS = ["PUT", "DELETE", "PATCH"]
+COMMON_HEADERS = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", EXPOSED),
+    ("X-Content-Type-Options", "nosniff"),
+)
 
 
 def _configure_logging() -> None:
@@ -36,7 +41,7 @@ def _configure_logging() -> None:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
     """Build the app and start its query workers (or use `engine`, already started)."""
-    from kosovo_kg.web import meta, pages, saved, sparql
+    from kosovo_kg.web import fastpath, meta, pages, saved, sparql
 
     settings = settings or load_settings()
     _configure_logging()
@@ -77,9 +82,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @app.after_request
     def headers(response: Response) -> Response:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = EXPOSED
-        response.headers["X-Content-Type-Options"] = "nosniff"
+        for name, value in COMMON_HEADERS:
+            response.headers[name] = value
         if request.method == "OPTIONS" and response.status_code == 200:
             # CORS preflight (Flask answers OPTIONS itself; we add what browsers need)
             response.status_code = 204
@@ -93,4 +97,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
+    app.wsgi_app = fastpath.SparqlFastPath(  # type: ignore[method-assign]
+        app.wsgi_app, engine, settings, COMMON_HEADERS
+    )
     return app

@@ -5,7 +5,10 @@ Keys are those of `kosovo_kg.engine.MEDIA_TYPES`, plus "html" for the browser re
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from kosovo_kg.web.protocol import ProtocolError
 
@@ -94,3 +97,23 @@ def choose(form: str, fmt: str | None, accept: MIMEAccept, has_accept: bool) -> 
 def choose_graph_format(fmt: str | None, accept: MIMEAccept, has_accept: bool) -> str:
     """Format for the service description and VoID (RDF documents)."""
     return choose("CONSTRUCT", fmt, accept, has_accept)
+
+
+def _accept(header: str) -> MIMEAccept:
+    return parse_accept_header(header, MIMEAccept)
+
+
+@lru_cache(maxsize=1024)
+def _choose_cached(form: str, fmt: str | None, accept_header: str | None) -> str:
+    if accept_header is None:
+        return choose(form, fmt, MIMEAccept(), False)
+    return choose(form, fmt, _accept(accept_header), True)
+
+
+def choose_for_header(form: str, fmt: str | None, accept_header: str | None) -> str:
+    """`choose` from the raw Accept header (None when the request has none). Memoised for
+    short inputs, since clients send the same few Accept headers again and again; long ones
+    (which only a client probing the server sends) are not kept."""
+    if len(fmt or "") <= 64 and len(accept_header or "") <= 512:
+        return _choose_cached(form, fmt, accept_header)
+    return _choose_cached.__wrapped__(form, fmt, accept_header)

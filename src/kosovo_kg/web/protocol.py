@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
 from flask import Request
+from werkzeug.http import parse_options_header
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -67,30 +68,51 @@ def read_body(request: Request, max_body: int) -> bytes:
 
 def parse_sparql_request(request: Request, max_body: int) -> SparqlRequest:
     """Read the query, dataset and format from a request; raise ProtocolError when malformed."""
-    url_params = _params(request.query_string, "the query string")
-    body_params: list[tuple[str, str]] = []
-    body_query: str | None = None
+    body = None
+    mimetype = charset = ""
     if request.method == "POST":
         mimetype = request.mimetype
         charset = request.mimetype_params.get("charset", "utf-8").lower()
-        if not mimetype:
-            raise ProtocolError(
-                415,
-                f"POST needs a Content-Type: {FORM} or {SPARQL_QUERY}",
-            )
-        if mimetype == SPARQL_UPDATE:
-            raise ProtocolError(403, "SPARQL Update is not accepted: this endpoint is read-only")
-        if mimetype not in (FORM, SPARQL_QUERY):
-            raise ProtocolError(
-                415, f"unsupported Content-Type {mimetype!r}: use {FORM} or {SPARQL_QUERY}"
-            )
-        if charset not in _CHARSETS:
-            raise ProtocolError(415, f"unsupported charset {charset!r}: send UTF-8")
+        _check_content_type(mimetype, charset)
         body = read_body(request, max_body)
+    return parse_parts(request.method, request.query_string, mimetype, body, charset)
+
+
+def content_type_parts(header: str | None) -> tuple[str, str]:
+    """(mimetype, charset) of a Content-Type header, lower-cased; ("", "") when absent."""
+    if not header:
+        return "", ""
+    mimetype, options = parse_options_header(header)
+    return mimetype.lower(), options.get("charset", "utf-8").lower()
+
+
+def _check_content_type(mimetype: str, charset: str) -> None:
+    if not mimetype:
+        raise ProtocolError(415, f"POST needs a Content-Type: {FORM} or {SPARQL_QUERY}")
+    if mimetype == SPARQL_UPDATE:
+        raise ProtocolError(403, "SPARQL Update is not accepted: this endpoint is read-only")
+    if mimetype not in (FORM, SPARQL_QUERY):
+        raise ProtocolError(
+            415, f"unsupported Content-Type {mimetype!r}: use {FORM} or {SPARQL_QUERY}"
+        )
+    if charset not in _CHARSETS:
+        raise ProtocolError(415, f"unsupported charset {charset!r}: send UTF-8")
+
+
+def parse_parts(
+    method: str, query_string: bytes, mimetype: str, body: bytes | None, charset: str = "utf-8"
+) -> SparqlRequest:
+    """The protocol request from its raw parts: `body` is None for GET; for POST, `mimetype`
+    and `charset` come from `content_type_parts` (checked here when not checked before)."""
+    url_params = _params(query_string, "the query string")
+    body_params: list[tuple[str, str]] = []
+    body_query: str | None = None
+    if method == "POST":
+        _check_content_type(mimetype, charset)
         if mimetype == FORM:
-            body_params = _params(body, "the request body")
+            body_params = _params(body or b"", "the request body")
         else:
-            body_query = _decode(body, "the query")
+            body_query = _decode(body or b"", "the query")
     params = url_params + body_params
     names = [k for k, _ in params]
     if "update" in names:
@@ -106,7 +128,7 @@ def parse_sparql_request(request: Request, max_body: int) -> SparqlRequest:
     query = queries[0] if queries else None
     if query is not None and not query.strip():
         raise ProtocolError(400, "the query is empty")
-    if request.method == "POST" and query is None:
+    if method == "POST" and query is None:
         raise ProtocolError(400, "missing query: send a `query` parameter or a query body")
     return SparqlRequest(
         query=query,

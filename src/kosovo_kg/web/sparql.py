@@ -16,6 +16,7 @@ bp = Blueprint("sparql", __name__)
 
 TRUNCATED_HEADER = "X-Kosovo-KG-Truncated"
 ROWS_HEADER = "X-Kosovo-KG-Rows"
+PLAIN = "text/plain; charset=utf-8"
 EXAMPLE_QUERY = """PREFIX kr: <{kr}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?state ?label ?date WHERE {{
@@ -64,13 +65,23 @@ def endpoint() -> Response:
     )
     if html:
         return _html(req.query, outcome)
+    status, headers, body = outcome_parts(outcome)
+    return Response(body, status, headers=headers)
+
+
+def outcome_parts(outcome: QueryOutcome) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body of the answer to a query that ran (shared with the fast path,
+    `kosovo_kg.web.fastpath`); the app adds the headers every response carries."""
     if not outcome.ok:
-        return error_response(outcome.status, outcome.body.decode(), dict(outcome.headers))
-    response = Response(outcome.body, 200, content_type=outcome.media_type)
-    response.headers[TRUNCATED_HEADER] = "true" if outcome.truncated else "false"
-    response.headers[ROWS_HEADER] = str(outcome.rows)
-    response.vary.add("Accept")
-    return response
+        body = outcome.body.rstrip(b"\n") + b"\n"
+        return outcome.status, [("Content-Type", PLAIN), *outcome.headers.items()], body
+    headers = [
+        ("Content-Type", outcome.media_type),
+        (TRUNCATED_HEADER, "true" if outcome.truncated else "false"),
+        (ROWS_HEADER, str(outcome.rows)),
+        ("Vary", "Accept"),
+    ]
+    return 200, headers, outcome.body
 
 
 def _html(query: str, outcome: QueryOutcome) -> Response:

@@ -1,0 +1,76 @@
+"""The hot path of /sparql: a WSGI middleware that answers a well-formed query without Flask's
+request and response machinery (bench/RESULTS.md measures what it saves).
+
+It takes GET and POST /sparql requests that carry a query, pass the protocol and query checks
+and ask for a non-HTML format, runs them through the same `Engine.run` and answers with the same
+status, headers and body as the Flask view (`kosovo_kg.web.sparql`), whose `outcome_response`
+parts it shares. Everything else goes to the Flask app unchanged, with the body it read put
+back: no query (the service description), the HTML results page, anything the protocol or the
+checks refuse (so each error message is written once, in the view), a POST without
+Content-Length or over the body limit, other methods and paths. A test sends the same requests
+through both paths and compares the answers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import Any
+
+from kosovo_kg.engine import Engine, QueryCheckError
+from kosovo_kg.settings import Settings
+from kosovo_kg.web import negotiate
+from kosovo_kg.web.protocol import ProtocolError, content_type_parts, parse_parts
+from kosovo_kg.web.sparql import outcome_parts
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class SparqlFastPath:
+    """WSGI middleware in front of the Flask app (see the module docstring)."""
+
+    def __init__(self, app: WSGIApp, engine: Engine, settings: Settings, common: Any) -> None:
+        self.app = app
+        self.engine = engine
+        self.max_body = settings.max_body_bytes
+        self.common = list(common)  # headers every response carries (CORS, nosniff)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        method = environ.get("REQUEST_METHOD")
+        if environ.get("PATH_INFO") != "/sparql" or method not in ("GET", "POST"):
+            return self.app(environ, start_response)
+        mimetype = charset = ""
+        body = None
+        if method == "POST":
+            length = environ.get("CONTENT_LENGTH")
+            if not length or not length.isdigit() or int(length) > self.max_body:
+                return self.app(environ, start_response)
+            body = environ["wsgi.input"].read(int(length))
+            environ["wsgi.input"] = io.BytesIO(body)  # the view may read it again
+            environ["CONTENT_LENGTH"] = str(len(body))
+            mimetype, charset = content_type_parts(environ.get("CONTENT_TYPE"))
+        try:
+            req = parse_parts(
+                method, environ.get("QUERY_STRING", "").encode("latin-1"), mimetype, body, charset
+            )
+            if req.query is None:
+                return self.app(environ, start_response)
+            info = self.engine.check(req.query, req.default_graph_uris, req.named_graph_uris)
+            key = negotiate.choose_for_header(info.form, req.format, environ.get("HTTP_ACCEPT"))
+        except (ProtocolError, QueryCheckError, UnicodeError):
+            return self.app(environ, start_response)
+        if key == "html":
+            return self.app(environ, start_response)
+        outcome = self.engine.run(
+            req.query,
+            default_graph_uris=req.default_graph_uris,
+            named_graph_uris=req.named_graph_uris,
+            result_format=key,
+            checked=info,
+        )
+        status, headers, payload = outcome_parts(outcome)
+        headers.extend(self.common)
+        headers.append(("Content-Length", str(len(payload))))
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [payload]
