@@ -495,3 +495,35 @@ def test_listener_control_pyoxigraph_alone_would_fetch_service():
         assert listener.connections and b"POST /sparql" in listener.connections[0]
     finally:
         listener.close()
+
+
+# --- the other production server ---------------------------------------------------------------
+def test_gunicorn_serves_the_same_answers(server, tmp_path):
+    """`http_server=gunicorn` (the alternative to the default granian) answers alike: a query
+    in each protocol form, a refused update, a deadline and the service description."""
+    env = {**{k: v for k, v in server.env.items() if k.startswith("KOSOVO_KG_")}}
+    env.pop("KOSOVO_KG_DATA_DIR"), env.pop("KOSOVO_KG_VAR_DIR"), env.pop("KOSOVO_KG_PORT")
+    env["KOSOVO_KG_HTTP_SERVER"] = "gunicorn"
+    with run_server(tmp_path, env) as other:
+        assert other.request("GET", "/").header("server") == "gunicorn"
+        assert server.request("GET", "/").header("server") == "granian"
+        srv_a, srv_b = server, other
+        pairs = [
+            (srv_a.get({"query": RECOGNITIONS}), srv_b.get({"query": RECOGNITIONS})),
+            (srv_a.post_query(RECOGNITIONS), srv_b.post_query(RECOGNITIONS)),
+            (
+                srv_a.post_form({"update": "CLEAR ALL"}),
+                srv_b.post_form({"update": "CLEAR ALL"}),
+            ),
+            (srv_a.get({"query": CARTESIAN}), srv_b.get({"query": CARTESIAN})),
+            (srv_a.get(accept="text/turtle"), srv_b.get(accept="text/turtle")),
+        ]
+        for a, b in pairs:
+            assert a.status == b.status, (a.text, b.text)
+            # the service description names the server's own URL
+            assert a.body.replace(srv_a.url.encode(), srv_b.url.encode()) == b.body or (
+                a.status == 504
+            )
+            for name in ("content-type", "x-kosovo-kg-truncated", "vary"):
+                assert a.header(name) == b.header(name)
+        assert [a.status for a, _ in pairs] == [200, 200, 403, 504, 200]

@@ -130,10 +130,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Longest wait in seconds for a free worker before a query gets 503 with Retry-After.",
     ),
     Setting(
+        "http_server",
+        str,
+        "granian",
+        "Production WSGI server of `kosovo-kg serve`: `granian` (HTTP in Rust, the faster; see"
+        " bench/RESULTS.md) or `gunicorn` (gthread). Either runs one process with threads;"
+        " queries run in `workers`.",
+    ),
+    Setting(
         "http_threads",
         int,
         16,
-        "Threads of the WSGI server (one gunicorn worker process; queries run in `workers`).",
+        "Threads of the WSGI server that run the app (one server process; queries run in"
+        " `workers`).",
     ),
     Setting(
         "service_allowlist",
@@ -230,7 +239,27 @@ def load_settings(
     return Settings(values)
 
 
+def settings_environ(settings: Settings) -> dict[str, str]:
+    """Every setting as the environment variable that gives it back through `load_settings`
+    (how `kosovo-kg serve` hands its resolved settings to a server's worker process)."""
+    env = {}
+    for s in SETTINGS:
+        value = settings.values[s.name]
+        if isinstance(value, tuple):
+            text = ",".join(value)
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        else:
+            text = str(value)
+        env[s.env] = text
+    return env
+
+
 def _check_serve_values(values: Mapping[str, Any]) -> None:
+    if values["http_server"] not in {"granian", "gunicorn"}:
+        raise ValueError(
+            f"http_server must be 'granian' or 'gunicorn': {values['http_server']!r}"
+        )
     if values["store_mode"] not in {"memory", "disk"}:
         raise ValueError(f"store_mode must be 'memory' or 'disk': {values['store_mode']!r}")
     for name in ("max_rows", "max_bytes", "max_body_bytes", "max_query_length", "max_nesting"):

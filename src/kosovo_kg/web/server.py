@@ -1,17 +1,21 @@
-"""Running the app: gunicorn (production) or Flask's development server (`--debug` only).
+"""Running the app: granian or gunicorn (production, the `http_server` setting) or Flask's
+development server (`--debug` only).
 
-One gunicorn worker process with threads: the query workers (`kosovo_kg.engine`) are where the
-parallelism is, and one process keeps the bounded queue and the deadline bookkeeping global.
+One server process with threads runs the app: the query workers (`kosovo_kg.engine`) are where
+the parallelism is, and one process keeps the bounded queue and the deadline bookkeeping global.
+granian (the default) parses HTTP in Rust, which halves the server's own cost per request
+against gunicorn's gthread worker (bench/RESULTS.md).
 """
 
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from kosovo_kg.settings import Settings
+from kosovo_kg.settings import Settings, load_settings, settings_environ
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -53,8 +57,42 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def granian_app() -> Any:
+    """The app factory granian's worker process calls: settings come from the environment
+    that `serve_granian` filled from the resolved settings."""
+    from kosovo_kg.web import create_app
+
+    return create_app(load_settings())
+
+
+def granian_options(settings: Settings) -> dict[str, Any]:
+    from granian.constants import HTTPModes, Interfaces
+
+    return {
+        "target": "kosovo_kg.web.server:granian_app",
+        "factory": True,
+        "address": settings.host,
+        "port": settings.port,
+        "interface": Interfaces.WSGI,
+        "http": HTTPModes.http1,
+        "workers": 1,
+        "blocking_threads": settings.http_threads,
+        "backlog": 2048,
+        "log_access": False,
+        # a worker that does not stop within this many seconds is killed (queries are bounded
+        # by query_timeout; their worker processes die with the server process)
+        "workers_kill_timeout": 10,
+    }
+
+
 def serve_production(settings: Settings) -> None:
-    _Gunicorn(settings, gunicorn_options(settings)).run()
+    if settings.http_server == "gunicorn":
+        _Gunicorn(settings, gunicorn_options(settings)).run()
+        return
+    from granian import Granian
+
+    os.environ.update(settings_environ(settings))
+    Granian(**granian_options(settings)).serve()
 
 
 def serve_debug(settings: Settings) -> None:
