@@ -162,7 +162,7 @@ def rows_of(data: bytes, query: str) -> int:
 
 def post(conn: http.client.HTTPConnection, path: str, query: str) -> int:
     """One POST form request; reconnects once when the server closed an idle keep-alive
-    connection (gunicorn's keepalive is 5 s)."""
+    connection (servers close idle keep-alive connections after a few seconds)."""
     body = urllib.parse.urlencode({"query": query})
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept_for(query)}
     for attempt in (1, 2):
@@ -211,11 +211,17 @@ def measure(port: int, path: str, query: str, requests: int, concurrency: int) -
     for t in threads:
         t.join()
     wall = time.perf_counter() - wall_start
-    latencies.sort()
+    return {"latencies": latencies, "statuses": statuses, "wall": wall}
+
+
+def summarise(runs: list[dict]) -> dict:
+    """Pool the rounds of one server, query and concurrency into p50/p95 and throughput."""
+    latencies = sorted(x for r in runs for x in r["latencies"])
+    statuses = [s for r in runs for s in r["statuses"]]
     return {
         "p50": statistics.median(latencies) * 1000,
         "p95": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] * 1000,
-        "throughput": len(latencies) / wall,
+        "throughput": len(latencies) / sum(r["wall"] for r in runs),
         "errors": sum(1 for s in statuses if s != 200),
         "statuses": sorted({s for s in statuses if s != 200}),
     }
@@ -236,15 +242,30 @@ def fetch_rows(port: int, path: str, query: str) -> int:
     return rows_of(data, query)
 
 
-def run_server_suite(name: str, port: int, path: str, requests: int) -> dict:
-    results: dict = {}
+def run_interleaved(servers: dict[str, tuple[int, str]], requests: int, rounds: int) -> dict:
+    """Every query, at concurrency 1 then 8, on every server in turn, `rounds` times, the order
+    of the servers rotating each round: a burst of load from elsewhere on the machine then falls
+    on all of them alike instead of on whichever happened to be measured at that moment."""
+    names = list(servers)
+    results: dict[str, dict] = {name: {} for name in names}
     for qname, query in QUERIES.items():
-        results[qname] = {"rows": fetch_rows(port, path, query)}
+        for name, (port, path) in servers.items():
+            results[name][qname] = {"rows": fetch_rows(port, path, query)}
         for c in (1, 8):
-            results[qname][c] = measure(port, path, query, requests, c)
+            runs: dict[str, list[dict]] = {name: [] for name in names}
+            for r in range(rounds):
+                order = names[r % len(names) :] + names[: r % len(names)]
+                for name in order:
+                    port, path = servers[name]
+                    runs[name].append(measure(port, path, query, requests, c))
+            for name in names:
+                results[name][qname][c] = summarise(runs[name])
         print(
-            f"  {name:14} {qname:30} c1 p50 {results[qname][1]['p50']:7.2f} ms"
-            f"  c8 {results[qname][8]['throughput']:8.1f} q/s",
+            f"  {qname:30} "
+            + "  ".join(
+                f"{n}: {results[n][qname][1]['p50']:.2f} ms, {results[n][qname][8]['throughput']:.0f} q/s"
+                for n in names
+            ),
             flush=True,
         )
     return results
@@ -258,7 +279,12 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, default=default_dump)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--modes", default="memory,disk")
+    parser.add_argument(
+        "--variants",
+        default="memory/granian,memory/gunicorn,disk/granian",
+        help="comma-separated store_mode/http_server pairs of kosovo-kg to run",
+    )
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args()
     bindir = Path(sys.executable).parent
@@ -270,46 +296,54 @@ def main() -> None:
         shutil.copy(args.dump, dump)
         location = store.build_store(dump, tmp / "var")
         quads = sum(1 for line in dump.read_bytes().splitlines() if line.strip())
-        all_results: dict[str, dict] = {}
         floors: dict[str, dict] = {}
         oxi_port = free_port()
-        print(f"dump {args.dump} ({quads} quads); oxigraph serve-read-only ...", flush=True)
-        with started(
-            [
-                str(bindir / "oxigraph"),
-                "serve-read-only",
-                "--location",
-                str(location),
-                "--bind",
-                f"127.0.0.1:{oxi_port}",
-                "--union-default-graph",
-            ],
-            dict(os.environ),
-            oxi_port,
-            "/",
-            tmp / "oxigraph.log",
-        ):
-            all_results["oxigraph"] = run_server_suite(
-                "oxigraph", oxi_port, "/query", args.requests
-            )
-        for mode in args.modes.split(","):
-            port = free_port()
-            env = dict(
-                os.environ,
-                KOSOVO_KG_DATA_DIR=str(data),
-                KOSOVO_KG_VAR_DIR=str(tmp / "var"),
-                KOSOVO_KG_PORT=str(port),
-                KOSOVO_KG_STORE_MODE=mode,
-                KOSOVO_KG_WORKERS=str(args.workers),
-            )
-            print(f"kosovo-kg serve (store_mode={mode}) ...", flush=True)
-            with started(
-                [str(bindir / "kosovo-kg"), "serve"], env, port, "/healthz", tmp / f"kkg-{mode}.log"
-            ):
-                all_results[f"kosovo-kg/{mode}"] = run_server_suite(
-                    mode, port, "/sparql", args.requests
+        print(f"dump {args.dump} ({quads} quads); starting the servers ...", flush=True)
+        servers: dict[str, tuple[int, str]] = {"oxigraph": (oxi_port, "/query")}
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(
+                started(
+                    [
+                        str(bindir / "oxigraph"),
+                        "serve-read-only",
+                        "--location",
+                        str(location),
+                        "--bind",
+                        f"127.0.0.1:{oxi_port}",
+                        "--union-default-graph",
+                    ],
+                    dict(os.environ),
+                    oxi_port,
+                    "/",
+                    tmp / "oxigraph.log",
                 )
-                floors[mode] = http_floor(port, args.requests * 5)
+            )
+            for variant in args.variants.split(","):
+                mode, _, http_server = variant.partition("/")
+                port = free_port()
+                env = dict(
+                    os.environ,
+                    KOSOVO_KG_DATA_DIR=str(data),
+                    KOSOVO_KG_VAR_DIR=str(tmp / "var"),
+                    KOSOVO_KG_PORT=str(port),
+                    KOSOVO_KG_STORE_MODE=mode,
+                    KOSOVO_KG_WORKERS=str(args.workers),
+                    KOSOVO_KG_HTTP_SERVER=http_server or "granian",
+                )
+                stack.enter_context(
+                    started(
+                        [str(bindir / "kosovo-kg"), "serve"],
+                        env,
+                        port,
+                        "/healthz",
+                        tmp / f"kkg-{mode}-{http_server}.log",
+                    )
+                )
+                servers[f"kosovo-kg/{variant}"] = (port, "/sparql")
+            all_results = run_interleaved(servers, args.requests, args.rounds)
+            for name, (port, _) in servers.items():
+                if name != "oxigraph":
+                    floors[name] = http_floor(port, args.requests * 5)
         machinery = deadline_machinery_cost(data, tmp / "var", args.workers)
         report = render(all_results, args, quads, store.data_version(dump), floors, machinery)
         args.out.write_text(report, encoding="utf-8")
@@ -319,7 +353,7 @@ def main() -> None:
 
 
 def http_floor(port: int, requests: int) -> dict:
-    """GET /healthz: the cost of gunicorn + Flask alone, with no query and no worker."""
+    """GET /healthz: the cost of the HTTP server + Flask alone, with no query and no worker."""
     out = {}
     lock = threading.Lock()
     for c in (1, 8):
@@ -399,18 +433,21 @@ def render(
         "",
         "```sh",
         f".venv/bin/python bench/endpoint_bench.py --dump {args.dump} --requests {args.requests}"
-        f" --workers {args.workers} --modes {args.modes}",
+        f" --workers {args.workers} --variants {args.variants} --rounds {args.rounds}",
         "```",
         "",
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: "
         f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other work), "
         f"Python {platform.python_version()}",
         f"- data: `{args.dump.name}`, {quads} quads, data version `{version}`",
-        f"- {args.requests} timed requests per query and concurrency, after 3 warm-up requests per"
-        " connection; POST form, keep-alive connections; the client runs on the same machine.",
-        "- kosovo-kg: gunicorn (1 process, gthread) + "
-        f"{args.workers} query worker processes; Oxigraph: `serve-read-only --union-default-graph`"
-        " on the same on-disk store.",
+        f"- {args.rounds} rounds x {args.requests} timed requests per server, query and"
+        " concurrency, after 3 warm-up requests per connection; POST form, keep-alive connections;"
+        " the client runs on the same machine. All servers run at once and are measured in turn,"
+        " query by query, the order rotating each round, so load from elsewhere on the shared"
+        " machine falls on all of them alike.",
+        "- kosovo-kg variants are `store_mode/http_server`: one HTTP server process (granian, or"
+        f" gunicorn's gthread worker) + {args.workers} query worker processes; Oxigraph:"
+        " `serve-read-only --union-default-graph` on the same on-disk store.",
         "- non-200 answers are counted, not timed away: for kosovo-kg they are 503s of the"
         " bounded queue (`queue_timeout` 5 s) or 504s of the deadline (`query_timeout` 10 s);"
         " Oxigraph's server has neither.",
@@ -469,7 +506,7 @@ def render(
     ]
     for mode, floor in floors.items():
         lines.append(
-            f"- gunicorn + Flask alone (`GET /healthz`, no query, store_mode={mode} server):"
+            f"- HTTP server + Flask alone (`GET /healthz`, no query, {mode}):"
             f" p50 {floor[1]['p50']:.2f} ms at c=1, {floor[8]['throughput']:.0f} requests/s at"
             f" c=8; Oxigraph answers a whole ASK in {oxi_ask[1]['p50']:.2f} ms and"
             f" {oxi_ask[8]['throughput']:.0f} q/s."

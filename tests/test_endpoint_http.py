@@ -1,4 +1,4 @@
-"""The endpoint over HTTP: a real `kosovo-kg serve` (gunicorn) process on a loopback port."""
+"""The endpoint over HTTP: a real `kosovo-kg serve` (granian; gunicorn too) process on a loopback port."""
 
 from __future__ import annotations
 

@@ -267,8 +267,9 @@ class Engine:
             "substitutions": substitutions or None,
             "default_graph_uris": default_graph_uris,
             "named_graph_uris": named_graph_uris,
-            "prefixes": self.prefixes,
         }
+        if result_format in GRAPH_RESULT_FORMATS:
+            job["prefixes"] = self.prefixes
         retry = str(max(1, math.ceil(self.settings.queue_timeout)))
         backend = self.remote or self.pool
         if backend is None:
@@ -296,6 +297,7 @@ class Engine:
         return _error(500, f"query failed: {reply[1]}")
 
 
+GRAPH_RESULT_FORMATS = frozenset({"turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"})
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import multiprocessing as mp
 import os
 import queue
+import select
 import threading
 import time
 from dataclasses import dataclass
@@ -33,6 +35,14 @@ class Worker:
     process: Any
     conn: Connection
     version: str
+    poller: Any = None  # a select.poll on the pipe, made once (cheaper than conn.poll per job)
+
+    def wait(self, timeout: float) -> bool:
+        """Whether a reply (or the pipe's end) arrived within `timeout` seconds."""
+        if self.poller is None:
+            self.poller = select.poll()
+            self.poller.register(self.conn.fileno(), select.POLLIN)
+        return bool(self.poller.poll(max(0, math.ceil(timeout * 1000))))
 
 
 class Busy(Exception):
@@ -169,7 +179,7 @@ class Pool:
         worker = self.acquire(queue_timeout)
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(timeout):
+            if not worker.wait(timeout):
                 self.discard(worker)
                 return ("timeout",)
             reply = worker.conn.recv()
