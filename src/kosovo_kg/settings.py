@@ -257,9 +257,7 @@ def settings_environ(settings: Settings) -> dict[str, str]:
 
 def _check_serve_values(values: Mapping[str, Any]) -> None:
     if values["http_server"] not in {"granian", "gunicorn"}:
-        raise ValueError(
-            f"http_server must be 'granian' or 'gunicorn': {values['http_server']!r}"
-        )
+        raise ValueError(f"http_server must be 'granian' or 'gunicorn': {values['http_server']!r}")
     if values["store_mode"] not in {"memory", "disk"}:
         raise ValueError(f"store_mode must be 'memory' or 'disk': {values['store_mode']!r}")
     for name in ("max_rows", "max_bytes", "max_body_bytes", "max_query_length", "max_nesting"):
