@@ -9,6 +9,13 @@ the example call without each optional parameter, without all of them, with ever
 enum parameter, and with each of a sample of states (ISO codes and QIDs) for a state parameter.
 Prints every call whose SPARQL JSON results differ (noting when only the order of rows does)
 and exits 1 if any does.
+
+    .venv/bin/python bench/saved_query_diff.py --values [name ...]
+
+compares instead, for the current texts and the same calls, the embedded binding
+(`substitutions`) with the one used for an external engine (a VALUES block, engine/inject.py),
+as sets of rows: a query whose parameter is used where a VALUES block does not reach (a nested
+group's FILTER, a sub-select) gives other rows through an external engine.
 """
 
 from __future__ import annotations
@@ -21,8 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from kosovo_kg import store  # noqa: E402
+from kosovo_kg.engine.inject import bind_values  # noqa: E402
 from kosovo_kg.saved.header import SavedQuery  # noqa: E402
-from kosovo_kg.saved.library import load_library  # noqa: E402
+from kosovo_kg.saved.library import bind, load_library  # noqa: E402
 from kosovo_kg.saved.sample import LocalRunner, federated  # noqa: E402
 
 BASE = "https://w3id.org/kosovo-kg/"
@@ -55,9 +64,46 @@ def result(runner: LocalRunner, query: SavedQuery, args: dict[str, str]) -> dict
         return f"error: {exc}"
 
 
+def rows(runner: LocalRunner, text: str, bindings: dict[str, str] | None) -> list[str] | str:
+    try:
+        _, body, _, _ = store.run_serialized(
+            runner.store,
+            text,
+            result_format="json",
+            max_rows=1_000_000,
+            max_bytes=1 << 30,
+            union=True,
+            substitutions=bindings,
+        )
+    except Exception as exc:  # an error is a result to compare too
+        return f"error: {exc}"
+    return sorted(json.dumps(b, sort_keys=True) for b in json.loads(body)["results"]["bindings"])
+
+
+def compare_bindings(runner: LocalRunner, names: list[str]) -> int:
+    library = load_library(ROOT / "queries", BASE)
+    differences = 0
+    for name in names or sorted(library):
+        query = library[name]
+        if federated(query):
+            continue
+        for args in calls(query):
+            bindings = bind(query, args, runner.states)
+            if bindings and rows(runner, query.text, bindings) != rows(
+                runner, bind_values(query.text, bindings), None
+            ):
+                differences += 1
+                print(f"DIFF {name} {args}: substitutions and a VALUES block give other rows")
+    return differences
+
+
 def main() -> None:
-    old_dir, names = Path(sys.argv[1]), sys.argv[2:]
     runner = LocalRunner(ROOT / "data" / "generated" / "kosovo-kg.nq", BASE)
+    if sys.argv[1:2] == ["--values"]:
+        differences = compare_bindings(runner, sys.argv[2:])
+        print(f"{differences} call(s) differ")
+        sys.exit(1 if differences else 0)
+    old_dir, names = Path(sys.argv[1]), sys.argv[2:]
     old, new = load_library(old_dir, BASE), load_library(ROOT / "queries", BASE)
     differences = 0
     for name in names or sorted(new):
