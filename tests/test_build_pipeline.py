@@ -144,3 +144,28 @@ def test_interrupted_store_load_leaves_current_untouched(data_copy, tmp_path):
     reopened = store_mod.open_read_only(current)
     assert store_mod.count_quads(reopened) == len(good.nquads.decode().splitlines()) - 1
     assert os.path.islink(Path(data_copy.var_dir) / "store" / "current")
+
+
+def test_store_is_named_by_the_dump_hash_computed_while_loading(data_copy, tmp_path):
+    good = build(data_copy, validate=False)
+    assert good.store.name == store_mod.data_version(good.dump)
+    assert store_mod.store_version(good.store) == good.store.name
+    # a rebuild of the same dump (version computed by build_store itself) keeps that store
+    var = tmp_path / "var2"
+    first = store_mod.build_store(good.dump, var)
+    assert first.name == good.store.name
+    assert store_mod.current_store(var) == first
+    marker = first / "kept"
+    marker.write_text("")
+    again = store_mod.build_store(good.dump, var, store_mod.data_version(good.dump))
+    assert again == first and marker.exists()  # known version: reused, nothing reloaded
+    changed = tmp_path / "changed.nq"
+    changed.write_bytes(good.dump.read_bytes() + b"<http://x/s> <http://x/p> <http://x/o> .\n")
+    second = store_mod.build_store(changed, var)
+    assert second.name == store_mod.data_version(changed) != first.name
+    assert store_mod.current_store(var) == second
+    assert (
+        store_mod.count_quads(store_mod.open_read_only(second))
+        == store_mod.count_quads(store_mod.open_read_only(first)) + 1
+    )
+    assert [p for p in (var / "store").iterdir() if ".tmp-" in p.name] == []

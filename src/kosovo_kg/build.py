@@ -217,7 +217,9 @@ def build(
     report_path = var_dir / "build-report.json"
     if load_store:
         progress("loading the Oxigraph store")
-        result.store = store_mod.build_store(dump, var_dir)
+        # the version of the bytes just written: an unchanged graph reuses its store
+        version = store_mod.bytes_version(result.nquads)
+        result.store = store_mod.build_store(dump, var_dir, version)
     result.report.facts["build_seconds"] = round(time.perf_counter() - started, 2)
     write_atomically(report_path, result.report.to_json().encode("utf-8"))
     return result

@@ -238,9 +238,10 @@ def serve(ctx: click.Context, debug: bool, **raw: str | None) -> None:
         raise click.ClickException(f"saved query refused: {exc}") from None
     if settings.store_mode == "disk":
         current = store.current_store(settings.var_dir)
-        if current is None or store.store_version(current) != store.data_version(dump):
+        version = store.data_version(dump)
+        if current is None or store.store_version(current) != version:
             click.echo(f"building the store from {dump} ...", err=True)
-            store.build_store(dump, settings.var_dir)
+            store.build_store(dump, settings.var_dir, version)
     click.echo(f"serving on http://{settings.host}:{settings.port}/sparql", err=True)
     (serve_debug if debug else serve_production)(settings)
 
