@@ -12,8 +12,9 @@ and exits 1 if any does.
 
     .venv/bin/python bench/saved_query_diff.py --values [name ...]
 
-compares instead, for the current texts and the same calls, the embedded binding
-(`substitutions`) with the one used for an external engine (a VALUES block, engine/inject.py),
+compares instead, for the current texts and the same calls, the binding by `substitutions`
+alone with the one used for an external engine (a VALUES block, engine/inject.py) and with the
+one the embedded engine sends (both: the VALUES block lets its planner start from the value),
 as sets of rows: a query whose parameter is used where a VALUES block does not reach (a nested
 group's FILTER, a sub-select) gives other rows through an external engine.
 """
@@ -89,11 +90,16 @@ def compare_bindings(runner: LocalRunner, names: list[str]) -> int:
             continue
         for args in calls(query):
             bindings = bind(query, args, runner.states)
-            if bindings and rows(runner, query.text, bindings) != rows(
-                runner, bind_values(query.text, bindings), None
-            ):
+            if not bindings:
+                continue
+            embedded = rows(runner, query.text, bindings)
+            with_values = bind_values(query.text, bindings)
+            if embedded != rows(runner, with_values, None):
                 differences += 1
                 print(f"DIFF {name} {args}: substitutions and a VALUES block give other rows")
+            if embedded != rows(runner, with_values, bindings):  # what the embedded engine sends
+                differences += 1
+                print(f"DIFF {name} {args}: substitutions alone and with a VALUES block differ")
     return differences
 
 
