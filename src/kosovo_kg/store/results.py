@@ -1,230 +1,19 @@
-"""The Oxigraph store: the only module that imports pyoxigraph.
-
-Layout under `var_dir/store/`:
-  `<version>/`   one on-disk store per data version (version = first 12 hex of the dump's sha256)
-  `current`      a symlink to the last good store, swapped atomically (rename of a new symlink)
-
-A build loads the dump into `build.tmp-<pid>/`, renames it to `<version>/`, then swaps the
-`current` link. An interrupted build leaves at most a `.tmp-*` folder behind; `current` still
-points at the last good store, which keeps serving.
-"""
+"""Query answers for the endpoint: `run_serialized` (what a query worker runs for every query)
+writes them under the row and byte caps, SPARQL JSON by Oxigraph's own writer and the other
+formats row by row; an external engine's answers are re-written the same way. Also the
+parsing of bound terms (substitutions, VALUES)."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import os
-import shutil
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from json.encoder import encode_basestring as _encode_json_string
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-DUMP_NAME = "kosovo-kg.nq"
-
-
-class StoreError(RuntimeError):
-    """A store is missing, corrupt or cannot be opened."""
-
-
-def dump_path(data_dir: Path) -> Path:
-    return Path(data_dir) / "generated" / DUMP_NAME
-
-
-def data_version(dump: Path) -> str:
-    """The data version: the first 12 hex digits of the dump's SHA-256."""
-    digest = hashlib.sha256()
-    with open(dump, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()[:12]
-
-
-def bytes_version(data: bytes) -> str:
-    """The data version of a dump whose bytes are `data` (what `data_version` gives its file)."""
-    return hashlib.sha256(data).hexdigest()[:12]
-
-
-def stores_dir(var_dir: Path) -> Path:
-    return Path(var_dir) / "store"
-
-
-def current_store(var_dir: Path) -> Path | None:
-    """The path of the last good store, or None if none was built."""
-    link = stores_dir(var_dir) / "current"
-    if not link.exists():
-        return None
-    return link.resolve()
-
-
-def memory_store_from_nquads(data: bytes | str | Path) -> ox.Store:
-    """An in-memory store loaded from N-Quads bytes, text or a file."""
-    store = ox.Store()
-    try:
-        if isinstance(data, Path):
-            store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-        else:
-            raw = data.encode("utf-8") if isinstance(data, str) else data
-            store.bulk_load(raw, format=ox.RdfFormat.N_QUADS)
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise StoreError(f"cannot load N-Quads: {exc}") from exc
-    return store
-
-
-def build_store(dump: Path, var_dir: Path, version: str | None = None) -> Path:
-    """Load `dump` into a new on-disk store and make it current. Returns the store path.
-
-    `version` is the dump's data version when the caller has just computed it (nothing is
-    loaded if that store exists); without it, the SHA-256 is computed in a thread while the
-    dump loads (hashlib releases the GIL on large buffers), so it adds no wall-clock time.
-
-    The store is compacted (`optimize`) after the bulk load: on 5.6 M quads that takes ~20 s,
-    and saved queries ran 2-5x slower on the uncompacted store (bench/RESULTS-scale.md)."""
-    root = stores_dir(var_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    if version is not None and (root / version).exists():
-        _swap_current(root, root / version)
-        return root / version
-    tmp = root / f"build.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            hashed = pool.submit(data_version, dump) if version is None else None
-            store = ox.Store(str(tmp))
-            store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-            store.optimize()
-            store.flush()
-            del store
-            version = hashed.result() if hashed is not None else version
-        final = root / version
-        if final.exists():  # built meanwhile by another process: keep that one
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            (tmp / "VERSION").write_text(version + "\n")
-            os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _swap_current(root, final)
-    return final
-
-
-def _swap_current(root: Path, target: Path) -> None:
-    tmp_link = root / f"current.tmp-{os.getpid()}"
-    with contextlib.suppress(FileNotFoundError):
-        tmp_link.unlink()
-    tmp_link.symlink_to(target.name)
-    os.replace(tmp_link, root / "current")
-
-
-def open_read_only(path: Path) -> ox.Store:
-    """Open an on-disk store read-only (for serving)."""
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as exc:
-        raise StoreError(f"cannot open store {path}: {exc}") from exc
-
-
-def store_version(path: Path) -> str | None:
-    marker = Path(path) / "VERSION"
-    return marker.read_text().strip() if marker.exists() else None
-
-
-def query(store: ox.Store, text: str, *, union: bool = True, **kwargs: Any) -> Any:
-    """Run a SPARQL query. By default the default graph is the union of all named graphs."""
-    return store.query(text, use_default_graph_as_union=union, **kwargs)
-
-
-def select_rows(store: ox.Store, text: str, *, union: bool = True) -> list[dict[str, str | None]]:
-    """Run a SELECT and return rows of plain Python values (IRI/literal lexical forms)."""
-    solutions = query(store, text, union=union)
-    names = [v.value for v in solutions.variables]
-    rows: list[dict[str, str | None]] = []
-    for solution in solutions:
-        row: dict[str, str | None] = {}
-        for name in names:
-            term = solution[name]
-            row[name] = None if term is None else term.value
-        rows.append(row)
-    return rows
-
-
-def count_quads(store: ox.Store) -> int:
-    return len(store)
-
-
-def named_graphs(store: ox.Store) -> list[str]:
-    return sorted(g.value for g in store.named_graphs())
-
-
-def iter_nquads_lines(store: ox.Store) -> Iterator[bytes]:
-    data = store.dump(format=ox.RdfFormat.N_QUADS)
-    yield from data.splitlines(keepends=True)
-
-
-class QueryError(ValueError):
-    """A query that cannot be parsed or evaluated."""
-
-
-_RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "xml": ox.QueryResultsFormat.XML,
-}
-
-
-def run_cli_query(store: ox.Store, text: str, fmt: str) -> str:
-    """Run any query for the CLI: SELECT as a table/JSON/CSV/TSV, ASK as true/false or JSON,
-    CONSTRUCT/DESCRIBE as Turtle."""
-    try:
-        result = query(store, text)
-    except SyntaxError as exc:
-        raise QueryError(f"malformed query: {exc}") from None
-    except OSError as exc:
-        raise QueryError(f"query failed: {exc}") from None
-    if isinstance(result, ox.QueryBoolean):
-        if fmt == "table":
-            return "true\n" if bool(result) else "false\n"
-        return result.serialize(
-            format=_RESULT_FORMATS.get(fmt, ox.QueryResultsFormat.JSON)
-        ).decode()
-    if isinstance(result, ox.QueryTriples):
-        return result.serialize(format=ox.RdfFormat.TURTLE).decode()
-    if fmt != "table":
-        return result.serialize(format=_RESULT_FORMATS[fmt]).decode()
-    names = [v.value for v in result.variables]
-    rows = [[_cell(solution[n]) for n in names] for solution in result]
-    return _table(names, rows)
-
-
-def _cell(term: object) -> str:
-    if term is None:
-        return ""
-    return str(getattr(term, "value", term))
-
-
-def _table(names: list[str], rows: list[list[str]]) -> str:
-    widths = [len(n) for n in names]
-    for row in rows:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-
-    def line(cells: list[str]) -> str:
-        return " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    out = [line(names), "-+-".join("-" * w for w in widths)]
-    out += [line(row) for row in rows]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out) + "\n"
-
-
-# --- serving: used by the endpoint's worker processes (kosovo_kg.engine) ---------------------
-
 RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+
+
 GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -233,13 +22,19 @@ GRAPH_FORMATS = {
     "rdfxml": ox.RdfFormat.RDF_XML,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
+
+
 _BOOLEAN_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
+
+
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -249,43 +44,6 @@ class QueryFailed(ValueError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-def pin_serving_data(mode: str, dump: Path, var_dir: Path) -> tuple[Path, Path, str]:
-    """Fix, once per server, the data every query worker opens: (location, dump copy, version).
-
-    The dump is copied to `var_dir/serve/<version>.nq` (the version is computed on the copy), so
-    a rebuild while serving cannot give a replaced worker other data than its siblings, and the
-    downloadable dump matches what is queried. mode `memory`: location is that copy; mode
-    `disk`: location is the on-disk store of that version (built when missing)."""
-    serve_dir = Path(var_dir) / "serve"
-    serve_dir.mkdir(parents=True, exist_ok=True)
-    tmp = serve_dir / f"dump.tmp-{os.getpid()}"
-    try:
-        shutil.copyfile(dump, tmp)
-        version = data_version(tmp)
-        copy = serve_dir / f"{version}.nq"
-        os.replace(tmp, copy)
-    except OSError as exc:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise StoreError(f"cannot read the dump {dump}: {exc}") from exc
-    if mode == "memory":
-        return copy, copy, version
-    location = stores_dir(var_dir) / version
-    if store_version(location) != version:
-        location = build_store(copy, var_dir, version)
-    return location, copy, version
-
-
-def open_for_serving(mode: str, location: Path) -> tuple[ox.Store, str]:
-    """The store a query worker serves from, and its data version (see `pin_serving_data`):
-    mode `memory` loads an N-Quads file into an in-memory store; mode `disk` opens an on-disk
-    store read-only."""
-    location = Path(location)
-    if mode == "memory":
-        return memory_store_from_nquads(location), location.stem
-    return open_read_only(location), store_version(location) or location.name
 
 
 def parse_term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -298,22 +56,6 @@ def parse_term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if len(quads) != 1:
         raise QueryFailed(400, f"not one N-Triples term: {text!r}")
     return quads[0].object
-
-
-def check_query(text: str, variables: tuple[str, ...] = ()) -> None:
-    """Parse a query and check that the given variables may be substituted (they must be in the
-    SELECT projection), without evaluating it (no SERVICE is called). Raises QueryFailed."""
-    dummy = ox.NamedNode("urn:x-kosovo-kg:check")
-    try:
-        ox.Store().query(
-            text,
-            use_default_graph_as_union=True,
-            substitutions={ox.Variable(v): dummy for v in variables} or None,
-        )
-    except SyntaxError as exc:
-        raise QueryFailed(400, f"malformed query: {exc}") from exc
-    except (RuntimeError, ValueError) as exc:
-        raise QueryFailed(400, str(exc)) from exc
 
 
 def run_serialized(
@@ -615,15 +357,6 @@ def _write_solutions(
         rows += 1
     chunks.append(tail(truncated).encode())
     return b"".join(chunks), rows, truncated
-
-
-def turtle_to(text: str, result_format: str, base_iri: str | None = None) -> bytes:
-    """Re-serialise a Turtle document (service description, VoID) in one of GRAPH_FORMATS."""
-    quads = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=base_iri))
-    return ox.serialize([q.triple for q in quads], format=GRAPH_FORMATS[result_format])
-
-
-# --- an external SPARQL engine's answers (kosovo_kg.engine.remote) ---------------------------
 
 
 def sparql_term(text: str) -> str:
