@@ -22,6 +22,7 @@ parameters in the top-level group.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from kosovo_kg.engine.lexer import _TOKEN, QueryCheckError, tokenize
 from kosovo_kg.store import sparql_term
@@ -74,6 +75,21 @@ def _where_braces(text: str) -> tuple[int, int]:
     raise QueryCheckError("cannot bind parameters: the query has no WHERE group")
 
 
+@lru_cache(maxsize=256)
+def _parts(text: str, max_nesting: int) -> tuple[int, int, bool, tuple, tuple, tuple]:
+    """What `bind_values` needs of a query text, whatever the values: the WHERE group's braces,
+    whether it is a bare sub-SELECT, and the tokens before, inside and after it (memoised: the
+    same saved queries are bound again and again; only the rewritten text is lexed per call)."""
+    start, end = _where_braces(text)
+    inner = tokenize(text[start + 1 : end], max_nesting)[0]
+    subselect = bool(inner) and inner[0].kind == "word" and inner[0].text.upper() == "SELECT"
+    close = "} " if subselect else ""
+    head = tuple(tokenize(text[: start + 1], max_nesting)[0])
+    body = tuple(tokenize(text[start + 1 : end] + close, max_nesting)[0])
+    tail = tuple(tokenize(text[end:], max_nesting)[0])
+    return start, end, subselect, head, body, tail
+
+
 def bind_values(text: str, substitutions: Mapping[str, str], max_nesting: int = 10_000) -> str:
     """The query with `substitutions` (variable name -> N-Triples term) as a VALUES block."""
     if not substitutions:
@@ -88,16 +104,11 @@ def bind_values(text: str, substitutions: Mapping[str, str], max_nesting: int = 
         if shape not in _TERM_SHAPES:
             raise QueryCheckError(f"cannot bind parameters: not one RDF term: {term[:60]!r}")
     variables = " ".join("?" + n for n in names)
-    start, end = _where_braces(text)
-    inner = tokenize(text[start + 1 : end], max_nesting)[0]
-    subselect = bool(inner) and inner[0].kind == "word" and inner[0].text.upper() == "SELECT"
+    start, end, subselect, head, body, tail = _parts(text, max_nesting)
     block = f" VALUES ({variables}) {{ ({' '.join(terms)}) }} " + ("{" if subselect else "")
     close = "} " if subselect else ""
     rewritten = text[: start + 1] + block + text[start + 1 : end] + close + text[end:]
-    expected = tokenize(text[: start + 1], max_nesting)[0]
-    expected += tokenize(block, max_nesting)[0]
-    expected += tokenize(text[start + 1 : end] + close, max_nesting)[0]
-    expected += tokenize(text[end:], max_nesting)[0]
+    expected = [*head, *tokenize(block, max_nesting)[0], *body, *tail]
     if tokenize(rewritten, max_nesting)[0] != expected:
         raise QueryCheckError("cannot bind parameters: a value would change the query's structure")
     return rewritten
