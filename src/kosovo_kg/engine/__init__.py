@@ -70,6 +70,18 @@ def _analysed(query: str, max_nesting: int) -> QueryInfo:
     return analyse(query, max_nesting)
 
 
+def embedded_query_text(query: str, substitutions: Mapping[str, str], max_nesting: int) -> str:
+    """The text sent to the embedded store with `substitutions`: the values also as a VALUES
+    block. pyoxigraph's planner does not see substituted values and starts from inline data (a
+    parameterised look-up at 10x: memberships-of-state 49 -> 3 ms, count-claims 381 -> 84 ms).
+    The substitutions stay: they reach into sub-selects and nested FILTERs, where a VALUES block
+    does not (bench/saved_query_diff.py --values checks that both agree)."""
+    try:
+        return bind_values(query, substitutions, max_nesting)
+    except (QueryCheckError, ValueError, SyntaxError):
+        return query  # the worker reports a bad term through the substitutions
+
+
 class Engine:
     """Runs read-only SPARQL queries in a pool of worker processes under the settings' limits."""
 
@@ -261,15 +273,7 @@ class Engine:
     ) -> QueryOutcome:
         text = query
         if substitutions and self.remote is None:
-            # The embedded store also gets the values as a VALUES block: pyoxigraph's planner does
-            # not see substituted values, and starts from inline data (a parameterised look-up
-            # at 10x: memberships-of-state 49 -> 3 ms, count-claims 381 -> 84 ms). The
-            # substitutions stay: they reach into sub-selects and nested FILTERs, where a
-            # VALUES block does not (bench/saved_query_diff.py --values checks both agree).
-            try:
-                text = bind_values(query, substitutions, self.settings.max_nesting)
-            except (QueryCheckError, ValueError, SyntaxError):
-                text = query  # the worker reports a bad term through the substitutions
+            text = embedded_query_text(query, substitutions, self.settings.max_nesting)
         job = {
             "text": text,
             "result_format": result_format,
