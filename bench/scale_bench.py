@@ -110,9 +110,15 @@ SELECT ?qid ?entity WHERE { ?entity owl:sameAs ?qid }
 
 
 def run_scale(
-    scale: int, reps: int, workdir: Path, budget: float, cap: float, reuse: bool = False
+    scale: int,
+    reps: int,
+    workdir: Path,
+    budget: float,
+    cap: float,
+    reuse: bool = False,
+    store_mode: str = "disk",
 ) -> dict:
-    out: dict = {"scale": scale}
+    out: dict = {"scale": scale, "store_mode": store_mode}
     root = workdir / f"x{scale}"
     dump = root / "data" / "generated" / "kosovo-kg.nq"
     t = time.monotonic()
@@ -145,7 +151,13 @@ def run_scale(
         json.dumps(out), file=sys.stderr, flush=True
     )  # the loading figures, kept if a later step fails
     # latency: floor in-process on the same on-disk store, then through HTTP
-    db = store.open_read_only(location)
+    # the floor runs on the store the server's workers hold: the on-disk one read-only, or the
+    # dump loaded into memory (store_mode=memory)
+    db = (
+        store.open_read_only(location)
+        if store_mode == "disk"
+        else store.memory_store_from_nquads(dump)
+    )
     rows = store.select_rows(db, STATES % {"b": BASE})
     states = StateIndex(
         {r["iso"]: r["s"] for r in rows if r["iso"]}, {r["qid"]: r["s"] for r in rows if r["qid"]}
@@ -161,7 +173,7 @@ def run_scale(
         KOSOVO_KG_DATA_DIR=str(root / "data"),
         KOSOVO_KG_VAR_DIR=str(var),
         KOSOVO_KG_PORT=str(port),
-        KOSOVO_KG_STORE_MODE="disk",
+        KOSOVO_KG_STORE_MODE=store_mode,
         KOSOVO_KG_QUERIES_DIR=str(qdir),
         KOSOVO_KG_SAVED_CACHE_BYTES="0",
         KOSOVO_KG_QUERY_TIMEOUT=str(cap),
@@ -234,6 +246,12 @@ def main() -> None:
         "--cap", type=float, default=120.0, help="server query deadline; slower queries skipped"
     )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kkg-scale"))
+    parser.add_argument(
+        "--store-mode",
+        choices=["disk", "memory"],
+        default="disk",
+        help="how the server's workers (and the floor) hold the data",
+    )
     parser.add_argument("--out", type=Path, default=None, help="append JSON lines here")
     parser.add_argument(
         "--reuse",
@@ -242,7 +260,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     for scale in args.scales:
-        result = run_scale(scale, args.reps, args.workdir, args.budget, args.cap, args.reuse)
+        result = run_scale(
+            scale, args.reps, args.workdir, args.budget, args.cap, args.reuse, args.store_mode
+        )
         line = json.dumps(result)
         print(line, flush=True)
         if args.out:

@@ -33,7 +33,8 @@ def render(results: list[dict], preamble: str) -> str:
         both = f" (+ {opt:.1f} s)" if opt is not None else ""
         ratio2 = f" ({r['disk_build_s'] / (r['oxigraph_load_s'] + opt):.2f})" if opt else ""
         out.append(
-            f"| {r['scale']}x | {r['quads']:,} | {mib(r['nq_bytes'])} | {r['oxigraph_load_s']:.1f} s"
+            f"| {r['scale']}x{'' if r.get('store_mode', 'disk') == 'disk' else ' (memory run)'}"
+            f" | {r['quads']:,} | {mib(r['nq_bytes'])} | {r['oxigraph_load_s']:.1f} s"
             f"{both} | {r['disk_build_s']:.1f} s"
             f" | {r['disk_build_s'] / r['oxigraph_load_s']:.2f}{ratio2}"
             f" | {r['memory_load_s']:.1f} s | {mib(r['disk_store_bytes'])} /"
@@ -49,7 +50,8 @@ def render(results: list[dict], preamble: str) -> str:
         ]
         out += [
             "",
-            f"## Saved-query latency at {r['scale']}x ({r['quads']:,} quads)",
+            f"## Saved-query latency at {r['scale']}x ({r['quads']:,} quads,"
+            f" store_mode={r.get('store_mode', 'disk')})",
             "",
             f"HTTP overhead of a saved-query call (the probe's HTTP p50 minus its in-process p50,"
             f" {r['probe']['http_p50_ms']:.1f} - {r['probe']['floor_p50_ms']:.1f}):"
@@ -86,6 +88,8 @@ def plot(results: list[dict], target: Path) -> bool:
     fig, ax = plt.subplots(figsize=(9, 6))
     by_call: dict[str, list[tuple[int, float, float]]] = {}
     for r in results:
+        if r.get("store_mode", "disk") != "disk":  # the plot follows one mode across scales
+            continue
         for q in r["queries"]:
             if "http_p50_ms" in q:
                 by_call.setdefault(q["call"], []).append(
