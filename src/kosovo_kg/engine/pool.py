@@ -69,9 +69,21 @@ class Pool:
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
-        for _ in range(self.size):
-            self._add(self._spawn(), spare=False)
-        self._add(self._spawn(), spare=True)
+        # all processes start at once, then each is awaited: with store_mode=memory each one
+        # loads the dump, and loading them one after the other made startup (size + 1) loads long
+        launched = [self._launch() for _ in range(self.size + 1)]
+        workers = []
+        try:
+            for process, parent in launched:
+                workers.append(self._await_ready(process, parent))
+        except PoolError:
+            for process, parent in launched:
+                process.kill()
+                parent.close()
+            raise
+        for worker in workers[:-1]:
+            self._add(worker, spare=False)
+        self._add(workers[-1], spare=True)
         self._thread = threading.Thread(target=self._replenish, name="kkg-pool", daemon=True)
         self._thread.start()
 
@@ -93,6 +105,9 @@ class Pool:
             w.conn.close()
 
     def _spawn(self) -> Worker:
+        return self._await_ready(*self._launch())
+
+    def _launch(self) -> tuple[Any, Connection]:
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=worker_main,
@@ -102,6 +117,9 @@ class Pool:
         )
         process.start()
         child.close()
+        return process, parent
+
+    def _await_ready(self, process: Any, parent: Connection) -> Worker:
         if not parent.poll(START_TIMEOUT):
             process.kill()
             raise PoolError("a query worker did not start in time")
