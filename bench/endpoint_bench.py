@@ -282,7 +282,7 @@ def main() -> None:
     parser.add_argument(
         "--variants",
         default="memory/granian,memory/gunicorn,disk/granian",
-        help="comma-separated store_mode/http_server pairs of kosovo-kg to run",
+        help="comma-separated store_mode/http_server[/http_threads] variants of kosovo-kg to run",
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
@@ -319,7 +319,8 @@ def main() -> None:
                 )
             )
             for variant in args.variants.split(","):
-                mode, _, http_server = variant.partition("/")
+                mode, _, rest = variant.partition("/")
+                http_server, _, threads = rest.partition("/")
                 port = free_port()
                 env = dict(
                     os.environ,
@@ -330,13 +331,15 @@ def main() -> None:
                     KOSOVO_KG_WORKERS=str(args.workers),
                     KOSOVO_KG_HTTP_SERVER=http_server or "granian",
                 )
+                if threads:
+                    env["KOSOVO_KG_HTTP_THREADS"] = threads
                 stack.enter_context(
                     started(
                         [str(bindir / "kosovo-kg"), "serve"],
                         env,
                         port,
                         "/healthz",
-                        tmp / f"kkg-{mode}-{http_server}.log",
+                        tmp / f"kkg-{variant.replace('/', '-')}.log",
                     )
                 )
                 servers[f"kosovo-kg/{variant}"] = (port, "/sparql")
