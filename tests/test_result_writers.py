@@ -88,3 +88,15 @@ def test_byte_cap_cuts_at_a_row_boundary(db):
     assert truncated is True and data["truncated"] is True and 0 < kept < rows
     assert len(body) <= len(full) // 2
     assert data["results"]["bindings"] == json.loads(full)["results"]["bindings"][:kept]
+
+
+@pytest.mark.parametrize("short_by", [1, 10, 30])
+def test_byte_cap_holds_just_below_the_full_answer(db, short_by):
+    """Caps that Oxigraph's writer alone would meet, but not with our `truncated` member, or not
+    after cutting rows: the answer still never passes the cap."""
+    text = QUERIES[1]
+    _, full, rows, _ = run(db, text)
+    for max_rows in (rows, rows - 1):
+        _, body, kept, truncated = run(db, text, max_rows=max_rows, max_bytes=len(full) - short_by)
+        assert len(body) <= len(full) - short_by and truncated is True and kept < rows
+        assert json.loads(body)["truncated"] is True

@@ -94,12 +94,15 @@ def run_serialized(
         if isinstance(results, ox.QuerySolutions):
             if result_format not in RESULT_FORMATS:
                 raise QueryFailed(406, f"SELECT results cannot be written as {result_format}")
-            native = _native_json(results, max_rows, max_bytes) if result_format == "json" else None
-            if native is None and result_format == "json":  # over max_bytes: again, row by row
-                results = store.query(text, **kwargs)
-            if native is None:
-                native = _write_solutions(results, result_format, max_rows, max_bytes)
-            body, rows, truncated = native
+            if result_format == "json":
+                written = _native_json(results, max_rows, max_bytes)
+                if written is None:  # over max_bytes: run it again and cut at a row boundary
+                    written = _write_solutions(
+                        store.query(text, **kwargs), "json", max_rows, max_bytes
+                    )
+            else:
+                written = _write_solutions(results, result_format, max_rows, max_bytes)
+            body, rows, truncated = written
             return "solutions", body, rows, truncated
         if result_format not in GRAPH_FORMATS:
             raise QueryFailed(406, f"a graph result cannot be written as {result_format}")
@@ -143,21 +146,21 @@ def _native_json(results: Any, max_rows: int, max_bytes: int) -> tuple[bytes, in
     `_write_solutions`), with our `truncated` member and row cap; None when the answer passes
     `max_bytes` (the caller then runs the query again and cuts it at a row boundary)."""
     names = [v.value for v in results.variables]
-    sink = _CappedBuffer(max_bytes + 64)
+    sink = _CappedBuffer(max_bytes)
     try:
         results.serialize(sink, format=ox.QueryResultsFormat.JSON)
     except _Full:
         return None
     body = b"".join(sink.chunks)
     rows = _count_json_rows(body, names)
-    if rows <= max_rows and len(body) <= max_bytes:
-        return body[: body.rindex(b"}")] + b',"truncated":false}', rows, False
     if rows <= max_rows:
-        return None
+        body = body[: body.rindex(b"}")] + b',"truncated":false}'
+        return (body, rows, False) if len(body) <= max_bytes else None
     data = json.loads(body)
     data["results"]["bindings"] = data["results"]["bindings"][:max_rows]
     data["truncated"] = True
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), max_rows, True
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return (body, max_rows, True) if len(body) <= max_bytes else None
 
 
 _TRIPLE_KEYS = {"subject", "predicate", "object"}
@@ -222,9 +225,8 @@ def _json_term(term: Any) -> str:
 
 
 def _json_str(value: str) -> str:
-    return _encode_json_string(
-        value
-    )  # = json.dumps(value, ensure_ascii=False), without its overhead
+    """`json.dumps(value, ensure_ascii=False)` without its per-call overhead."""
+    return _encode_json_string(value)
 
 
 def _xml_escape(value: str) -> str:
@@ -284,18 +286,13 @@ def _write_solutions(
         sep = ","
 
         keys = [_json_str(n) + ":" for n in names]
-        seen: dict[Any, str] = {}  # a term's JSON, once per query (terms repeat across rows)
 
         def row(solution: Any) -> str:
-            parts = []
-            for key, term in zip(keys, solution, strict=True):
-                if term is not None:
-                    text = seen.get(term)
-                    if text is None:
-                        text = _json_term(term)
-                        if len(seen) < 100_000:
-                            seen[term] = text
-                    parts.append(key + text)
+            parts = [
+                key + _json_term(term)
+                for key, term in zip(keys, solution, strict=True)
+                if term is not None
+            ]
             return "{" + ",".join(parts) + "}"
 
         def tail(truncated: bool) -> str:
@@ -341,7 +338,7 @@ def _write_solutions(
             return ""
 
     chunks = [head.encode()]
-    size = len(chunks[0]) + len(tail(True).encode())
+    size = len(chunks[0]) + max(len(tail(True).encode()), len(tail(False).encode()))
     rows = 0
     truncated = False
     for solution in results:
