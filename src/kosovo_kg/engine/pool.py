@@ -16,7 +16,7 @@ import queue
 import select
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -35,13 +35,14 @@ class Worker:
     process: Any
     conn: Connection
     version: str
-    poller: Any = None  # a select.poll on the pipe, made once (cheaper than conn.poll per job)
+    poller: Any = field(init=False)  # a select.poll on the pipe (cheaper than conn.poll per job)
+
+    def __post_init__(self) -> None:
+        self.poller = select.poll()
+        self.poller.register(self.conn.fileno(), select.POLLIN)
 
     def wait(self, timeout: float) -> bool:
         """Whether a reply (or the pipe's end) arrived within `timeout` seconds."""
-        if self.poller is None:
-            self.poller = select.poll()
-            self.poller.register(self.conn.fileno(), select.POLLIN)
         return bool(self.poller.poll(max(0, math.ceil(timeout * 1000))))
 
 
