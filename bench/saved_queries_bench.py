@@ -70,7 +70,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def started(
     cmd: list[str], env: dict[str, str], port: int, ready: str, log: Path
-) -> Iterator[None]:
+) -> Iterator[subprocess.Popen]:
     with open(log, "wb") as out:
         process = subprocess.Popen(
             cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -88,7 +88,7 @@ def started(
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{cmd[0]} did not start:\n{log.read_text(errors='replace')}")
             time.sleep(0.2)
-        yield
+        yield process
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

@@ -78,6 +78,27 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def server_memory_mib(session: int) -> dict[str, int]:
+    """RSS and PSS (MiB) summed over the server's processes (its session: the HTTP server, the
+    store process and the query workers). PSS divides each shared page among the processes that
+    map it, so it is the memory the server really takes; RSS counts a shared page once per process."""
+    rss = pss = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[3]) != session:
+                continue
+            for line in (entry / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return {"rss_mib": rss // 1024, "pss_mib": pss // 1024}
+
+
 class OverCap(RuntimeError):
     """The server stopped the query at its deadline (504)."""
 
@@ -182,7 +203,12 @@ def run_scale(
         KOSOVO_KG_MAX_ROWS=str(MAX_ROWS),
     )
     queries = []
-    with started([str(BIN / "kosovo-kg"), "serve"], env, port, "/healthz", root / "serve.log"):
+    t = time.monotonic()  # serve: pin the dump, start the workers (memory: load it), list graphs
+    with started(
+        [str(BIN / "kosovo-kg"), "serve"], env, port, "/healthz", root / "serve.log"
+    ) as server:
+        out["serve_ready_s"] = time.monotonic() - t
+        out["serve_memory_at_ready"] = server_memory_mib(server.pid)
         ask = "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
         overhead = [get(port, ask) for _ in range(max(reps, 20))]
         out["http_overhead_ms_p50"] = statistics.median(overhead)
@@ -233,6 +259,7 @@ def run_scale(
                     "met": h50 <= target,
                 }
             )
+        out["serve_memory_after_queries"] = server_memory_mib(server.pid)
     out["queries"] = queries
     return out
 

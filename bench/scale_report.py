@@ -41,6 +41,31 @@ def render(results: list[dict], preamble: str) -> str:
             f" {mib(r['oxigraph_store_bytes'])} | {r['oxigraph_load_rss_mib']:,} /"
             f" {r['disk_build_rss_mib']:,} / {r['memory_load_rss_mib']:,} MiB |"
         )
+    serving = [r for r in results if "serve_ready_s" in r]
+    if serving:
+        out += [
+            "",
+            "## Serving: from `kosovo-kg serve` to healthy, and the server's memory",
+            "",
+            "Ready = from starting `kosovo-kg serve` until `/healthz` answers (dump pinned and"
+            " hashed, workers started - in `store_mode=memory` the dump loaded once and the"
+            " workers forked from it -, graphs listed, saved queries checked, state index read)."
+            " Memory = PSS summed over the server's processes (HTTP server, store process, query"
+            " workers; a page shared by n processes counts 1/n in each), with the RSS sum beside"
+            " it (a shared page counted once per process).",
+            "",
+            "| scale | store_mode | ready | ratio ready / `oxigraph load` | PSS (RSS) at ready |"
+            " PSS (RSS) after the queries |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in serving:
+            at, after = r["serve_memory_at_ready"], r["serve_memory_after_queries"]
+            out.append(
+                f"| {r['scale']}x | {r.get('store_mode', 'disk')} | {r['serve_ready_s']:.1f} s"
+                f" | {r['serve_ready_s'] / r['oxigraph_load_s']:.2f}"
+                f" | {at['pss_mib']:,} ({at['rss_mib']:,}) MiB"
+                f" | {after['pss_mib']:,} ({after['rss_mib']:,}) MiB |"
+            )
     for r in results:
         met = sum(q.get("met", False) for q in r["queries"])
         slow = [

@@ -10,9 +10,16 @@ SPARQL 1.1 inline data:
 Safety: each value is a request's N-Triples term parsed by Oxigraph's RDF parser and written back
 by its serializer (`store.sparql_term`), so what is inserted is one well-formed, escaped RDF term,
 never the request's text. The insertion point is found with the endpoint's SPARQL lexer (strings,
-IRIs and comments skipped), and the rewritten query is lexed again and compared with the original
-token stream plus exactly the inserted tokens: a value that could change the query's structure
-(close a brace, open a comment) cannot pass. The block opens the top-level group, so the group's
+IRIs and comments skipped), and the inserted block must lex, on its own, into exactly the
+expected tokens and be sealed (`_sealed`): then the rewritten query lexes into the original token
+stream plus exactly the block's tokens, so a value that could change the query's structure
+(close a brace, open a comment) cannot pass. Why sealed is enough: every token of the lexer ends
+at the first character that stops it (a closing quote or `>`, a newline, a character outside its
+class), never at a later one, so a token that ends inside a text ends at the same place in any
+text that shares that prefix; the block starts after the WHERE `{` (a token boundary); with no
+comment and a last token that is a space or `{` at its very end, no token crosses either edge of
+the block, and the lexer is back at a boundary of the original text after it. A test checks this
+against lexing the whole rewritten query for thousands of generated values. The block opens the top-level group, so the group's
 FILTERs see the values (a WHERE that is a bare sub-SELECT is wrapped in `{ }` to stay valid).
 Difference from pre-binding: a FILTER inside a nested group (OPTIONAL, UNION branch, sub-SELECT)
 does not see a value bound at the top, per SPARQL scoping; the saved queries use their
@@ -24,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 
-from kosovo_kg.engine.lexer import _TOKEN, QueryCheckError, tokenize
+from kosovo_kg.engine.lexer import _TOKEN, QueryCheckError, Token, tokenize
 from kosovo_kg.store import sparql_term
 
 _TERM_SHAPES = (
@@ -75,11 +82,27 @@ def _where_braces(text: str) -> tuple[int, int]:
     raise QueryCheckError("cannot bind parameters: the query has no WHERE group")
 
 
+def _sealed(block: str) -> bool:
+    """Whether no token of `block` can reach past its ends when it is written into a query:
+    it holds no comment (which runs to the end of its line) and no unterminated string, and its
+    last token is whitespace or a `{` ending exactly at its end."""
+    last = None
+    for match in _TOKEN.finditer(block):
+        if match.lastgroup == "comment" or match.group() in ("'", '"'):
+            return False
+        last = match
+    return (
+        last is not None
+        and last.end() == len(block)
+        and (last.lastgroup == "ws" or last.group() == "{")
+    )
+
+
 @lru_cache(maxsize=256)
 def _parts(text: str, max_nesting: int) -> tuple[int, int, bool, tuple, tuple, tuple]:
     """What `bind_values` needs of a query text, whatever the values: the WHERE group's braces,
     whether it is a bare sub-SELECT, and the tokens before, inside and after it (memoised: the
-    same saved queries are bound again and again; only the rewritten text is lexed per call)."""
+    same saved queries are bound again and again; per call only the values are lexed)."""
     start, end = _where_braces(text)
     inner = tokenize(text[start + 1 : end], max_nesting)[0]
     subselect = bool(inner) and inner[0].kind == "word" and inner[0].text.upper() == "SELECT"
@@ -99,16 +122,30 @@ def bind_values(text: str, substitutions: Mapping[str, str], max_nesting: int = 
         if not name or not all(c.isalnum() or c == "_" for c in name):
             raise QueryCheckError(f"not a variable name: {name!r}")
     terms = [sparql_term(substitutions[n]) for n in names]
+    term_tokens: list[Token] = []
     for term in terms:
-        shape = [t.kind for t in tokenize(term, 1)[0]]
-        if shape not in _TERM_SHAPES:
+        tokens = tokenize(term, 1)[0]
+        if [t.kind for t in tokens] not in _TERM_SHAPES:
             raise QueryCheckError(f"cannot bind parameters: not one RDF term: {term[:60]!r}")
+        term_tokens += tokens
     variables = " ".join("?" + n for n in names)
-    start, end, subselect, head, body, tail = _parts(text, max_nesting)
+    start, end, subselect = _parts(text, max_nesting)[:3]
     block = f" VALUES ({variables}) {{ ({' '.join(terms)}) }} " + ("{" if subselect else "")
     close = "} " if subselect else ""
-    rewritten = text[: start + 1] + block + text[start + 1 : end] + close + text[end:]
-    expected = [*head, *tokenize(block, max_nesting)[0], *body, *tail]
-    if tokenize(rewritten, max_nesting)[0] != expected:
+    values = [Token("word", "VALUES"), Token("punct", "(")]
+    values += [Token("var", "?" + n) for n in names] + [Token("punct", ")"), Token("punct", "{")]
+    values += [Token("punct", "("), *term_tokens, Token("punct", ")"), Token("punct", "}")]
+    values += [Token("punct", "{")] if subselect else []
+    if not _sealed(block) or tokenize(block, max_nesting)[0] != values:
         raise QueryCheckError("cannot bind parameters: a value would change the query's structure")
-    return rewritten
+    return text[: start + 1] + block + text[start + 1 : end] + close + text[end:]
+
+
+def rewritten_tokens_match(text: str, rewritten: str, max_nesting: int = 10_000) -> bool:
+    """The slow check that `_sealed` stands for: the whole rewritten query lexed again equals the
+    original token stream plus the block's tokens (used by the tests)."""
+    start, _, subselect, head, body, tail = _parts(text, max_nesting)
+    shift = len(rewritten) - len(text) - (2 if subselect else 0)
+    block = rewritten[start + 1 : start + 1 + shift]
+    expected = [*head, *tokenize(block, max_nesting)[0], *body, *tail]
+    return tokenize(rewritten, max_nesting)[0] == expected

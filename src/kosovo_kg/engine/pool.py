@@ -2,7 +2,9 @@
 
 `size` workers take queries; one extra process is kept started and ready (the spare) so that a
 worker killed at the deadline is replaced immediately, and a background thread starts the next
-spare. Processes are started with the `spawn` method (no fork of a threaded server).
+spare. With `store_mode=disk` workers are started with the `spawn` method (no fork of a threaded
+server) and each opens the store read-only; with `store_mode=memory` they are forked from one
+process that has loaded the store (`kosovo_kg.engine.zygote`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from kosovo_kg.engine.worker import worker_main
+from kosovo_kg.engine.zygote import Zygote, ZygoteError
 
 log = logging.getLogger("kosovo_kg.engine")
 START_TIMEOUT = 300.0
@@ -67,11 +70,12 @@ class Pool:
         self.version = ""
         self.replaced = 0
         self._thread: threading.Thread | None = None
+        self._zygote: Zygote | None = None
+        self._zygote_lock = threading.Lock()
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
-        # all processes start at once, then each is awaited: with store_mode=memory each one
-        # loads the dump, and loading them one after the other made startup (size + 1) loads long
+        # all processes start at once, then each is awaited (spawned workers each open the store)
         launched = [self._launch() for _ in range(self.size + 1)]
         workers = []
         try:
@@ -104,11 +108,17 @@ class Pool:
                 w.process.kill()
                 w.process.join(1)
             w.conn.close()
+        with self._zygote_lock:
+            if self._zygote is not None:
+                self._zygote.close()
+                self._zygote = None
 
     def _spawn(self) -> Worker:
         return self._await_ready(*self._launch())
 
     def _launch(self) -> tuple[Any, Connection]:
+        if self._args[0] == "memory":
+            return self._fork()
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=worker_main,
@@ -119,6 +129,28 @@ class Pool:
         process.start()
         child.close()
         return process, parent
+
+    def _fork(self) -> tuple[Any, Connection]:
+        """A worker forked from the process holding the loaded store (loaded first if none is
+        running, e.g. at start or after it died)."""
+        with self._zygote_lock:
+            if self._closed:
+                raise PoolError("the pool is closed")
+            try:
+                if self._zygote is not None and not self._zygote.alive():
+                    self._zygote.close()
+                    self._zygote = None
+                if self._zygote is None:
+                    zygote = Zygote(self._ctx, *self._args)
+                    try:
+                        zygote.wait_ready(START_TIMEOUT)
+                    except ZygoteError:
+                        zygote.close()
+                        raise
+                    self._zygote = zygote
+                return self._zygote.fork()
+            except ZygoteError as exc:
+                raise PoolError(str(exc)) from exc
 
     def _await_ready(self, process: Any, parent: Connection) -> Worker:
         if not parent.poll(START_TIMEOUT):

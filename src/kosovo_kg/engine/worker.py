@@ -21,7 +21,7 @@ from typing import Any
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent(parent_pid: int) -> None:
+def die_with_parent(parent_pid: int) -> None:
     """Ask Linux to kill this worker when the server process dies, even mid-query (a worker
     busy in a long query never reads its pipe, so it would not notice otherwise)."""
     if sys.platform.startswith("linux"):
@@ -32,7 +32,7 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def worker_main(conn: Connection, mode: str, location: str, parent_pid: int) -> None:
-    _die_with_parent(parent_pid)
+    die_with_parent(parent_pid)
     from kosovo_kg import store as st
 
     try:
@@ -41,6 +41,13 @@ def worker_main(conn: Connection, mode: str, location: str, parent_pid: int) -> 
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready", version))
+    serve(conn, db)
+
+
+def serve(conn: Connection, db: Any) -> None:
+    """Answer jobs from `conn` with the store `db` until the pipe closes or None arrives."""
+    from kosovo_kg import store as st
+
     while True:
         try:
             job: dict[str, Any] | None = conn.recv()

@@ -1,0 +1,182 @@
+"""One process that loads the in-memory store once and forks query workers from it.
+
+With `store_mode=memory` every query worker holds the whole graph. Loading it in each worker made
+startup take (workers + 1) loads and each worker hold its own copy (2.0 GiB per worker at 100x,
+bench/RESULTS-scale.md), and a worker killed at the deadline could only be replaced by a process
+that loads the dump again. The zygote loads it once; each worker is an `os.fork()` of it that
+shares the store's pages copy-on-write (queries only read them), so a server is ready after one
+load and a replacement worker is ready in milliseconds.
+
+Why forking is safe here: the zygote is started with `spawn` (not forked from the threaded
+server), is single-threaded when it forks (pyoxigraph's in-memory bulk load leaves no thread
+behind; `test_engine_zygote` checks), and runs no query itself. The on-disk store is never
+forked (RocksDB keeps background threads and file locks): in `store_mode=disk` workers are
+spawned and each opens the store read-only.
+
+Protocol over the zygote's pipe (a Unix socket pair): the pool sends "fork" followed by one end of
+a new socket pair (SCM_RIGHTS); the zygote forks, the child serves jobs on that socket exactly as a
+spawned worker does (`worker.serve`), and the zygote replies ("forked", pid). The pool holds a
+pidfd for each forked worker (it is the zygote's child, not the pool's), to kill it and to wait for
+its end without any race with PID reuse. Forked workers die with the zygote (PR_SET_PDEATHSIG),
+which dies with the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import select
+import signal
+import threading
+from multiprocessing.connection import Connection
+from multiprocessing.reduction import recv_handle, send_handle
+from pathlib import Path
+from typing import Any
+
+from kosovo_kg.engine.worker import die_with_parent, serve
+
+
+class ZygoteError(RuntimeError):
+    """The zygote could not load the store or fork a worker."""
+
+
+class ForkedProcess:
+    """A forked worker as the pool sees it: the `multiprocessing.Process` methods it uses
+    (kill, join, is_alive, pid, exitcode), through a pidfd."""
+
+    exitcode = None  # the zygote reaps its children; their exit status is not seen here
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self._fd = os.pidfd_open(pid)
+        self._poll = select.poll()
+        self._poll.register(self._fd, select.POLLIN)
+        self._lock = threading.Lock()
+
+    def kill(self) -> None:
+        with self._lock:
+            if self._fd >= 0:
+                with contextlib.suppress(ProcessLookupError):
+                    signal.pidfd_send_signal(self._fd, signal.SIGKILL)
+
+    def join(self, timeout: float | None = None) -> None:
+        with self._lock:
+            if self._fd < 0:
+                return
+            ms = -1 if timeout is None else max(0, int(timeout * 1000))
+            if self._poll.poll(ms):  # readable once the process has ended
+                os.close(self._fd)
+                self._fd = -1
+
+    def is_alive(self) -> bool:
+        self.join(0)
+        return self._fd >= 0
+
+
+class Zygote:
+    """The loading process and the client side of its fork protocol."""
+
+    def __init__(self, ctx: Any, mode: str, location: str) -> None:
+        self._ctx = ctx
+        self._lock = threading.Lock()
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(
+            target=zygote_main,
+            args=(child, mode, location, os.getpid()),
+            name="kkg-store-zygote",
+            daemon=True,
+        )
+        self.process.start()
+        child.close()
+        self.version = ""
+
+    def wait_ready(self, timeout: float) -> str:
+        """Block until the store is loaded; return the data version."""
+        if not self.conn.poll(timeout):
+            raise ZygoteError("the store process did not load the store in time")
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise ZygoteError("the store process died while loading the store") from exc
+        if message[0] != "ready":
+            self.process.join(1)
+            raise ZygoteError(f"a query worker could not open the store: {message[1]}")
+        self.version = message[1]
+        return self.version
+
+    def fork(self) -> tuple[ForkedProcess, Connection]:
+        """A new worker forked from the loaded store, and the pool's end of its pipe."""
+        parent, child = self._ctx.Pipe(duplex=True)
+        try:
+            with self._lock:
+                try:
+                    self.conn.send("fork")
+                    send_handle(self.conn, child.fileno(), self.process.pid)
+                    reply = self.conn.recv()
+                except (EOFError, OSError) as exc:
+                    raise ZygoteError(f"the store process is gone ({exc})") from exc
+            if reply[0] != "forked":
+                raise ZygoteError(f"the store process could not fork a worker: {reply[1]}")
+            return ForkedProcess(reply[1]), parent
+        except BaseException:
+            parent.close()
+            raise
+        finally:
+            child.close()
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(None)
+        self.process.join(1)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(1)
+        self.conn.close()
+
+
+def zygote_main(conn: Connection, mode: str, location: str, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
+    from kosovo_kg import store as st
+
+    try:
+        db, version = st.open_for_serving(mode, Path(location))
+    except Exception as exc:  # report any load failure to the pool, then stop
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps forked workers
+    gc.freeze()  # the loaded objects stay out of the children's collections: fewer copied pages
+    me = os.getpid()
+    conn.send(("ready", version))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message != "fork":
+            return
+        fd = recv_handle(conn)
+        try:
+            pid = os.fork()
+        except OSError as exc:  # e.g. out of memory: say so, keep the store for the next try
+            os.close(fd)
+            conn.send(("error", f"fork failed: {exc}"))
+            continue
+        if pid == 0:  # the worker
+            code = 0
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                conn.close()
+                die_with_parent(me)
+                worker_conn = Connection(fd)
+                worker_conn.send(("ready", version))
+                serve(worker_conn, db)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(fd)
+        conn.send(("forked", pid))

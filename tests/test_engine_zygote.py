@@ -1,0 +1,119 @@
+"""store_mode=memory: query workers are forks of one process that loaded the store once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from endpoint_support import CARTESIAN, FIXTURE_QUADS, make_data_dir
+
+from kosovo_kg.engine import Engine
+from kosovo_kg.settings import load_settings
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc, pidfd")
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _ppid(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def _threads(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
+def _count(engine: Engine) -> int:
+    outcome = engine.run(COUNT)
+    assert outcome.status == 200, outcome.body
+    return int(json.loads(outcome.body)["results"]["bindings"][0]["n"]["value"])
+
+
+def _wait_healthy(engine: Engine, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        health = engine.health()
+        if health["ok"] and health["spare_ready"] >= 1:
+            return
+        engine.run("ASK {}")  # a query on a dead worker makes the pool replace it
+        time.sleep(0.05)
+    raise AssertionError(f"not healthy in {seconds} s: {engine.health()}")
+
+
+@pytest.fixture
+def engine(tmp_path):
+    data, var = make_data_dir(tmp_path)
+    settings = load_settings(
+        {"data_dir": data, "var_dir": var, "workers": 2, "query_timeout": 1.0}, environ={}
+    )
+    assert settings.store_mode == "memory"
+    started = Engine(settings).start()
+    yield started
+    started.close()
+
+
+def test_workers_are_forks_of_one_loaded_store(engine):
+    zygote = engine.pool._zygote.process.pid
+    workers = list(engine.pool._all)
+    assert len(workers) == 3  # two in rotation and the spare
+    assert {_ppid(pid) for pid in workers} == {zygote}
+    assert _ppid(zygote) == os.getpid()
+    # forking is only safe from a single-threaded process: the load leaves no thread behind
+    assert _threads(zygote) == 1
+    assert _count(engine) == FIXTURE_QUADS
+
+
+def test_a_worker_killed_at_the_deadline_is_replaced_by_a_fork(engine):
+    zygote = engine.pool._zygote.process.pid
+    before = set(engine.pool._all)
+    assert engine.run(CARTESIAN).status == 504
+    assert engine.run("ASK {}").status == 200  # the spare took the killed worker's place
+    _wait_healthy(engine)
+    after = set(engine.pool._all)
+    assert engine.pool.replaced == 1
+    assert len(after - before) == 1 and len(before - after) == 1
+    # the replacement is a fork of the same store process: nothing was loaded again
+    assert engine.pool._zygote.process.pid == zygote
+    assert {_ppid(pid) for pid in after} == {zygote}
+    gone = (before - after).pop()
+    assert not Path(f"/proc/{gone}").exists()  # killed and reaped, no zombie left
+    assert _count(engine) == FIXTURE_QUADS
+
+
+def test_the_pool_reloads_when_the_store_process_dies(engine):
+    zygote = engine.pool._zygote.process.pid
+    workers = set(engine.pool._all)
+    os.kill(zygote, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    # its workers die with it (PR_SET_PDEATHSIG), and the kernel reaps them
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    _wait_healthy(engine)
+    assert engine.pool._zygote.process.pid != zygote
+    assert _count(engine) == FIXTURE_QUADS
+
+
+def test_close_stops_the_store_process_and_its_workers(tmp_path):
+    data, var = make_data_dir(tmp_path)
+    settings = load_settings({"data_dir": data, "var_dir": var, "workers": 1}, environ={})
+    engine = Engine(settings).start()
+    pids = [engine.pool._zygote.process.pid, *engine.pool._all]
+    engine.close()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in pids)
+
+
+def test_a_corrupt_dump_fails_the_start_with_a_message(tmp_path):
+    data, var = make_data_dir(tmp_path, b"<urn:x:s> <urn:x:p> this is not N-Quads .\n")
+    settings = load_settings({"data_dir": data, "var_dir": var, "workers": 1}, environ={})
+    engine = Engine(settings)
+    with pytest.raises(Exception, match="could not open the store"):
+        engine.start()
+    engine.close()
