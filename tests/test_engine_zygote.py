@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from endpoint_support import CARTESIAN, FIXTURE_QUADS, make_data_dir
+from endpoint_support import CARTESIAN, FIXTURE, FIXTURE_QUADS, GRAPHS, make_data_dir
 
 from kosovo_kg.engine import Engine
 from kosovo_kg.settings import load_settings
@@ -117,3 +117,23 @@ def test_a_corrupt_dump_fails_the_start_with_a_message(tmp_path):
     with pytest.raises(Exception, match="could not open the store"):
         engine.start()
     engine.close()
+
+
+def test_graph_listing_is_not_cut_by_the_public_row_cap(tmp_path):
+    """The graphs (for FROM checks and the VoID description) are listed in full even when
+    there are more graphs than `max_rows` (100x the dump has 34,900 graphs; max_rows is 10,000)."""
+    data, var = make_data_dir(tmp_path)
+    settings = load_settings({"data_dir": data, "var_dir": var, "workers": 1, "max_rows": 2}, {})
+    engine = Engine(settings).start()
+    try:
+        graphs = {g: 0 for g in GRAPHS}
+        for line in FIXTURE.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                graphs[line.rsplit(" ", 2)[-2].strip("<>")] += 1
+        assert engine.graphs == frozenset(GRAPHS)
+        assert engine.graph_sizes == graphs  # counted in the background, waited for here
+        last = sorted(GRAPHS)[-1]
+        outcome = engine.run(f"SELECT * FROM <{last}> WHERE {{ ?s ?p ?o }} LIMIT 1")
+        assert outcome.status == 200
+    finally:
+        engine.close()

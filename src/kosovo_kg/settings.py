@@ -156,8 +156,9 @@ SETTINGS: tuple[Setting, ...] = (
         "store_mode",
         str,
         "memory",
-        "How each worker holds the data: `memory` (load the dump into an in-memory store at"
-        " start; faster queries, see bench/RESULTS.md) or `disk` (open the on-disk store made by"
+        "How the workers hold the data: `memory` (one process loads the dump into an in-memory"
+        " store at start and the workers are forks of it, sharing the store; faster queries, see"
+        " bench/RESULTS.md) or `disk` (each worker opens the on-disk store made by"
         " `kosovo-kg build` read-only).",
     ),
     Setting(

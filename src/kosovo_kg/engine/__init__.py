@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import math
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from kosovo_kg.settings import Settings
 from kosovo_kg.store import dump_path, pin_serving_data
 
 log = logging.getLogger("kosovo_kg.query")
+start_log = logging.getLogger("kosovo_kg.engine")
 
 __all__ = ["Engine", "QueryCheckError", "QueryInfo", "QueryOutcome", "analyse"]
 
@@ -55,6 +57,9 @@ def _error(status: int, message: str, **headers: str) -> QueryOutcome:
 
 
 CACHED_QUERY_CHARS = 8192
+INTERNAL_CAP = 1 << 40  # rows and bytes of the service's own listings (not the public caps)
+LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"
+COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 @lru_cache(maxsize=512)
@@ -92,13 +97,25 @@ class Engine:
         self.remote: RemoteBackend | None = None
         self._version = ""
         self.dump = dump_path(settings.data_dir)  # until start(): then the pinned copy
-        self.graph_sizes: dict[str, int] = {}
+        self.graph_names: frozenset[str] = frozenset()
+        self._graph_sizes: dict[str, int] = {}
+        self._sizes_counted = threading.Event()
         self.prefixes = dict(vocab.PREFIXES, kr=settings.base_iri + "ontology#")
         self.started = False
 
     @property
     def graphs(self) -> frozenset[str]:
-        return frozenset(self.graph_sizes)
+        """The dataset's named graphs (listed at start)."""
+        return self.graph_names
+
+    @property
+    def graph_sizes(self) -> dict[str, int]:
+        """Quads per named graph, for the VoID and service descriptions. With the embedded store
+        they are counted in the background after start (a scan of every quad: 6.6 s at 100x the
+        dump, bench/RESULTS-scale.md), so the server answers queries meanwhile; a caller waits
+        until they are counted."""
+        self._sizes_counted.wait()
+        return self._graph_sizes
 
     @property
     def data_version(self) -> str:
@@ -121,27 +138,72 @@ class Engine:
                 max_nesting=s.max_nesting,
             )
         else:
-            location, self.dump, _ = pin_serving_data(
+            began = time.monotonic()
+            location, self.dump, version = pin_serving_data(
                 s.store_mode, dump_path(s.data_dir), s.var_dir
             )
+            pinned = time.monotonic()
+            start_log.info("data %s pinned in %.1f s", version, pinned - began)
             self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(location))
             self.pool.start()
+            start_log.info(
+                "%d query workers (+1 spare) ready in %.1f s (store_mode=%s)",
+                s.workers,
+                time.monotonic() - pinned,
+                s.store_mode,
+            )
         self.started = True
+        listing = time.monotonic()
+        if self.remote:
+            # the data version of an external engine derives from its graphs' sizes: count now
+            self._graph_sizes = self._list_graphs(COUNT_GRAPHS)
+            self.graph_names = frozenset(self._graph_sizes)
+            self._sizes_counted.set()
+            self.remote.graphs = tuple(sorted(self._graph_sizes))
+            listing_json = json.dumps([s.sparql_backend_url, sorted(self._graph_sizes.items())])
+            self._version = "remote-" + hashlib.sha256(listing_json.encode()).hexdigest()[:12]
+        else:
+            self.graph_names = frozenset(self._list_graphs(LIST_GRAPHS))
+            threading.Thread(target=self._count_graphs, name="kkg-graph-sizes", daemon=True).start()
+        start_log.info(
+            "%d named graphs listed in %.1f s", len(self.graph_names), time.monotonic() - listing
+        )
+        return self
+
+    def _list_graphs(self, query: str, aside: bool = False) -> dict[str, int]:
+        """Graph IRI -> quads (0 when the query does not count), not capped by the public row
+        and byte limits (a graph the listing missed could not be named in FROM). `aside`: on a
+        worker of its own, not one of those that answer queries."""
         outcome = self._execute(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            query,
             result_format="json",
             union=False,
-            timeout=max(self.settings.query_timeout, 60.0),
+            timeout=max(self.settings.query_timeout, 600.0),
+            uncapped=True,
+            aside=aside,
         )
         if not outcome.ok:
             raise RuntimeError(f"cannot list the graphs: {outcome.body.decode()}")
         rows = json.loads(outcome.body)["results"]["bindings"]
-        self.graph_sizes = {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
-        if self.remote:
-            self.remote.graphs = tuple(sorted(self.graph_sizes))
-            listing = json.dumps([s.sparql_backend_url, sorted(self.graph_sizes.items())])
-            self._version = "remote-" + hashlib.sha256(listing.encode()).hexdigest()[:12]
-        return self
+        return {r["g"]["value"]: int(r["n"]["value"]) if "n" in r else 0 for r in rows}
+
+    def _count_graphs(self) -> None:
+        began = time.monotonic()
+        sizes = dict.fromkeys(sorted(self.graph_names), -1)  # -1: not known
+        try:
+            for attempt in range(3):
+                try:
+                    sizes = self._list_graphs(COUNT_GRAPHS, aside=True)
+                    break
+                except (RuntimeError, OSError, ValueError, KeyError) as exc:
+                    if not self.started:  # closed meanwhile
+                        break
+                    start_log.warning("counting the quads of each graph failed: %s", exc)
+                    time.sleep(1.0 + attempt)
+        finally:  # every graph listed stays listed, also when its size is not known
+            self._graph_sizes = sizes
+            self._sizes_counted.set()
+        start_log.info("quads of each graph counted in %.1f s", time.monotonic() - began)
 
     def close(self) -> None:
         if self.pool:
@@ -170,6 +232,7 @@ class Engine:
         info["store_open"] = self.started and info["workers_alive"] > 0
         info["data_version"] = self.data_version
         info["store_mode"] = self.settings.store_mode
+        info["graph_sizes_counted"] = self._sizes_counted.is_set()
         info["ok"] = info["store_open"] and info["workers_alive"] == info["workers"]
         return info
 
@@ -270,6 +333,8 @@ class Engine:
         substitutions: dict[str, str] | None = None,
         default_graph_uris: tuple[str, ...] = (),
         named_graph_uris: tuple[str, ...] = (),
+        uncapped: bool = False,
+        aside: bool = False,
     ) -> QueryOutcome:
         text = query
         if substitutions and self.remote is None:
@@ -277,8 +342,8 @@ class Engine:
         job = {
             "text": text,
             "result_format": result_format,
-            "max_rows": self.settings.max_rows,
-            "max_bytes": self.settings.max_bytes,
+            "max_rows": INTERNAL_CAP if uncapped else self.settings.max_rows,
+            "max_bytes": INTERNAL_CAP if uncapped else self.settings.max_bytes,
             "union": union,
             "substitutions": substitutions or None,
             "default_graph_uris": default_graph_uris,
@@ -291,7 +356,10 @@ class Engine:
         if backend is None:
             return _error(503, "the query engine is not started", **{"Retry-After": "5"})
         try:
-            reply = backend.execute(job, self.settings.queue_timeout, timeout)
+            if aside and self.pool is not None:
+                reply = self.pool.run_aside(job, timeout)
+            else:
+                reply = backend.execute(job, self.settings.queue_timeout, timeout)
         except Busy as exc:
             return _error(
                 503, f"the endpoint is busy: {exc}; retry later", **{"Retry-After": retry}

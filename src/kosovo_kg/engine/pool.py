@@ -241,6 +241,26 @@ class Pool:
         self.release(worker)
         return reply
 
+    def run_aside(self, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:
+        """Run one job on a worker started for it and stopped after, outside the rotation: the
+        service's own long scans (counting each graph's quads) take no worker from the queries."""
+        try:
+            worker = self._spawn()
+        except PoolError as exc:
+            return ("crash", str(exc))
+        try:
+            worker.conn.send(job)
+            if not worker.wait(timeout):
+                return ("timeout",)
+            return worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            return ("crash", f"the query worker stopped ({exc})")
+        finally:
+            with contextlib.suppress(OSError):
+                worker.process.kill()
+            worker.process.join(5)
+            worker.conn.close()
+
     def health(self) -> dict[str, Any]:
         with self._lock:
             workers = [self._all[pid] for pid in self._active if pid in self._all]

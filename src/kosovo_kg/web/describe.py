@@ -33,15 +33,25 @@ def _lit(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def _triples(n: int) -> str:
+    """` ; void:triples n`, or nothing when the size is not known (-1: counting failed)."""
+    return f" ; void:triples {n}" if n >= 0 else ""
+
+
+def _total(graph_sizes: Mapping[str, int]) -> str:
+    known = all(n >= 0 for n in graph_sizes.values())
+    return _triples(sum(graph_sizes.values()) if known else -1)
+
+
 def service_description(root: str, base_iri: str, graph_sizes: Mapping[str, int]) -> str:
     """Turtle for GET /sparql without a query. `root` is the server URL ending in '/'."""
     endpoint = root + "sparql"
     formats = ", ".join(f"<{_FORMATS}{name}>" for name in RESULT_FORMAT_IRIS)
     named = " ,\n        ".join(
-        f"[ a sd:NamedGraph ; sd:name <{g}> ; sd:graph [ a sd:Graph ; void:triples {n} ] ]"
+        f"[ a sd:NamedGraph ; sd:name <{g}> ; sd:graph [ a sd:Graph{_triples(n)} ] ]"
         for g, n in sorted(graph_sizes.items())
     )
-    total = sum(graph_sizes.values())
+    total = _total(graph_sizes)
     return f"""{PREFIXES}
 <{endpoint}> a sd:Service ;
     sd:endpoint <{endpoint}> ;
@@ -60,7 +70,7 @@ def service_description(root: str, base_iri: str, graph_sizes: Mapping[str, int]
 
 <{base_iri}dataset> a sd:Dataset ;
     rdfs:seeAlso <{root}.well-known/void> ;
-    sd:defaultGraph [ a sd:Graph ; void:triples {total} ;
+    sd:defaultGraph [ a sd:Graph{total} ;
         rdfs:comment "The union of all named graphs." ] ;
     sd:namedGraph {named} .
 """
@@ -71,10 +81,10 @@ def void_description(
 ) -> str:
     """Turtle for /.well-known/void: VoID and DCAT for the dataset, its graphs and its dump."""
     dataset = f"<{base_iri}dataset>"
-    total = sum(graph_sizes.values())
+    total = _total(graph_sizes)
     subsets = " , ".join(f"<{g}>" for g in sorted(graph_sizes))
     graphs = "\n".join(
-        f"<{g}> a void:Dataset ; void:triples {n} ; dcterms:isPartOf {dataset} ."
+        f"<{g}> a void:Dataset{_triples(n)} ; dcterms:isPartOf {dataset} ."
         for g, n in sorted(graph_sizes.items())
     )
     size = f" ;\n    dcat:byteSize {dump_bytes}" if dump_bytes is not None else ""
@@ -89,8 +99,7 @@ def void_description(
         )
     }@en ;
     owl:versionInfo {_lit(version)} ;
-    void:uriSpace {_lit(base_iri)} ;
-    void:triples {total} ;
+    void:uriSpace {_lit(base_iri)}{total} ;
 {subset_line}    void:sparqlEndpoint <{root}sparql> ;
     void:dataDump <{root}dumps/{DUMP_NAME}> ;
     dcat:distribution <{root}dumps/{DUMP_NAME}> , <{root}sparql#distribution> .

@@ -76,7 +76,9 @@ def _graph(iri: str, key: str) -> Response:
     turtle = (
         "@prefix void: <http://rdfs.org/ns/void#> .\n"
         "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
-        f"<{iri}> a void:Dataset ; void:triples {sizes[iri]} ;\n"
+        f"<{iri}> a void:Dataset"
+        + (f" ; void:triples {sizes[iri]}" if sizes[iri] >= 0 else "")
+        + " ;\n"
         f"  dcterms:isPartOf <{st.settings.base_iri}dataset> ;\n"
         f"  void:sparqlEndpoint <{request.url_root}sparql> .\n"
     )
