@@ -198,8 +198,7 @@ def run_scale(
         KOSOVO_KG_QUERIES_DIR=str(qdir),
         KOSOVO_KG_SAVED_CACHE_BYTES="0",
         KOSOVO_KG_QUERY_TIMEOUT=str(cap),
-        # above the number of states at 100x (19,900): the saved-query layer reads its state
-        # index (ISO code / QID -> state) through the engine, under this cap
+        # whole answers (source-documents has 20,700 rows at 100x), as the floor gets them
         KOSOVO_KG_MAX_ROWS=str(MAX_ROWS),
     )
     queries = []

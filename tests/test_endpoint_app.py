@@ -244,6 +244,7 @@ def test_workers_die_with_the_server_even_mid_query(tmp_path):
         textwrap.dedent(
             f"""
             import pathlib
+            import time
             from kosovo_kg.engine import Engine
             from kosovo_kg.settings import load_settings
             if __name__ == "__main__":
@@ -251,7 +252,10 @@ def test_workers_die_with_the_server_even_mid_query(tmp_path):
                              "var_dir": pathlib.Path({str(var)!r}),
                              "workers": 1, "query_timeout": 300.0}}
                 engine = Engine(load_settings(overrides, environ={{}})).start()
-                print(" ".join(str(pid) for pid in engine.pool._all), flush=True)
+                while engine.health()["spare_ready"] < 1:
+                    time.sleep(0.05)
+                pids = [*engine.pool._all, engine.pool._zygote.process.pid]
+                print(" ".join(str(pid) for pid in pids), flush=True)
                 engine.run({CARTESIAN!r})
             """
         )
@@ -259,7 +263,8 @@ def test_workers_die_with_the_server_even_mid_query(tmp_path):
     process = subprocess.Popen([sys.executable, str(host)], stdout=subprocess.PIPE, text=True)
     pids = [int(pid) for pid in process.stdout.readline().split()]
     try:
-        assert len(pids) == 2  # one worker (about to run the slow query) and the spare
+        # one worker (about to run the slow query), the spare, and the process they are forks of
+        assert len(pids) == 3
         time.sleep(1.0)  # let the slow query start in its worker
         process.kill()
         process.wait(30)

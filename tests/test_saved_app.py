@@ -311,8 +311,8 @@ def test_deadline_applies(tmp_path):
 
 
 def test_state_index_is_complete_when_the_row_cap_is_lower_than_the_state_count():
-    """The ISO/QID index of states is read page by page: a row cap below the number of states
-    (205) must not silently drop states from the `state` parameter type."""
+    """The ISO/QID index of states is read in full: a row cap below the number of states (205)
+    must not silently drop states from the `state` parameter type."""
     small = load_settings({"workers": 1, "max_rows": 50}, environ={})
     capped = Engine(small).start()
     try:

@@ -157,8 +157,8 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "memory",
         "How the workers hold the data: `memory` (one process loads the dump into an in-memory"
-        " store at start and the workers are forks of it, sharing the store; faster queries, see"
-        " bench/RESULTS.md) or `disk` (each worker opens the on-disk store made by"
+        " store at start and the workers are forks of it, each with its own copy; faster"
+        " queries, see bench/RESULTS.md) or `disk` (each worker opens the on-disk store made by"
         " `kosovo-kg build` read-only).",
     ),
     Setting(

@@ -147,7 +147,7 @@ class Engine:
             self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(location))
             self.pool.start()
             start_log.info(
-                "%d query workers (+1 spare) ready in %.1f s (store_mode=%s)",
+                "%d query workers ready in %.1f s (store_mode=%s; the spare starts next)",
                 s.workers,
                 time.monotonic() - pinned,
                 s.store_mode,
@@ -169,6 +169,17 @@ class Engine:
             "%d named graphs listed in %.1f s", len(self.graph_names), time.monotonic() - listing
         )
         return self
+
+    def run_internal(self, query: str) -> QueryOutcome:
+        """A query of the service's own (e.g. the state index of the saved queries) as SPARQL
+        JSON: no checks, no log line, and not capped by the public row and byte limits."""
+        return self._execute(
+            query,
+            result_format="json",
+            union=True,
+            timeout=max(self.settings.query_timeout, 600.0),
+            uncapped=True,
+        )
 
     def _list_graphs(self, query: str, aside: bool = False) -> dict[str, int]:
         """Graph IRI -> quads (0 when the query does not count), not capped by the public row

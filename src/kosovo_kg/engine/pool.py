@@ -75,8 +75,9 @@ class Pool:
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
-        # all processes start at once, then each is awaited (spawned workers each open the store)
-        launched = [self._launch() for _ in range(self.size + 1)]
+        """Start the workers in rotation (all at once, then each is awaited); the spare is
+        started by the background thread, so the pool is ready without waiting for it."""
+        launched = [self._launch() for _ in range(self.size)]
         workers = []
         try:
             for process, parent in launched:
@@ -86,11 +87,11 @@ class Pool:
                 process.kill()
                 parent.close()
             raise
-        for worker in workers[:-1]:
+        for worker in workers:
             self._add(worker, spare=False)
-        self._add(workers[-1], spare=True)
         self._thread = threading.Thread(target=self._replenish, name="kkg-pool", daemon=True)
         self._thread.start()
+        self._wake.set()
 
     def close(self) -> None:
         self._closed = True

@@ -1,11 +1,17 @@
 """One process that loads the in-memory store once and forks query workers from it.
 
 With `store_mode=memory` every query worker holds the whole graph. Loading it in each worker made
-startup take (workers + 1) loads and each worker hold its own copy (2.0 GiB per worker at 100x,
-bench/RESULTS-scale.md), and a worker killed at the deadline could only be replaced by a process
-that loads the dump again. The zygote loads it once; each worker is an `os.fork()` of it that
-shares the store's pages copy-on-write (queries only read them), so a server is ready after one
-load and a replacement worker is ready in milliseconds.
+startup take (workers + 1) loads, and a worker killed at the deadline could only be replaced by
+a process that loads the dump again (37 s at 100x, bench/RESULTS-scale.md). The zygote loads it
+once; each worker is an `os.fork()` of it, so a server is ready after one load and a replacement
+worker is ready in the time it takes to copy the store's memory.
+
+Each worker then takes a private copy of the store's pages before it answers (`private_copy`:
+the kernel copies them, MADV_POPULATE_WRITE; 0.3 s for 360 MB). Sharing them copy-on-write would
+save memory, but reading Oxigraph's in-memory store writes to it: measured on a fifth of the 100x
+graph, a forked worker's first queries ran up to 1.7x slower while the kernel copied 100 MB of
+its 360 MB page by page, so query latency would depend on what a worker happened to have read
+before. The cost is memory: the zygote's copy plus one per worker (and the spare).
 
 Why forking is safe here: the zygote is started with `spawn` (not forked from the threaded
 server), is single-threaded when it forks (pyoxigraph's in-memory bulk load leaves no thread
@@ -24,6 +30,7 @@ which dies with the server.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import os
 import select
@@ -138,6 +145,42 @@ class Zygote:
         self.conn.close()
 
 
+MADV_POPULATE_WRITE = 23  # Linux 5.14+
+
+
+def private_copy() -> int:
+    """Fault every page of this process's dense private writable mappings (the heap and anonymous
+    maps at least half resident: the loaded store) in writable, so that the kernel copies now the
+    pages shared with the zygote instead of at each first write. Returns the bytes done (0 where
+    the kernel cannot: then pages are copied on first write, as without this)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    done = 0
+    mapping: list[str] = []
+    rss = 0
+
+    def flush() -> int:
+        if not mapping:
+            return 0
+        start, end = (int(x, 16) for x in mapping[0].split("-"))
+        perms, path = mapping[1], mapping[5] if len(mapping) > 5 else ""
+        dense = 2 * rss * 1024 >= end - start
+        anonymous = perms == "rw-p" and (not path or path == "[heap]")
+        if anonymous and dense and libc.madvise(start, end - start, MADV_POPULATE_WRITE) == 0:
+            return end - start
+        return 0
+
+    with open("/proc/self/smaps") as smaps:
+        for line in smaps:
+            fields = line.split()
+            if fields and "-" in fields[0] and not fields[0].endswith(":"):
+                done += flush()
+                mapping, rss = fields, 0
+            elif fields and fields[0] == "Rss:":
+                rss = int(fields[1])
+    return done + flush()
+
+
 def zygote_main(conn: Connection, mode: str, location: str, parent_pid: int) -> None:
     die_with_parent(parent_pid)
     from kosovo_kg import store as st
@@ -172,6 +215,7 @@ def zygote_main(conn: Connection, mode: str, location: str, parent_pid: int) -> 
                 conn.close()
                 die_with_parent(me)
                 worker_conn = Connection(fd)
+                private_copy()
                 worker_conn.send(("ready", version))
                 serve(worker_conn, db)
             except BaseException:

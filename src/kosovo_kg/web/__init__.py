@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import logging
 import sys
+import time
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -54,8 +55,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.extensions["kosovo_kg.engine"] = engine
     app.register_blueprint(sparql.bp)
     app.register_blueprint(meta.bp)
+    began = time.monotonic()
     saved.init_app(app, settings, engine)
     pages.init_app(app, settings, engine)
+    logging.getLogger("kosovo_kg.web").info(
+        "saved queries checked and state index read in %.1f s", time.monotonic() - began
+    )
 
     @app.route("/", methods=WRITE_METHODS)
     @app.route("/<path:path>", methods=WRITE_METHODS)

@@ -34,7 +34,7 @@ STATES_QUERY = """SELECT DISTINCT ?s ?iso ?qid WHERE {
   ?s a <%sontology#PoliticalEntity> .
   OPTIONAL { ?s <%sontology#iso3> ?iso }
   OPTIONAL { ?s <%sontology#wikidata> ?qid }
-} ORDER BY ?s ?iso ?qid LIMIT %d OFFSET %d"""
+}"""
 FORMAT_NAMES = ["json", "xml", "csv", "tsv", "html"]
 
 
@@ -50,27 +50,20 @@ class SavedQueries:
 
 
 def _state_index(settings: Settings, engine: Engine) -> tuple[dict[str, str], dict[str, str]]:
-    """ISO3 and QID -> state IRI, read page by page so that neither the row cap nor the byte
-    cap cuts it short (a capped page is cut at a row boundary: the next page starts there)."""
-    base, page = settings.base_iri, max(1, settings.max_rows)
+    """ISO3 and QID -> state IRI, read in full (a service query: the row and byte caps do not
+    apply, so no state is dropped from the `state` parameter type)."""
+    base = settings.base_iri
+    outcome = engine.run_internal(STATES_QUERY % (base, base, base))
+    if not outcome.ok:
+        raise RuntimeError(f"cannot read the states of the graph: {outcome.body.decode()}")
     by_iso: dict[str, str] = {}
     by_qid: dict[str, str] = {}
-    offset = 0
-    while True:
-        outcome = engine.run(STATES_QUERY % (base, base, base, page, offset), result_format="json")
-        if not outcome.ok:
-            raise RuntimeError(f"cannot read the states of the graph: {outcome.body.decode()}")
-        rows = json.loads(outcome.body)["results"]["bindings"]
-        for row in rows:
-            if "iso" in row:
-                by_iso[row["iso"]["value"]] = row["s"]["value"]
-            if "qid" in row:
-                by_qid[row["qid"]["value"]] = row["s"]["value"]
-        if not rows and outcome.truncated:
-            raise RuntimeError("cannot read the states of the graph: max_bytes is below one row")
-        if not outcome.truncated and len(rows) < page:
-            return by_iso, by_qid
-        offset += len(rows)
+    for row in json.loads(outcome.body)["results"]["bindings"]:
+        if "iso" in row:
+            by_iso[row["iso"]["value"]] = row["s"]["value"]
+        if "qid" in row:
+            by_qid[row["qid"]["value"]] = row["s"]["value"]
+    return by_iso, by_qid
 
 
 def load(settings: Settings, engine: Engine) -> SavedQueries:
