@@ -59,7 +59,9 @@ class Pool:
         self.queue_size = queue_size
         self._args = (mode, location)
         self._ctx = mp.get_context("spawn")
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        # last in, first out: at low concurrency the same worker answers again, its CPU caches
+        # warm (a sequence of look-ups alternating between two workers ran up to 0.5 ms slower)
+        self._idle: queue.Queue[Worker] = queue.LifoQueue()
         self._spares: queue.Queue[Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._active: set[int] = set()  # pids of workers in rotation (idle or busy)
