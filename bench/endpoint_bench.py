@@ -542,6 +542,14 @@ def render(
         " client, so its throughput ratio stays below the floor's; every query that does real"
         " work is answered faster than by Oxigraph's server (in memory, with Oxigraph's own JSON"
         " writer).",
+        "- CPU per request, process by process, is measured by `bench/cpu_per_request.py`"
+        " (bench/RESULTS-cpu.md): for the sub-millisecond queries Oxigraph's server spends"
+        " 190-280 us per request, ours 710-850 us (470-600 us of it in the HTTP server process,"
+        " 120-150 us in the worker), the client 340-450 us, all on the same two cores.",
+        "- Tried and not adopted: serving the app through granian's ASGI interface (the /sparql"
+        " fast path on an event loop, the rest through a2wsgi) cost more CPU per request, not"
+        " less: about 1,000 us against about 600 us for the WSGI server (ask-withdrawal, c=8);"
+        " a minimal RSGI app with the same fast path: 660-720 us.",
         "",
     ]
     return "\n".join(lines)
