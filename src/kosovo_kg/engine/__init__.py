@@ -113,8 +113,9 @@ class Engine:
         """Quads per named graph, for the VoID and service descriptions. With the embedded store
         they are counted in the background after start (a scan of every quad: 6.6 s at 100x the
         dump, bench/RESULTS-scale.md), so the server answers queries meanwhile; a caller waits
-        until they are counted."""
-        self._sizes_counted.wait()
+        until they are counted (an engine that is not started has none)."""
+        if self.started:
+            self._sizes_counted.wait()
         return self._graph_sizes
 
     @property
@@ -154,17 +155,23 @@ class Engine:
             )
         self.started = True
         listing = time.monotonic()
-        if self.remote:
-            # the data version of an external engine derives from its graphs' sizes: count now
-            self._graph_sizes = self._list_graphs(COUNT_GRAPHS)
-            self.graph_names = frozenset(self._graph_sizes)
-            self._sizes_counted.set()
-            self.remote.graphs = tuple(sorted(self._graph_sizes))
-            listing_json = json.dumps([s.sparql_backend_url, sorted(self._graph_sizes.items())])
-            self._version = "remote-" + hashlib.sha256(listing_json.encode()).hexdigest()[:12]
-        else:
-            self.graph_names = frozenset(self._list_graphs(LIST_GRAPHS))
-            threading.Thread(target=self._count_graphs, name="kkg-graph-sizes", daemon=True).start()
+        try:
+            if self.remote:
+                # the data version of an external engine derives from its graphs' sizes: count now
+                self._graph_sizes = self._list_graphs(COUNT_GRAPHS)
+                self.graph_names = frozenset(self._graph_sizes)
+                self._sizes_counted.set()
+                self.remote.graphs = tuple(sorted(self._graph_sizes))
+                listed = json.dumps([s.sparql_backend_url, sorted(self._graph_sizes.items())])
+                self._version = "remote-" + hashlib.sha256(listed.encode()).hexdigest()[:12]
+            else:
+                self.graph_names = frozenset(self._list_graphs(LIST_GRAPHS))
+                threading.Thread(
+                    target=self._count_graphs, name="kkg-graph-sizes", daemon=True
+                ).start()
+        except BaseException:
+            self._sizes_counted.set()  # nobody waits for sizes that will not be counted
+            raise
         start_log.info(
             "%d named graphs listed in %.1f s", len(self.graph_names), time.monotonic() - listing
         )

@@ -26,7 +26,8 @@ from kosovo_kg.engine.worker import worker_main
 from kosovo_kg.engine.zygote import Zygote, ZygoteError
 
 log = logging.getLogger("kosovo_kg.engine")
-START_TIMEOUT = 300.0
+START_TIMEOUT = 300.0  # a worker opening the on-disk store, or forked from the zygote
+LOAD_TIMEOUT = 3600.0  # the zygote loading the dump (about 40 s for 5.6 M quads, 100x the dump)
 
 
 class PoolError(RuntimeError):
@@ -146,7 +147,7 @@ class Pool:
                 if self._zygote is None:
                     zygote = Zygote(self._ctx, *self._args)
                     try:
-                        zygote.wait_ready(START_TIMEOUT)
+                        zygote.wait_ready(LOAD_TIMEOUT)
                     except ZygoteError:
                         zygote.close()
                         raise

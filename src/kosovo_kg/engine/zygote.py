@@ -125,7 +125,10 @@ class Zygote:
                     raise ZygoteError(f"the store process is gone ({exc})") from exc
             if reply[0] != "forked":
                 raise ZygoteError(f"the store process could not fork a worker: {reply[1]}")
-            return ForkedProcess(reply[1]), parent
+            try:
+                return ForkedProcess(reply[1]), parent
+            except OSError as exc:  # the worker died before its pidfd was opened
+                raise ZygoteError(f"a forked query worker stopped at once ({exc})") from exc
         except BaseException:
             parent.close()
             raise
