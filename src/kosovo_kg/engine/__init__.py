@@ -177,29 +177,23 @@ class Engine:
         )
         return self
 
-    def run_internal(self, query: str) -> QueryOutcome:
+    def run_internal(self, query: str, union: bool = True, aside: bool = False) -> QueryOutcome:
         """A query of the service's own (e.g. the state index of the saved queries) as SPARQL
-        JSON: no checks, no log line, and not capped by the public row and byte limits."""
+        JSON: no checks, no log line, and not capped by the public row and byte limits.
+        `aside`: on a worker of its own, not one of those that answer queries."""
         return self._execute(
             query,
             result_format="json",
-            union=True,
-            timeout=max(self.settings.query_timeout, 600.0),
-            uncapped=True,
-        )
-
-    def _list_graphs(self, query: str, aside: bool = False) -> dict[str, int]:
-        """Graph IRI -> quads (0 when the query does not count), not capped by the public row
-        and byte limits (a graph the listing missed could not be named in FROM). `aside`: on a
-        worker of its own, not one of those that answer queries."""
-        outcome = self._execute(
-            query,
-            result_format="json",
-            union=False,
+            union=union,
             timeout=max(self.settings.query_timeout, 600.0),
             uncapped=True,
             aside=aside,
         )
+
+    def _list_graphs(self, query: str, aside: bool = False) -> dict[str, int]:
+        """Graph IRI -> quads (0 when the query does not count), in full (a graph the listing
+        missed could not be named in FROM)."""
+        outcome = self.run_internal(query, union=False, aside=aside)
         if not outcome.ok:
             raise RuntimeError(f"cannot list the graphs: {outcome.body.decode()}")
         rows = json.loads(outcome.body)["results"]["bindings"]

@@ -207,12 +207,16 @@ class Pool:
     def release(self, worker: Worker) -> None:
         self._idle.put(worker)
 
-    def discard(self, worker: Worker) -> None:
-        """Kill a worker (deadline passed or it crashed) and put the spare in its place."""
+    @staticmethod
+    def _stop(worker: Worker) -> None:
         with contextlib.suppress(OSError):
             worker.process.kill()
         worker.process.join(5)
         worker.conn.close()
+
+    def discard(self, worker: Worker) -> None:
+        """Kill a worker (deadline passed or it crashed) and put the spare in its place."""
+        self._stop(worker)
         with self._lock:
             self._all.pop(worker.process.pid, None)
             self._active.discard(worker.process.pid)
@@ -232,18 +236,24 @@ class Pool:
 
         Raises Busy when no worker is free within `queue_timeout`."""
         worker = self.acquire(queue_timeout)
+        reply = self._ask(worker, job, timeout)
+        if reply[0] in ("timeout", "crash"):
+            self.discard(worker)
+        else:
+            self.release(worker)
+        return reply
+
+    @staticmethod
+    def _ask(worker: Worker, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:
+        """Send a job and wait for the reply: the worker's, ("timeout",) or ("crash", message)."""
         try:
             worker.conn.send(job)
             if not worker.wait(timeout):
-                self.discard(worker)
                 return ("timeout",)
-            reply = worker.conn.recv()
+            return worker.conn.recv()
         except (EOFError, OSError) as exc:
             code = worker.process.exitcode
-            self.discard(worker)
             return ("crash", f"the query worker stopped ({exc or 'exit code ' + str(code)})")
-        self.release(worker)
-        return reply
 
     def run_aside(self, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:
         """Run one job on a worker started for it and stopped after, outside the rotation: the
@@ -253,17 +263,9 @@ class Pool:
         except PoolError as exc:
             return ("crash", str(exc))
         try:
-            worker.conn.send(job)
-            if not worker.wait(timeout):
-                return ("timeout",)
-            return worker.conn.recv()
-        except (EOFError, OSError) as exc:
-            return ("crash", f"the query worker stopped ({exc})")
+            return self._ask(worker, job, timeout)
         finally:
-            with contextlib.suppress(OSError):
-                worker.process.kill()
-            worker.process.join(5)
-            worker.conn.close()
+            self._stop(worker)
 
     def health(self) -> dict[str, Any]:
         with self._lock:

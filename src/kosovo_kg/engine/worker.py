@@ -31,15 +31,23 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(0)
 
 
-def worker_main(conn: Connection, mode: str, location: str, parent_pid: int) -> None:
-    die_with_parent(parent_pid)
+def open_store(conn: Connection, mode: str, location: str) -> tuple[Any, str] | None:
+    """The store and its data version, or None after telling the parent why it cannot open."""
     from kosovo_kg import store as st
 
     try:
-        db, version = st.open_for_serving(mode, Path(location))
+        return st.open_for_serving(mode, Path(location))
     except Exception as exc:  # report any start failure to the parent, then stop
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return None
+
+
+def worker_main(conn: Connection, mode: str, location: str, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
+    opened = open_store(conn, mode, location)
+    if opened is None:
         return
+    db, version = opened
     conn.send(("ready", version))
     serve(conn, db)
 

@@ -31,17 +31,15 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import os
 import select
 import signal
 import threading
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
-from pathlib import Path
 from typing import Any
 
-from kosovo_kg.engine.worker import die_with_parent, serve
+from kosovo_kg.engine.worker import die_with_parent, open_store, serve
 
 
 class ZygoteError(RuntimeError):
@@ -96,10 +94,9 @@ class Zygote:
         )
         self.process.start()
         child.close()
-        self.version = ""
 
-    def wait_ready(self, timeout: float) -> str:
-        """Block until the store is loaded; return the data version."""
+    def wait_ready(self, timeout: float) -> None:
+        """Block until the store is loaded."""
         if not self.conn.poll(timeout):
             raise ZygoteError("the store process did not load the store in time")
         try:
@@ -109,8 +106,6 @@ class Zygote:
         if message[0] != "ready":
             self.process.join(1)
             raise ZygoteError(f"a query worker could not open the store: {message[1]}")
-        self.version = message[1]
-        return self.version
 
     def fork(self) -> tuple[ForkedProcess, Connection]:
         """A new worker forked from the loaded store, and the pool's end of its pipe."""
@@ -151,6 +146,20 @@ class Zygote:
 MADV_POPULATE_WRITE = 23  # Linux 5.14+
 
 
+def _mappings() -> Any:
+    """(start, end, permissions, path, resident bytes) of each mapping in /proc/self/smaps."""
+    header: list[str] = []
+    with open("/proc/self/smaps") as smaps:
+        for line in smaps:
+            fields = line.split()
+            if fields and "-" in fields[0] and not fields[0].endswith(":"):
+                header = fields
+            elif header and fields and fields[0] == "Rss:":
+                start, end = (int(x, 16) for x in header[0].split("-"))
+                yield start, end, header[1], header[5] if len(header) > 5 else "", int(fields[1])
+                header = []
+
+
 def private_copy() -> int:
     """Fault every page of this process's dense private writable mappings (the heap and anonymous
     maps at least half resident: the loaded store) in writable, so that the kernel copies now the
@@ -159,42 +168,21 @@ def private_copy() -> int:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
     done = 0
-    mapping: list[str] = []
-    rss = 0
-
-    def flush() -> int:
-        if not mapping:
-            return 0
-        start, end = (int(x, 16) for x in mapping[0].split("-"))
-        perms, path = mapping[1], mapping[5] if len(mapping) > 5 else ""
-        dense = 2 * rss * 1024 >= end - start
-        anonymous = perms == "rw-p" and (not path or path == "[heap]")
+    for start, end, perms, path, rss_kib in list(_mappings()):
+        anonymous = perms == "rw-p" and path in ("", "[heap]")
+        dense = 2 * rss_kib * 1024 >= end - start
         if anonymous and dense and libc.madvise(start, end - start, MADV_POPULATE_WRITE) == 0:
-            return end - start
-        return 0
-
-    with open("/proc/self/smaps") as smaps:
-        for line in smaps:
-            fields = line.split()
-            if fields and "-" in fields[0] and not fields[0].endswith(":"):
-                done += flush()
-                mapping, rss = fields, 0
-            elif fields and fields[0] == "Rss:":
-                rss = int(fields[1])
-    return done + flush()
+            done += end - start
+    return done
 
 
 def zygote_main(conn: Connection, mode: str, location: str, parent_pid: int) -> None:
     die_with_parent(parent_pid)
-    from kosovo_kg import store as st
-
-    try:
-        db, version = st.open_for_serving(mode, Path(location))
-    except Exception as exc:  # report any load failure to the pool, then stop
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    opened = open_store(conn, mode, location)
+    if opened is None:
         return
+    db, version = opened
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps forked workers
-    gc.freeze()  # the loaded objects stay out of the children's collections: fewer copied pages
     me = os.getpid()
     conn.send(("ready", version))
     while True:
