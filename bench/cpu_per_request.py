@@ -27,27 +27,17 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import endpoint_bench as eb  # noqa: E402
-
-from kosovo_kg import store  # noqa: E402
+from saved_queries_bench import session_processes  # noqa: E402
 
 HZ = os.sysconf("SC_CLK_TCK")
 
 
 def session_cpu(session: int) -> dict[int, tuple[str, float]]:
     """pid -> (name, CPU seconds) of every process in a session."""
-    out = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            name = stat[stat.index("(") + 1 : stat.rindex(")")]
-            fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[3]) == session:
-                out[int(entry.name)] = (name, (int(fields[11]) + int(fields[12])) / HZ)
-        except (OSError, ValueError, IndexError):
-            continue
-    return out
+    return {
+        int(entry.name): (name, (int(fields[11]) + int(fields[12])) / HZ)
+        for entry, name, fields in session_processes(session)
+    }
 
 
 def main() -> None:
@@ -59,10 +49,7 @@ def main() -> None:
     bindir = Path(sys.executable).parent
     tmp = Path(tempfile.mkdtemp(prefix="kkg-cpu-"))
     try:
-        data = tmp / "data"
-        (data / "generated").mkdir(parents=True)
-        shutil.copy(args.dump, data / "generated" / store.DUMP_NAME)
-        location = store.build_store(data / "generated" / store.DUMP_NAME, tmp / "var")
+        data, _, location = eb.prepare(args.dump, tmp)
         oxi, kkg = eb.free_port(), eb.free_port()
         env = dict(
             os.environ,
@@ -71,15 +58,7 @@ def main() -> None:
             KOSOVO_KG_WORKERS="2",
             KOSOVO_KG_PORT=str(kkg),
         )
-        oxigraph = [
-            str(bindir / "oxigraph"),
-            "serve-read-only",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{oxi}",
-            "--union-default-graph",
-        ]
+        oxigraph = eb.oxigraph_command(location, oxi)
         with contextlib.ExitStack() as stack:
             servers = {
                 "oxigraph": (

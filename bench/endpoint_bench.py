@@ -281,6 +281,31 @@ def run_interleaved(servers: dict[str, tuple[int, str]], requests: int, rounds: 
     return results
 
 
+def prepare(source: Path, tmp: Path) -> tuple[Path, Path, Path]:
+    """A data folder under `tmp` holding a copy of the dump, and the on-disk store built from
+    it in `tmp/var`: (data folder, dump copy, store location)."""
+    data = tmp / "data"
+    (data / "generated").mkdir(parents=True)
+    dump = data / "generated" / store.DUMP_NAME
+    shutil.copy(source, dump)
+    return data, dump, store.build_store(dump, tmp / "var")
+
+
+def oxigraph_command(location: Path, port: int) -> list[str]:
+    """`oxigraph serve-read-only` on `location`, default graph = union of the named graphs."""
+    oxigraph = str(Path(sys.executable).parent / "oxigraph")
+    bind = f"127.0.0.1:{port}"
+    return [
+        oxigraph,
+        "serve-read-only",
+        "--location",
+        str(location),
+        "--bind",
+        bind,
+        "--union-default-graph",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_dump = ROOT / "data" / "generated" / "kosovo-kg.nq"
@@ -300,11 +325,7 @@ def main() -> None:
     bindir = Path(sys.executable).parent
     tmp = Path(tempfile.mkdtemp(prefix="kkg-bench-"))
     try:
-        data = tmp / "data"
-        (data / "generated").mkdir(parents=True)
-        dump = data / "generated" / store.DUMP_NAME
-        shutil.copy(args.dump, dump)
-        location = store.build_store(dump, tmp / "var")
+        data, dump, location = prepare(args.dump, tmp)
         quads = sum(1 for line in dump.read_bytes().splitlines() if line.strip())
         floors: dict[str, dict] = {}
         oxi_port = free_port()
@@ -313,15 +334,7 @@ def main() -> None:
         with contextlib.ExitStack() as stack:
             stack.enter_context(
                 started(
-                    [
-                        str(bindir / "oxigraph"),
-                        "serve-read-only",
-                        "--location",
-                        str(location),
-                        "--bind",
-                        f"127.0.0.1:{oxi_port}",
-                        "--union-default-graph",
-                    ],
+                    oxigraph_command(location, oxi_port),
                     dict(os.environ),
                     oxi_port,
                     "/",

@@ -98,6 +98,21 @@ def started(
             process.wait(5)
 
 
+def session_processes(session: int) -> Iterator[tuple[Path, str, list[str]]]:
+    """(its /proc folder, name, the fields of /proc/<pid>/stat after the name) of each process
+    in a session (a server started with `start_new_session`: all its processes)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[3]) == session:
+            yield entry, stat[stat.index("(") + 1 : stat.rindex(")")], fields
+
+
 def oxigraph_text(text: str, body_start: int, bindings: dict[str, str]) -> str:
     """The saved query's text with each bound parameter written in as a constant (what SEP-0007
     pre-binding does inside the engine): the bare term in patterns and expressions, `(term)` in

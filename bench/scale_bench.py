@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import generate  # noqa: E402
-from saved_queries_bench import free_port, started  # noqa: E402
+from saved_queries_bench import free_port, session_processes, started  # noqa: E402
 
 from kosovo_kg import store  # noqa: E402
 from kosovo_kg.engine import embedded_query_text  # noqa: E402
@@ -83,19 +83,16 @@ def server_memory_mib(session: int) -> dict[str, int]:
     store process and the query workers). PSS divides each shared page among the processes that
     map it, so it is the memory the server really takes; RSS counts a shared page once per process."""
     rss = pss = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for entry, _, _ in session_processes(session):
         try:
-            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[3]) != session:
-                continue
-            for line in (entry / "smaps_rollup").read_text().splitlines():
-                if line.startswith("Rss:"):
-                    rss += int(line.split()[1])
-                elif line.startswith("Pss:"):
-                    pss += int(line.split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
+            rollup = (entry / "smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue  # ended meanwhile
+        for line in rollup:
+            if line.startswith("Rss:"):
+                rss += int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss += int(line.split()[1])
     return {"rss_mib": rss // 1024, "pss_mib": pss // 1024}
 
 
