@@ -131,3 +131,22 @@ def test_truncated_answer_is_flagged_on_the_fast_path(served):
     assert status == 200
     assert headers["X-Kosovo-KG-Truncated"] == "true" and headers["X-Kosovo-KG-Rows"] == "3"
     assert b'"truncated":true' in body.replace(b" ", b"")
+
+
+def test_repeated_requests_answer_as_the_first(served):
+    """The fast path keeps the parse of a request (clients repeat their queries): the second
+    and third sending of each case answer as the first, refused ones included (a refusal is
+    never kept), and the same bytes under another Content-Type are read afresh."""
+    app, seen = served
+    for name in ("post-form-xml", "ask", "bad-utf8", "wrong-type", "update"):
+        answers = [_call(app.wsgi_app, CASES[name]) for _ in range(3)]
+        assert answers[0] == answers[1] == answers[2], name
+    body = "ASK {}"
+    as_query = ("POST", {}, "application/sparql-query", body, "application/json", True)
+    as_form = ("POST", {}, FORM, body, "application/json", False)  # a form with no `query`
+    first = _call(app.wsgi_app, as_query)
+    before = len(seen)
+    second = _call(app.wsgi_app, as_form)
+    assert first[0] == 200 and second[0] == 400
+    assert len(seen) == before + 1  # the form went to the view, which refused it
+    assert b"missing query" in second[2]

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import threading
+import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
@@ -373,6 +374,10 @@ def test_query_killed_at_deadline_then_next_query_answered(server):
     assert ask.json()["boolean"] is True
     health = server.get(path="/healthz").json()
     assert health["replaced"] >= 1
+    # the server writes its log lines in batches (kosovo_kg.web.logs): wait for the next write
+    deadline = time.monotonic() + 5
+    while "status=504" not in server.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
     log = server.log.read_text()
     assert "status=504" in log
     assert "query hash=" in log and "duration_ms=" in log and "rows=" in log

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import sys
 import time
 
 from flask import Flask, Response, request
@@ -30,22 +29,12 @@ COMMON_HEADERS = (
 )
 
 
-def _configure_logging() -> None:
-    logger = logging.getLogger("kosovo_kg")
-    logger.setLevel(logging.INFO)
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-        logger.addHandler(handler)
-        logger.propagate = False
-
-
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
     """Build the app and start its query workers (or use `engine`, already started)."""
-    from kosovo_kg.web import fastpath, meta, pages, saved, sparql
+    from kosovo_kg.web import fastpath, logs, meta, pages, saved, sparql
 
     settings = settings or load_settings()
-    _configure_logging()
+    logs.configure()
     app = Flask(__name__)
     app.config["KOSOVO_KG_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes

@@ -15,16 +15,44 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
 
 from kosovo_kg.engine import Engine, QueryCheckError
 from kosovo_kg.settings import Settings
 from kosovo_kg.web import negotiate
-from kosovo_kg.web.protocol import ProtocolError, content_type_parts, parse_parts
+from kosovo_kg.web.protocol import (
+    ProtocolError,
+    SparqlRequest,
+    content_type_parts,
+    parse_parts,
+)
 from kosovo_kg.web.sparql import outcome_parts
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+CACHED_REQUEST_BYTES = 8192
+
+
+@lru_cache(maxsize=512)
+def _parts_cached(
+    method: str, query_string: bytes, content_type: str | None, body: bytes | None
+) -> SparqlRequest:
+    mimetype, charset = content_type_parts(content_type) if method == "POST" else ("", "")
+    return parse_parts(method, query_string, mimetype, body, charset)
+
+
+def request_parts(
+    method: str, query_string: bytes, content_type: str | None, body: bytes | None
+) -> SparqlRequest:
+    """`parse_parts` from the raw request, memoised for requests up to CACHED_REQUEST_BYTES
+    (clients repeat their requests, and percent-decoding a form body costs more than the
+    query of a look-up; a SparqlRequest is immutable). A refused request raises each time:
+    exceptions are not kept."""
+    if len(query_string) + len(body or b"") + len(content_type or "") <= CACHED_REQUEST_BYTES:
+        return _parts_cached(method, query_string, content_type, body)
+    mimetype, charset = content_type_parts(content_type) if method == "POST" else ("", "")
+    return parse_parts(method, query_string, mimetype, body, charset)
 
 
 class SparqlFastPath:
@@ -40,7 +68,6 @@ class SparqlFastPath:
         method = environ.get("REQUEST_METHOD")
         if environ.get("PATH_INFO") != "/sparql" or method not in ("GET", "POST"):
             return self.app(environ, start_response)
-        mimetype = charset = ""
         body = None
         if method == "POST":
             length = environ.get("CONTENT_LENGTH")
@@ -49,10 +76,12 @@ class SparqlFastPath:
             body = environ["wsgi.input"].read(int(length))
             environ["wsgi.input"] = io.BytesIO(body)  # the view may read it again
             environ["CONTENT_LENGTH"] = str(len(body))
-            mimetype, charset = content_type_parts(environ.get("CONTENT_TYPE"))
         try:
-            req = parse_parts(
-                method, environ.get("QUERY_STRING", "").encode("latin-1"), mimetype, body, charset
+            req = request_parts(
+                method,
+                environ.get("QUERY_STRING", "").encode("latin-1"),
+                environ.get("CONTENT_TYPE"),
+                body,
             )
             if req.query is None:
                 return self.app(environ, start_response)

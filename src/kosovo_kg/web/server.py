@@ -30,8 +30,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
                 self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from kosovo_kg.web import create_app
+        from kosovo_kg.web import create_app, logs
 
+        logs.lean_records()
         return create_app(self.settings)
 
 
@@ -60,8 +61,9 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
 def granian_app() -> Any:
     """The app factory granian's worker process calls: settings come from the environment
     that `serve_granian` filled from the resolved settings."""
-    from kosovo_kg.web import create_app
+    from kosovo_kg.web import create_app, logs
 
+    logs.lean_records()
     return create_app(load_settings())
 
 

@@ -1,0 +1,103 @@
+"""The server's log handler (kosovo_kg.web.logs): lines leave the request path and are written
+in batches by a background thread, none lost, none doubled, in order."""
+
+from __future__ import annotations
+
+import io
+import logging
+import subprocess
+import sys
+import threading
+import time
+
+from kosovo_kg.web.logs import FORMAT, DeferredStreamHandler
+
+
+def _logger(name: str, handler: logging.Handler) -> logging.Logger:
+    logger = logging.getLogger(name)
+    logger.handlers = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    return logger
+
+
+def test_lines_wait_for_the_next_write_then_all_appear_in_order() -> None:
+    stream = io.StringIO()
+    handler = DeferredStreamHandler(stream, interval=3600)  # no timed write during the test
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log = _logger("kkg-test-order", handler)
+    for i in range(5):
+        log.info("line %d", i)
+    assert stream.getvalue() == ""  # nothing written on the request path
+    handler.flush()
+    assert stream.getvalue() == "".join(f"line {i}\n" for i in range(5))
+    handler.flush()  # nothing pending: nothing written twice
+    assert stream.getvalue().count("line 0") == 1
+    handler.close()
+
+
+def test_the_background_thread_writes_without_a_flush() -> None:
+    stream = io.StringIO()
+    handler = DeferredStreamHandler(stream, interval=0.02)
+    handler.setFormatter(logging.Formatter(FORMAT))
+    log = _logger("kkg-test-timed", handler)
+    log.info("query hash=%s status=%d", "abc", 200)
+    deadline = time.monotonic() + 5
+    while "query hash=abc status=200" not in stream.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    line = stream.getvalue().strip()
+    assert line.endswith("kkg-test-timed INFO query hash=abc status=200"), line
+    handler.close()
+
+
+def test_concurrent_lines_each_written_exactly_once() -> None:
+    stream = io.StringIO()
+    handler = DeferredStreamHandler(stream, interval=0.001)  # writes race the threads
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log = _logger("kkg-test-threads", handler)
+
+    def emit(t: int) -> None:
+        for i in range(2000):
+            log.info("t%d-%d", t, i)
+
+    threads = [threading.Thread(target=emit, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    handler.close()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 16000
+    assert set(lines) == {f"t{t}-{i}" for t in range(8) for i in range(2000)}
+    for t in range(8):  # each thread's lines keep their order
+        mine = [int(x.split("-")[1]) for x in lines if x.startswith(f"t{t}-")]
+        assert mine == sorted(mine)
+
+
+def test_a_record_that_cannot_be_formatted_does_not_lose_the_others() -> None:
+    stream = io.StringIO()
+    handler = DeferredStreamHandler(stream, interval=3600)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log = _logger("kkg-test-bad", handler)
+    log.info("before")
+    log.info("%d", "not a number")  # fails when formatted, in the writer
+    log.info("after")
+    handler.flush()
+    assert stream.getvalue() == "before\nafter\n"
+    handler.close()
+
+
+def test_pending_lines_are_written_when_the_process_exits() -> None:
+    """logging.shutdown (atexit) flushes the handler: a normal stop loses no line."""
+    code = (
+        "import logging\n"
+        "from kosovo_kg.web import logs\n"
+        "logs.configure()\n"
+        "log = logging.getLogger('kosovo_kg.query')\n"
+        "for i in range(300): log.info('query hash=%04d', i)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    lines = [x for x in done.stderr.splitlines() if "kosovo_kg.query INFO query hash=" in x]
+    assert [x.rsplit("=", 1)[1] for x in lines] == [f"{i:04d}" for i in range(300)]
