@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -188,11 +189,16 @@ def post(conn: http.client.HTTPConnection, path: str, query: str) -> int:
     raise AssertionError("unreachable")
 
 
-def measure(port: int, path: str, query: str, requests: int, concurrency: int) -> dict:
+def measure(
+    port: int, path: str, query: str, requests: int, concurrency: int, min_seconds: float = 0.0
+) -> dict:
+    """Send `query` at least `requests` times, and for at least `min_seconds`, from
+    `concurrency` threads over keep-alive connections; latencies, statuses and wall time."""
     latencies: list[float] = []
     statuses: list[int] = []
     lock = threading.Lock()
-    counter = iter(range(requests))
+    counter = itertools.count()
+    until = [0.0]  # set when the timed part starts
 
     def worker() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -202,7 +208,7 @@ def measure(port: int, path: str, query: str, requests: int, concurrency: int) -
         barrier.wait()
         while True:
             with lock:
-                if next(counter, None) is None:
+                if next(counter) >= requests and time.perf_counter() >= until[0]:
                     break
             start = time.perf_counter()
             status = post(conn, path, query)
@@ -218,6 +224,7 @@ def measure(port: int, path: str, query: str, requests: int, concurrency: int) -
         t.start()
     barrier.wait()
     wall_start = time.perf_counter()
+    until[0] = wall_start + min_seconds
     for t in threads:
         t.join()
     wall = time.perf_counter() - wall_start
@@ -252,7 +259,9 @@ def fetch_rows(port: int, path: str, query: str) -> int:
     return rows_of(data, query)
 
 
-def run_interleaved(servers: dict[str, tuple[int, str]], requests: int, rounds: int) -> dict:
+def run_interleaved(
+    servers: dict[str, tuple[int, str]], requests: int, rounds: int, min_seconds: float = 0.0
+) -> dict:
     """Every query, at concurrency 1 then 8, on every server in turn, `rounds` times, the order
     of the servers rotating each round: a burst of load from elsewhere on the machine then falls
     on all of them alike instead of on whichever happened to be measured at that moment."""
@@ -267,7 +276,7 @@ def run_interleaved(servers: dict[str, tuple[int, str]], requests: int, rounds: 
                 order = names[r % len(names) :] + names[: r % len(names)]
                 for name in order:
                     port, path = servers[name]
-                    runs[name].append(measure(port, path, query, requests, c))
+                    runs[name].append(measure(port, path, query, requests, c, min_seconds))
             for name in names:
                 results[name][qname][c] = summarise(runs[name])
         print(
@@ -320,6 +329,12 @@ def main() -> None:
         help="comma-separated store_mode/http_server[/http_threads] variants of kosovo-kg to run",
     )
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--min-seconds",
+        type=float,
+        default=1.0,
+        help="each timed run lasts at least this long (more requests for fast queries)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args()
     bindir = Path(sys.executable).parent
@@ -366,7 +381,7 @@ def main() -> None:
                     )
                 )
                 servers[f"kosovo-kg/{variant}"] = (port, "/sparql")
-            all_results = run_interleaved(servers, args.requests, args.rounds)
+            all_results = run_interleaved(servers, args.requests, args.rounds, args.min_seconds)
             for name, (port, _) in servers.items():
                 if name != "oxigraph":
                     floors[name] = http_floor(port, args.requests * 5)
@@ -467,7 +482,8 @@ def render(
         "",
         "```sh",
         f".venv/bin/python bench/endpoint_bench.py --dump {_shown(args.dump)} --requests {args.requests}"
-        f" --workers {args.workers} --variants {args.variants} --rounds {args.rounds}",
+        f" --workers {args.workers} --variants {args.variants} --rounds {args.rounds}"
+        f" --min-seconds {args.min_seconds:g}",
         "```",
         "",
         "Other benchmarks: loading and saved-query latency from 1x to 100x the dump in"
@@ -478,8 +494,10 @@ def render(
         f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other work), "
         f"Python {platform.python_version()}",
         f"- data: `{args.dump.name}`, {quads} quads, data version `{version}`",
-        f"- {args.rounds} rounds x {args.requests} timed requests per server, query and"
-        " concurrency, after 3 warm-up requests per connection; POST form, keep-alive connections;"
+        f"- {args.rounds} rounds per server, query and concurrency, each of at least"
+        f" {args.requests} timed requests and {args.min_seconds:g} s (a burst of a few dozen"
+        " sub-millisecond requests lasts 20 ms, too short to measure throughput on a shared"
+        " machine), after 3 warm-up requests per connection; POST form, keep-alive connections;"
         " the client runs on the same machine. All servers run at once and are measured in turn,"
         " query by query, the order rotating each round, so load from elsewhere on the shared"
         " machine falls on all of them alike.",
@@ -559,10 +577,8 @@ def render(
         " client, so its throughput ratio stays below the floor's; every query that does real"
         " work is answered faster than by Oxigraph's server (in memory, with Oxigraph's own JSON"
         " writer).",
-        "- CPU per request, process by process, is measured by `bench/cpu_per_request.py`"
-        " (bench/RESULTS-cpu.md): for the sub-millisecond queries Oxigraph's server spends"
-        " 190-280 us per request, ours 710-850 us (470-600 us of it in the HTTP server process,"
-        " 120-150 us in the worker), the client 340-450 us, all on the same two cores.",
+        "- CPU per request, process by process (client, HTTP server, query workers), is"
+        " measured by `bench/cpu_per_request.py` (bench/RESULTS-cpu.md).",
         "- Tried and not adopted: serving the app through granian's ASGI interface (the /sparql"
         " fast path on an event loop, the rest through a2wsgi) cost more CPU per request, not"
         " less: about 1,000 us against about 600 us for the WSGI server (ask-withdrawal, c=8);"

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 
+from kosovo_kg.engine.querylog import QueryLog
 from kosovo_kg.web.logs import FORMAT, DeferredStreamHandler
 
 
@@ -101,3 +102,56 @@ def test_pending_lines_are_written_when_the_process_exits() -> None:
     )
     lines = [x for x in done.stderr.splitlines() if "kosovo_kg.query INFO query hash=" in x]
     assert [x.rsplit("=", 1)[1] for x in lines] == [f"{i:04d}" for i in range(300)]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_query_lines_are_logged_later_stamped_with_the_time_of_the_query() -> None:
+    collect = _Collect()
+    logger = logging.getLogger("kosovo_kg.query")
+    saved = logger.handlers, logger.propagate, logger.level
+    logger.handlers, logger.propagate = [collect], False
+    logger.setLevel(logging.INFO)
+    try:
+        qlog = QueryLog(interval=3600)  # no timed hand-over during the test
+        before = time.time()
+        qlog.add("0123456789abcdef", 504, 0, False, 10000.04)
+        qlog.add("fedcba9876543210", 200, 3, True, 1.25)
+        time.sleep(0.05)
+        assert collect.records == []  # nothing made on the request path
+        qlog.flush()
+        lines = [r.getMessage() for r in collect.records]
+        assert lines == [
+            "query hash=0123456789abcdef status=504 rows=0 truncated=false duration_ms=10000.0",
+            "query hash=fedcba9876543210 status=200 rows=3 truncated=true duration_ms=1.2",
+        ]
+        first = collect.records[0]
+        assert before <= first.created < before + 0.04  # when the query ended, not the flush
+        assert first.name == "kosovo_kg.query" and first.levelno == logging.INFO
+        qlog.flush()
+        assert len(collect.records) == 2
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+
+
+def test_query_lines_noted_just_before_exit_are_written() -> None:
+    code = (
+        "from kosovo_kg.web import logs\n"
+        "from kosovo_kg.engine.querylog import QueryLog\n"
+        "logs.configure()\n"
+        "q = QueryLog(interval=3600)\n"
+        "for i in range(300): q.add(f'{i:016x}', 200, i, False, 0.5)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    rows = [x.split(" rows=")[1].split()[0] for x in done.stderr.splitlines() if " rows=" in x]
+    assert rows == [str(i) for i in range(300)]

@@ -209,6 +209,10 @@ SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 class Settings:
     values: Mapping[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # plain attributes: read on every query, where a __getattr__ call per read shows
+        self.__dict__.update(self.values)
+
     def __getattr__(self, name: str) -> Any:
         try:
             return self.values[name]

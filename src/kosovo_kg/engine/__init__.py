@@ -5,7 +5,8 @@ worker processes (`pool`), or, when the `sparql_backend_url` setting is set, any
 endpoint (`remote`); checks, limits, deadlines and logging are the same for both. It checks the query text before any parser sees it (length,
 nesting, update, federation), waits for a free worker in a bounded queue, runs the query in the
 worker under a hard deadline (killing the worker when it passes), and returns a `QueryOutcome`
-with the serialised, capped body. Every call logs one line: query hash, status, rows, duration.
+with the serialised, capped body. Every call logs one line: query hash, status, rows, duration
+(`querylog`: made off the request path).
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from kosovo_kg import vocab
 from kosovo_kg.engine.inject import bind_values
 from kosovo_kg.engine.lexer import QueryCheckError, QueryInfo, analyse
 from kosovo_kg.engine.pool import Busy, Pool
+from kosovo_kg.engine.querylog import QueryLog
 from kosovo_kg.engine.remote import RemoteBackend
 from kosovo_kg.settings import Settings
 from kosovo_kg.store import dump_path, pin_serving_data
 
-log = logging.getLogger("kosovo_kg.query")
 start_log = logging.getLogger("kosovo_kg.engine")
 
 __all__ = ["Engine", "QueryCheckError", "QueryInfo", "QueryOutcome", "analyse"]
@@ -67,6 +68,14 @@ def _analyse_cached(query: str, max_nesting: int) -> QueryInfo:
     return analyse(query, max_nesting)
 
 
+def _digest(query: str) -> str:
+    """The query's hash in the log: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+_digest_cached = lru_cache(maxsize=512)(_digest)
+
+
 def _analysed(query: str, max_nesting: int) -> QueryInfo:
     """`analyse`, memoised for queries up to CACHED_QUERY_CHARS (clients repeat their queries;
     the results are only read). A refused query raises each time: exceptions are not kept."""
@@ -102,6 +111,7 @@ class Engine:
         self._sizes_counted = threading.Event()
         self.prefixes = dict(vocab.PREFIXES, kr=settings.base_iri + "ontology#")
         self.started = False
+        self.query_log = QueryLog()
 
     @property
     def graphs(self) -> frozenset[str]:
@@ -308,7 +318,7 @@ class Engine:
         checked: the result of `check(query, default_graph_uris, named_graph_uris)` when the
         caller already ran it (saves a second scan)."""
         started = time.monotonic()
-        digest = hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        digest = _digest_cached(query) if len(query) <= CACHED_QUERY_CHARS else _digest(query)
         dgu, ngu = tuple(default_graph_uris), tuple(named_graph_uris)
         try:
             info = checked if checked is not None else self.check(query, dgu, ngu)
@@ -325,12 +335,11 @@ class Engine:
                 named_graph_uris=ngu,
                 timeout=limit if timeout is None else min(timeout, limit),
             )
-        log.info(
-            "query hash=%s status=%d rows=%d truncated=%s duration_ms=%.1f",
+        self.query_log.add(
             digest,
             outcome.status,
             outcome.rows,
-            str(outcome.truncated).lower(),
+            outcome.truncated,
             (time.monotonic() - started) * 1000,
         )
         return outcome

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
+from kosovo_kg.engine import wire
 from kosovo_kg.engine.worker import worker_main
 from kosovo_kg.engine.zygote import Zygote, ZygoteError
 
@@ -40,14 +41,45 @@ class Worker:
     conn: Connection
     version: str
     poller: Any = field(init=False)  # a select.poll on the pipe (cheaper than conn.poll per job)
+    fd: int = field(init=False)  # the pipe, for jobs and replies (`kosovo_kg.engine.wire`)
 
     def __post_init__(self) -> None:
+        self.fd = self.conn.fileno()
         self.poller = select.poll()
-        self.poller.register(self.conn.fileno(), select.POLLIN)
+        self.poller.register(self.fd, select.POLLIN)
 
     def wait(self, timeout: float) -> bool:
         """Whether a reply (or the pipe's end) arrived within `timeout` seconds."""
         return bool(self.poller.poll(max(0, math.ceil(timeout * 1000))))
+
+
+class IdleStack:
+    """Idle workers, last in first out, for the request threads to take.
+
+    `queue.LifoQueue` waits in Python (a Condition, its locks and a notify per put), each step a
+    point where the GIL changes hands among the HTTP server's request threads. Here the waiting
+    is one C call: a `queue.SimpleQueue` holds a token per idle worker, and a taker that got a
+    token pops a worker from the stack (each token was put after its worker was pushed, so the
+    stack is never empty then)."""
+
+    def __init__(self) -> None:
+        self._stack: list[Worker] = []
+        self._tokens: queue.SimpleQueue[None] = queue.SimpleQueue()
+
+    def put(self, worker: Worker) -> None:
+        self._stack.append(worker)
+        self._tokens.put(None)
+
+    def get(self, timeout: float | None = None) -> Worker:
+        """The worker put last; raises queue.Empty when none is idle within `timeout`."""
+        self._tokens.get(timeout=timeout)
+        return self._stack.pop()
+
+    def qsize(self) -> int:
+        return len(self._stack)
+
+    def empty(self) -> bool:
+        return not self._stack
 
 
 class Busy(Exception):
@@ -62,7 +94,7 @@ class Pool:
         self._ctx = mp.get_context("spawn")
         # last in, first out: at low concurrency the same worker answers again, its CPU caches
         # warm (a sequence of look-ups alternating between two workers ran up to 0.5 ms slower)
-        self._idle: queue.Queue[Worker] = queue.LifoQueue()
+        self._idle = IdleStack()
         self._spares: queue.Queue[Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._active: set[int] = set()  # pids of workers in rotation (idle or busy)
@@ -247,10 +279,10 @@ class Pool:
     def _ask(worker: Worker, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:
         """Send a job and wait for the reply: the worker's, ("timeout",) or ("crash", message)."""
         try:
-            worker.conn.send(job)
+            wire.send(worker.fd, job)
             if not worker.wait(timeout):
                 return ("timeout",)
-            return worker.conn.recv()
+            return wire.recv(worker.fd)
         except (EOFError, OSError) as exc:
             code = worker.process.exitcode
             return ("crash", f"the query worker stopped ({exc or 'exit code ' + str(code)})")

@@ -1,6 +1,7 @@
 """The query worker process: holds the store and answers one job at a time over a pipe.
 
-Messages (pickled tuples over a multiprocessing Connection):
+Messages (pickled tuples over a multiprocessing Connection; jobs and replies are read and written
+with `kosovo_kg.engine.wire`, same framing, fewer system calls):
   worker -> parent at start: ("ready", data_version) or ("error", message)
   parent -> worker: a job dict (see `Pool.execute`), or None to stop
   worker -> parent per job: ("ok", kind, body, rows, truncated) or ("fail", status, message)
@@ -55,10 +56,12 @@ def worker_main(conn: Connection, mode: str, location: str, parent_pid: int) -> 
 def serve(conn: Connection, db: Any) -> None:
     """Answer jobs from `conn` with the store `db` until the pipe closes or None arrives."""
     from kosovo_kg import store as st
+    from kosovo_kg.engine import wire
 
+    fd = conn.fileno()
     while True:
         try:
-            job: dict[str, Any] | None = conn.recv()
+            job: dict[str, Any] | None = wire.recv(fd)
         except (EOFError, OSError):
             return
         if job is None:
@@ -71,6 +74,6 @@ def serve(conn: Connection, db: Any) -> None:
         except Exception as exc:  # an unexpected store error: answer, keep serving
             reply = ("fail", 500, f"internal error: {type(exc).__name__}: {exc}")
         try:
-            conn.send(reply)
+            wire.send(fd, reply)
         except (EOFError, OSError):
             return
