@@ -1,6 +1,7 @@
 """CPU time per request, process by process: kosovo-kg's endpoint against `oxigraph serve-read-only`.
 
-    .venv/bin/python bench/cpu_per_request.py [--requests 3000] [--queries ask-withdrawal,...]
+    .venv/bin/python bench/cpu_per_request.py [--requests 3000] [--rounds 2] [--queries ...]
+        [--baseline-src /path/to/other/checkout/src]
 
 On a machine where the client shares the cores with the server, throughput at concurrency 8 is
 set by the CPU each request costs everyone: the client, the HTTP server, the query workers. This
@@ -8,7 +9,9 @@ runs each query of `bench/endpoint_bench.py`'s mix at concurrency 8 over keep-al
 against both servers in turn (same on-disk store for Oxigraph; kosovo-kg with its defaults and
 2 workers), and reports throughput and the CPU time (user + system, from /proc) per request of
 the client (this process) and of each server process (its session: kosovo-kg's HTTP server,
-zygote and query workers). Two rounds, alternating servers.
+zygote and query workers). `--rounds` rounds, the servers' order rotating each round, then the
+median of each column; `--baseline-src` adds a kosovo-kg server run from another source tree
+(an older commit), for a before/after comparison in the same run.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ import contextlib
 import os
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -40,24 +45,42 @@ def session_cpu(session: int) -> dict[int, tuple[str, float]]:
     }
 
 
+def _kosovo_kg(
+    stack: contextlib.ExitStack, data: Path, var: Path, src: Path | None, log: Path
+) -> tuple[int, str, Any]:
+    """A kosovo-kg server (from `src`, a source tree such as a git worktree of another commit,
+    when given) with its defaults and 2 workers: (port, path, process)."""
+    port = eb.free_port()
+    env = dict(
+        os.environ,
+        KOSOVO_KG_DATA_DIR=str(data),
+        KOSOVO_KG_VAR_DIR=str(var),
+        KOSOVO_KG_WORKERS="2",
+        KOSOVO_KG_PORT=str(port),
+    )
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    command = [str(Path(sys.executable).parent / "kosovo-kg"), "serve"]  # PYTHONPATH first
+    return port, "/sparql", stack.enter_context(eb.started(command, env, port, "/healthz", log))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--queries", default="ask-withdrawal,describe-kosovo,sources-of-togo")
     parser.add_argument("--dump", type=Path, default=ROOT / "data" / "generated" / "kosovo-kg.nq")
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        help="also run kosovo-kg from this source tree (e.g. `git worktree add /tmp/old <commit>`"
+        " then /tmp/old/src), measured in turn with the others",
+    )
     args = parser.parse_args()
-    bindir = Path(sys.executable).parent
     tmp = Path(tempfile.mkdtemp(prefix="kkg-cpu-"))
     try:
         data, _, location = eb.prepare(args.dump, tmp)
-        oxi, kkg = eb.free_port(), eb.free_port()
-        env = dict(
-            os.environ,
-            KOSOVO_KG_DATA_DIR=str(data),
-            KOSOVO_KG_VAR_DIR=str(tmp / "var"),
-            KOSOVO_KG_WORKERS="2",
-            KOSOVO_KG_PORT=str(kkg),
-        )
+        oxi = eb.free_port()
         oxigraph = eb.oxigraph_command(location, oxi)
         with contextlib.ExitStack() as stack:
             servers = {
@@ -68,51 +91,56 @@ def main() -> None:
                         eb.started(oxigraph, dict(os.environ), oxi, "/", tmp / "oxigraph.log")
                     ),
                 ),
-                "kosovo-kg": (
-                    kkg,
-                    "/sparql",
-                    stack.enter_context(
-                        eb.started(
-                            [str(bindir / "kosovo-kg"), "serve"],
-                            env,
-                            kkg,
-                            "/healthz",
-                            tmp / "k.log",
-                        )
-                    ),
-                ),
+                "kosovo-kg": _kosovo_kg(stack, data, tmp / "var", None, tmp / "k.log"),
             }
+            if args.baseline_src:
+                servers["kosovo-kg baseline"] = _kosovo_kg(
+                    stack, data, tmp / "var-baseline", args.baseline_src, tmp / "b.log"
+                )
             print("| query | server | q/s at c=8 | client CPU/request | server CPU/request |")
             print("|---|---|---|---|---|")
+            summary: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
             for qname in args.queries.split(","):
                 query = eb.QUERIES[qname]
-                for _ in range(2):
-                    for name, (port, path, process) in servers.items():
-                        before = session_cpu(process.pid)
-                        mine = resource.getrusage(resource.RUSAGE_SELF)
-                        run = eb.measure(port, path, query, args.requests, 8)
-                        after_mine = resource.getrusage(resource.RUSAGE_SELF)
-                        after = session_cpu(process.pid)
-                        client = (
-                            after_mine.ru_utime
-                            + after_mine.ru_stime
-                            - mine.ru_utime
-                            - mine.ru_stime
-                        )
-                        parts = {
-                            f"{after[p][0]}:{p}": after[p][1] - before.get(p, ("", 0.0))[1]
-                            for p in after
-                        }
-                        per = {k: v / args.requests * 1e6 for k, v in parts.items() if v > 0}
-                        detail = ", ".join(f"{k} {v:.0f}" for k, v in sorted(per.items()))
+                for port, path, _ in servers.values():
+                    eb.measure(port, path, query, 200, 8)  # warm-up
+                for r in range(args.rounds):
+                    names = list(servers)
+                    for name in names[r % len(names) :] + names[: r % len(names)]:
+                        port, path, process = servers[name]
+                        row = _measure(port, path, query, args.requests, process.pid)
+                        summary.setdefault((qname, name), []).append(row[:3])
                         print(
-                            f"| {qname} | {name} | {args.requests / run['wall']:.0f}"
-                            f" | {client / args.requests * 1e6:.0f} us"
-                            f" | {sum(per.values()):.0f} us ({detail}) |",
+                            f"| {qname} | {name} | {row[0]:.0f} | {row[1]:.0f} us"
+                            f" | {row[2]:.0f} us ({row[3]}) |",
                             flush=True,
                         )
+            print()
+            print("Medians over the rounds:")
+            print()
+            print("| query | server | q/s at c=8 | client CPU/request | server CPU/request |")
+            print("|---|---|---|---|---|")
+            for (qname, name), rows in summary.items():
+                med = [statistics.median(column) for column in zip(*rows, strict=True)]
+                print(f"| {qname} | {name} | {med[0]:.0f} | {med[1]:.0f} us | {med[2]:.0f} us |")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _measure(
+    port: int, path: str, query: str, requests: int, session: int
+) -> tuple[float, float, float, str]:
+    """(q/s, client CPU us/request, server CPU us/request, server CPU per process)."""
+    before = session_cpu(session)
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    run = eb.measure(port, path, query, requests, 8)
+    after_mine = resource.getrusage(resource.RUSAGE_SELF)
+    after = session_cpu(session)
+    client = after_mine.ru_utime + after_mine.ru_stime - mine.ru_utime - mine.ru_stime
+    parts = {f"{after[p][0]}:{p}": after[p][1] - before.get(p, ("", 0.0))[1] for p in after}
+    per = {k: v / requests * 1e6 for k, v in parts.items() if v > 0}
+    detail = ", ".join(f"{k} {v:.0f}" for k, v in sorted(per.items()))
+    return requests / run["wall"], client / requests * 1e6, sum(per.values()), detail
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import pytest
 from endpoint_support import CARTESIAN, FIXTURE, FIXTURE_QUADS, GRAPHS, make_data_dir
 
 from kosovo_kg.engine import Engine
+from kosovo_kg.engine.pool import WORKER_MALLOC_TUNABLES, Pool
 from kosovo_kg.settings import load_settings
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc, pidfd")
@@ -155,3 +156,25 @@ def test_each_worker_holds_a_private_copy_of_the_store(engine):
         memory = _rollup(pid)
         assert memory["Shared_Dirty"] < 0.25 * memory["Rss"], memory  # 55% without the copy
     assert _count(engine) == FIXTURE_QUADS
+
+
+def _environ(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(item.decode().partition("=")[::2] for item in raw if item)
+
+
+def test_query_processes_start_with_the_malloc_tuning(engine):
+    """The zygote and every worker forked from it run with GLIBC_TUNABLES set (glibc reads it
+    when a process starts, so it must be in the environment they are started with)."""
+    tuning = os.environ["GLIBC_TUNABLES"]
+    processes = [engine.pool._zygote.process.pid, *engine.pool._all]
+    assert {_environ(pid).get("GLIBC_TUNABLES") for pid in processes} == {tuning}
+
+
+def test_the_pool_sets_the_malloc_tuning_unless_the_user_did(monkeypatch):
+    monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
+    Pool(1, 1, "memory", "unused")
+    assert os.environ["GLIBC_TUNABLES"] == WORKER_MALLOC_TUNABLES
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=1")
+    Pool(1, 1, "memory", "unused")
+    assert os.environ["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=1"

@@ -155,3 +155,25 @@ def test_query_lines_noted_just_before_exit_are_written() -> None:
     )
     rows = [x.split(" rows=")[1].split()[0] for x in done.stderr.splitlines() if " rows=" in x]
     assert rows == [str(i) for i in range(300)]
+
+
+def test_closing_the_query_log_logs_what_is_pending_and_stops_its_thread() -> None:
+    collect = _Collect()
+    logger = logging.getLogger("kosovo_kg.query")
+    saved = logger.handlers, logger.propagate, logger.level
+    logger.handlers, logger.propagate = [collect], False
+    logger.setLevel(logging.INFO)
+    try:
+        qlog = QueryLog(interval=3600)
+        qlog.add("aaaaaaaaaaaaaaaa", 200, 1, False, 0.3)
+        thread = qlog._thread
+        assert thread is not None and thread.is_alive()
+        qlog.close()
+        assert not thread.is_alive()
+        assert [r.getMessage().split()[1] for r in collect.records] == ["hash=aaaaaaaaaaaaaaaa"]
+        qlog.add("bbbbbbbbbbbbbbbb", 200, 1, False, 0.3)  # after close: kept for the exit
+        qlog.flush()
+        assert len(collect.records) == 2
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])

@@ -231,6 +231,7 @@ class Engine:
         if self.pool:
             self.pool.close()
         self.started = False
+        self.query_log.close()
 
     def health(self) -> dict[str, Any]:
         if self.remote is not None:

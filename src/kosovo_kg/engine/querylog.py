@@ -30,6 +30,7 @@ class QueryLog:
         self._pending: deque[tuple[float, str, int, int, bool, float]] = deque()
         self._lock = threading.Lock()  # one thread hands lines over at a time: order kept
         self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
 
     def add(self, digest: str, status: int, rows: int, truncated: bool, ms: float) -> None:
         """Note the line of one query (no formatting, no lock on the way)."""
@@ -42,13 +43,23 @@ class QueryLog:
             if self._thread is not None:
                 return
             self._thread = threading.Thread(target=self._run, name="kkg-query-log", daemon=True)
-            self._thread.start()
             atexit.register(self.flush)
+            if not self._stop.is_set():
+                self._thread.start()
 
     def _run(self) -> None:
-        while True:
-            time.sleep(self.interval)
+        while not self._stop.wait(self.interval):
             self.flush()
+
+    def close(self) -> None:
+        """Log what is pending and stop the background thread (a line noted after this is
+        logged at exit)."""
+        self._stop.set()
+        with self._lock:
+            thread = self._thread
+        if thread is not None and thread.is_alive() and thread is not threading.current_thread():
+            thread.join()
+        self.flush()
 
     def flush(self) -> None:
         """Log every line noted so far."""

@@ -34,12 +34,14 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 CACHED_REQUEST_BYTES = 8192
 
 
-@lru_cache(maxsize=512)
-def _parts_cached(
+def _parts(
     method: str, query_string: bytes, content_type: str | None, body: bytes | None
 ) -> SparqlRequest:
     mimetype, charset = content_type_parts(content_type) if method == "POST" else ("", "")
     return parse_parts(method, query_string, mimetype, body, charset)
+
+
+_parts_cached = lru_cache(maxsize=512)(_parts)
 
 
 def request_parts(
@@ -49,10 +51,9 @@ def request_parts(
     (clients repeat their requests, and percent-decoding a form body costs more than the
     query of a look-up; a SparqlRequest is immutable). A refused request raises each time:
     exceptions are not kept."""
-    if len(query_string) + len(body or b"") + len(content_type or "") <= CACHED_REQUEST_BYTES:
-        return _parts_cached(method, query_string, content_type, body)
-    mimetype, charset = content_type_parts(content_type) if method == "POST" else ("", "")
-    return parse_parts(method, query_string, mimetype, body, charset)
+    size = len(query_string) + len(body or b"") + len(content_type or "")
+    parts = _parts_cached if size <= CACHED_REQUEST_BYTES else _parts
+    return parts(method, query_string, content_type, body)
 
 
 class SparqlFastPath:
