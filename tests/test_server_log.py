@@ -9,6 +9,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+
+import pytest
 
 from kosovo_kg.engine.querylog import QueryLog
 from kosovo_kg.web.logs import FORMAT, DeferredStreamHandler
@@ -88,6 +91,14 @@ def test_a_record_that_cannot_be_formatted_does_not_lose_the_others() -> None:
     handler.close()
 
 
+def _stderr_of(code: str) -> str:
+    """What a Python process running `code` wrote on stderr by the time it exited."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    return done.stderr
+
+
 def test_pending_lines_are_written_when_the_process_exits() -> None:
     """logging.shutdown (atexit) flushes the handler: a normal stop loses no line."""
     code = (
@@ -97,10 +108,7 @@ def test_pending_lines_are_written_when_the_process_exits() -> None:
         "log = logging.getLogger('kosovo_kg.query')\n"
         "for i in range(300): log.info('query hash=%04d', i)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
-    )
-    lines = [x for x in done.stderr.splitlines() if "kosovo_kg.query INFO query hash=" in x]
+    lines = [x for x in _stderr_of(code).splitlines() if "kosovo_kg.query INFO query hash=" in x]
     assert [x.rsplit("=", 1)[1] for x in lines] == [f"{i:04d}" for i in range(300)]
 
 
@@ -113,33 +121,39 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def test_query_lines_are_logged_later_stamped_with_the_time_of_the_query() -> None:
+@pytest.fixture
+def query_records() -> Iterator[list[logging.LogRecord]]:
+    """The records the `kosovo_kg.query` logger hands to its handlers during the test."""
     collect = _Collect()
     logger = logging.getLogger("kosovo_kg.query")
     saved = logger.handlers, logger.propagate, logger.level
     logger.handlers, logger.propagate = [collect], False
     logger.setLevel(logging.INFO)
-    try:
-        qlog = QueryLog(interval=3600)  # no timed hand-over during the test
-        before = time.time()
-        qlog.add("0123456789abcdef", 504, 0, False, 10000.04)
-        qlog.add("fedcba9876543210", 200, 3, True, 1.25)
-        time.sleep(0.05)
-        assert collect.records == []  # nothing made on the request path
-        qlog.flush()
-        lines = [r.getMessage() for r in collect.records]
-        assert lines == [
-            "query hash=0123456789abcdef status=504 rows=0 truncated=false duration_ms=10000.0",
-            "query hash=fedcba9876543210 status=200 rows=3 truncated=true duration_ms=1.2",
-        ]
-        first = collect.records[0]
-        assert before <= first.created < before + 0.04  # when the query ended, not the flush
-        assert first.name == "kosovo_kg.query" and first.levelno == logging.INFO
-        qlog.flush()
-        assert len(collect.records) == 2
-    finally:
-        logger.handlers, logger.propagate = saved[0], saved[1]
-        logger.setLevel(saved[2])
+    yield collect.records
+    logger.handlers, logger.propagate = saved[0], saved[1]
+    logger.setLevel(saved[2])
+
+
+def test_query_lines_are_logged_later_stamped_with_the_time_of_the_query(
+    query_records: list[logging.LogRecord],
+) -> None:
+    qlog = QueryLog(interval=3600)  # no timed hand-over during the test
+    before = time.time()
+    qlog.add("0123456789abcdef", 504, 0, False, 10000.04)
+    qlog.add("fedcba9876543210", 200, 3, True, 1.25)
+    time.sleep(0.05)
+    assert query_records == []  # nothing made on the request path
+    qlog.flush()
+    lines = [r.getMessage() for r in query_records]
+    assert lines == [
+        "query hash=0123456789abcdef status=504 rows=0 truncated=false duration_ms=10000.0",
+        "query hash=fedcba9876543210 status=200 rows=3 truncated=true duration_ms=1.2",
+    ]
+    first = query_records[0]
+    assert before <= first.created < before + 0.04  # when the query ended, not the flush
+    assert first.name == "kosovo_kg.query" and first.levelno == logging.INFO
+    qlog.flush()
+    assert len(query_records) == 2
 
 
 def test_query_lines_noted_just_before_exit_are_written() -> None:
@@ -150,30 +164,20 @@ def test_query_lines_noted_just_before_exit_are_written() -> None:
         "q = QueryLog(interval=3600)\n"
         "for i in range(300): q.add(f'{i:016x}', 200, i, False, 0.5)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
-    )
-    rows = [x.split(" rows=")[1].split()[0] for x in done.stderr.splitlines() if " rows=" in x]
+    rows = [x.split(" rows=")[1].split()[0] for x in _stderr_of(code).splitlines() if " rows=" in x]
     assert rows == [str(i) for i in range(300)]
 
 
-def test_closing_the_query_log_logs_what_is_pending_and_stops_its_thread() -> None:
-    collect = _Collect()
-    logger = logging.getLogger("kosovo_kg.query")
-    saved = logger.handlers, logger.propagate, logger.level
-    logger.handlers, logger.propagate = [collect], False
-    logger.setLevel(logging.INFO)
-    try:
-        qlog = QueryLog(interval=3600)
-        qlog.add("aaaaaaaaaaaaaaaa", 200, 1, False, 0.3)
-        thread = qlog._thread
-        assert thread is not None and thread.is_alive()
-        qlog.close()
-        assert not thread.is_alive()
-        assert [r.getMessage().split()[1] for r in collect.records] == ["hash=aaaaaaaaaaaaaaaa"]
-        qlog.add("bbbbbbbbbbbbbbbb", 200, 1, False, 0.3)  # after close: kept for the exit
-        qlog.flush()
-        assert len(collect.records) == 2
-    finally:
-        logger.handlers, logger.propagate = saved[0], saved[1]
-        logger.setLevel(saved[2])
+def test_closing_the_query_log_logs_what_is_pending_and_stops_its_thread(
+    query_records: list[logging.LogRecord],
+) -> None:
+    qlog = QueryLog(interval=3600)
+    qlog.add("aaaaaaaaaaaaaaaa", 200, 1, False, 0.3)
+    thread = qlog._thread
+    assert thread is not None and thread.is_alive()
+    qlog.close()
+    assert not thread.is_alive()
+    assert [r.getMessage().split()[1] for r in query_records] == ["hash=aaaaaaaaaaaaaaaa"]
+    qlog.add("bbbbbbbbbbbbbbbb", 200, 1, False, 0.3)  # after close: kept for the exit
+    qlog.flush()
+    assert len(query_records) == 2
