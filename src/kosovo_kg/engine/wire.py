@@ -28,12 +28,11 @@ def send(fd: int, obj: Any) -> None:
     payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     n = len(payload)
     header = _LENGTH.pack(n) if n <= 0x7FFFFFFF else _LENGTH.pack(-1) + _LONG.pack(n)
-    data = memoryview(header + payload) if n <= CHUNK else None
-    if data is None:
+    if n <= CHUNK:
+        _write_all(fd, memoryview(header + payload))  # one write
+    else:
         _write_all(fd, memoryview(header))
         _write_all(fd, memoryview(payload))
-    else:
-        _write_all(fd, data)
 
 
 def _write_all(fd: int, data: memoryview) -> None:
