@@ -326,7 +326,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--variants",
-        default="memory/granian,memory/gunicorn,disk/granian",
+        default="memory/uvicorn,memory/granian,memory/gunicorn,disk/uvicorn",
         help="comma-separated store_mode/http_server[/http_threads] variants of kosovo-kg to run",
     )
     parser.add_argument("--rounds", type=int, default=3)
@@ -368,7 +368,7 @@ def main() -> None:
                     KOSOVO_KG_PORT=str(port),
                     KOSOVO_KG_STORE_MODE=mode,
                     KOSOVO_KG_WORKERS=str(args.workers),
-                    KOSOVO_KG_HTTP_SERVER=http_server or "granian",
+                    KOSOVO_KG_HTTP_SERVER=http_server or "uvicorn",
                 )
                 if threads:
                     env["KOSOVO_KG_HTTP_THREADS"] = threads

@@ -1,4 +1,5 @@
-"""The endpoint over HTTP: a real `kosovo-kg serve` (granian; gunicorn too) process on a loopback port."""
+"""The endpoint over HTTP: a real `kosovo-kg serve` (uvicorn; granian and gunicorn too) process on
+a loopback port."""
 
 from __future__ import annotations
 
@@ -383,6 +384,21 @@ def test_query_killed_at_deadline_then_next_query_answered(server):
     assert "query hash=" in log and "duration_ms=" in log and "rows=" in log
 
 
+def test_request_target_and_header_fields_are_bounded(server):
+    """uvicorn's parser has no limits of its own: the server bounds what it buffers before the
+    app sees a request, and answers with the status that says which limit it hit."""
+    long_get = server.get({"query": "ASK {}" + " " * 9000})
+    assert long_get.status == 414
+    assert "by POST" in long_get.text
+    by_post = server.post_form({"query": "ASK {}" + " " * 9000})
+    assert by_post.status == 200  # the same query, where long queries go
+    many = server.request("GET", "/healthz", headers={f"X-Field-{i}": "v" for i in range(150)})
+    assert many.status == 431
+    huge = server.request("GET", "/healthz", headers={"X-Big": "v" * 70_000})
+    assert huge.status == 431
+    assert server.get(path="/healthz").status == 200
+
+
 def test_200_concurrent_queries_all_answered(server):
     queries = [RECOGNITIONS, "ASK {}", LABEL_Q, CONSTRUCT]
 
@@ -502,16 +518,18 @@ def test_listener_control_pyoxigraph_alone_would_fetch_service():
         listener.close()
 
 
-# --- the other production server ---------------------------------------------------------------
-def test_gunicorn_serves_the_same_answers(server, tmp_path):
-    """`http_server=gunicorn` (the alternative to the default granian) answers alike: a query
-    in each protocol form, a refused update, a deadline and the service description."""
+# --- the other production servers --------------------------------------------------------------
+@pytest.mark.parametrize("http_server", ["granian", "gunicorn"])
+def test_other_servers_give_the_same_answers(server, tmp_path, http_server):
+    """`http_server=granian` and `gunicorn` (WSGI, the alternatives to the default uvicorn)
+    answer alike: a query in each protocol form, a refused update, a deadline and the service
+    description."""
     own = {"KOSOVO_KG_DATA_DIR", "KOSOVO_KG_VAR_DIR", "KOSOVO_KG_PORT"}  # run_server sets them
     env = {k: v for k, v in server.env.items() if k.startswith("KOSOVO_KG_") and k not in own}
-    env["KOSOVO_KG_HTTP_SERVER"] = "gunicorn"
+    env["KOSOVO_KG_HTTP_SERVER"] = http_server
     with run_server(tmp_path, env) as other:
-        assert other.request("GET", "/").header("server") == "gunicorn"
-        assert server.request("GET", "/").header("server") == "granian"
+        assert other.request("GET", "/").header("server") == http_server
+        assert server.request("GET", "/").header("server") == "uvicorn"
         srv_a, srv_b = server, other
         pairs = [
             (srv_a.get({"query": RECOGNITIONS}), srv_b.get({"query": RECOGNITIONS})),

@@ -221,7 +221,7 @@ def _load(ctx: click.Context, raw: dict[str, str | None]):  # type: ignore[no-un
 @_settings_options
 @click.pass_context
 def serve(ctx: click.Context, debug: bool, **raw: str | None) -> None:
-    """Serve the SPARQL endpoint (granian or gunicorn; Flask's dev server only with --debug)."""
+    """Serve the SPARQL endpoint (uvicorn, granian or gunicorn; Flask's dev server only with --debug)."""
     from kosovo_kg import store
     from kosovo_kg.web.server import serve_debug, serve_production
 

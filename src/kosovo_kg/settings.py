@@ -132,17 +132,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "http_server",
         str,
-        "granian",
-        "Production WSGI server of `kosovo-kg serve`: `granian` (HTTP in Rust, the faster; see"
-        " bench/RESULTS.md) or `gunicorn` (gthread). Either runs one process with threads;"
-        " queries run in `workers`.",
+        "uvicorn",
+        "Production server of `kosovo-kg serve`: `uvicorn` (ASGI on uvloop: queries wait for"
+        " their worker on the event loop, other pages run in `http_threads`; the fastest, see"
+        " bench/RESULTS.md), `granian` (WSGI, HTTP in Rust) or `gunicorn` (WSGI, gthread). Each"
+        " runs one process; queries run in `workers`.",
     ),
     Setting(
         "http_threads",
         int,
         16,
-        "Threads of the WSGI server that run the app (one server process; queries run in"
-        " `workers`).",
+        "Threads that run the Flask app: the WSGI server's (granian, gunicorn) or, under"
+        " uvicorn, those of the WSGI adapter that serves every request but queries (one server"
+        " process; queries run in `workers`).",
     ),
     Setting(
         "service_allowlist",
@@ -261,8 +263,10 @@ def settings_environ(settings: Settings) -> dict[str, str]:
 
 
 def _check_serve_values(values: Mapping[str, Any]) -> None:
-    if values["http_server"] not in {"granian", "gunicorn"}:
-        raise ValueError(f"http_server must be 'granian' or 'gunicorn': {values['http_server']!r}")
+    if values["http_server"] not in {"uvicorn", "granian", "gunicorn"}:
+        raise ValueError(
+            f"http_server must be 'uvicorn', 'granian' or 'gunicorn': {values['http_server']!r}"
+        )
     if values["store_mode"] not in {"memory", "disk"}:
         raise ValueError(f"store_mode must be 'memory' or 'disk': {values['store_mode']!r}")
     for name in ("max_rows", "max_bytes", "max_body_bytes", "max_query_length", "max_nesting"):

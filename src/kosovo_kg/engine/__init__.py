@@ -11,6 +11,8 @@ with the serialised, capped body. Every call logs one line: query hash, status, 
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -319,23 +321,100 @@ class Engine:
         checked: the result of `check(query, default_graph_uris, named_graph_uris)` when the
         caller already ran it (saves a second scan)."""
         started = time.monotonic()
-        digest = _digest_cached(query) if len(query) <= CACHED_QUERY_CHARS else _digest(query)
-        dgu, ngu = tuple(default_graph_uris), tuple(named_graph_uris)
         try:
-            info = checked if checked is not None else self.check(query, dgu, ngu)
+            job, limit = self._prepared(
+                query,
+                substitutions,
+                default_graph_uris,
+                named_graph_uris,
+                result_format,
+                timeout,
+                checked,
+            )
         except QueryCheckError as exc:
             outcome = _error(400, str(exc))
         else:
-            limit = self.settings.query_timeout
-            outcome = self._execute(
-                query,
-                result_format=result_format,
-                union=not (info.from_graphs or info.from_named_graphs),
-                substitutions=dict(substitutions or {}),
-                default_graph_uris=dgu,
-                named_graph_uris=ngu,
-                timeout=limit if timeout is None else min(timeout, limit),
+            outcome = self._execute_job(job, limit)
+        self._log(query, outcome, started)
+        return outcome
+
+    async def run_async(
+        self,
+        query: str,
+        *,
+        substitutions: Mapping[str, str] | None = None,
+        default_graph_uris: Iterable[str] = (),
+        named_graph_uris: Iterable[str] = (),
+        result_format: str = "json",
+        timeout: float | None = None,
+        checked: QueryInfo | None = None,
+    ) -> QueryOutcome:
+        """`run` for a coroutine on the ASGI front's event loop (`kosovo_kg.web.asgi`): it waits
+        for a worker and for its reply without holding a thread. With an external engine the
+        query runs in a thread (its HTTP client blocks)."""
+        if self.pool is None:
+            return await asyncio.get_running_loop().run_in_executor(
+                None,
+                functools.partial(
+                    self.run,
+                    query,
+                    substitutions=substitutions,
+                    default_graph_uris=default_graph_uris,
+                    named_graph_uris=named_graph_uris,
+                    result_format=result_format,
+                    timeout=timeout,
+                    checked=checked,
+                ),
             )
+        started = time.monotonic()
+        try:
+            job, limit = self._prepared(
+                query,
+                substitutions,
+                default_graph_uris,
+                named_graph_uris,
+                result_format,
+                timeout,
+                checked,
+            )
+        except QueryCheckError as exc:
+            outcome = _error(400, str(exc))
+        else:
+            try:
+                reply = await self.pool.execute_async(job, self.settings.queue_timeout, limit)
+            except Busy as exc:
+                outcome = self._busy(exc)
+            else:
+                outcome = self._outcome(reply, job["result_format"], limit)
+        self._log(query, outcome, started)
+        return outcome
+
+    def _prepared(
+        self,
+        query: str,
+        substitutions: Mapping[str, str] | None,
+        default_graph_uris: Iterable[str],
+        named_graph_uris: Iterable[str],
+        result_format: str,
+        timeout: float | None,
+        checked: QueryInfo | None,
+    ) -> tuple[dict[str, Any], float]:
+        """The job for a public query and its deadline; raises QueryCheckError."""
+        dgu, ngu = tuple(default_graph_uris), tuple(named_graph_uris)
+        info = checked if checked is not None else self.check(query, dgu, ngu)
+        limit = self.settings.query_timeout
+        job = self._job(
+            query,
+            result_format=result_format,
+            union=not (info.from_graphs or info.from_named_graphs),
+            substitutions=dict(substitutions or {}),
+            default_graph_uris=dgu,
+            named_graph_uris=ngu,
+        )
+        return job, limit if timeout is None else min(timeout, limit)
+
+    def _log(self, query: str, outcome: QueryOutcome, started: float) -> None:
+        digest = _digest_cached(query) if len(query) <= CACHED_QUERY_CHARS else _digest(query)
         self.query_log.add(
             digest,
             outcome.status,
@@ -343,7 +422,6 @@ class Engine:
             outcome.truncated,
             (time.monotonic() - started) * 1000,
         )
-        return outcome
 
     def _execute(
         self,
@@ -352,12 +430,23 @@ class Engine:
         result_format: str,
         union: bool,
         timeout: float,
+        uncapped: bool = False,
+        aside: bool = False,
+    ) -> QueryOutcome:
+        job = self._job(query, result_format=result_format, union=union, uncapped=uncapped)
+        return self._execute_job(job, timeout, aside)
+
+    def _job(
+        self,
+        query: str,
+        *,
+        result_format: str,
+        union: bool,
         substitutions: dict[str, str] | None = None,
         default_graph_uris: tuple[str, ...] = (),
         named_graph_uris: tuple[str, ...] = (),
         uncapped: bool = False,
-        aside: bool = False,
-    ) -> QueryOutcome:
+    ) -> dict[str, Any]:
         text = query
         if substitutions and self.remote is None:
             text = embedded_query_text(query, substitutions, self.settings.max_nesting)
@@ -373,7 +462,11 @@ class Engine:
         }
         if result_format in GRAPH_RESULT_FORMATS:
             job["prefixes"] = self.prefixes
-        retry = str(max(1, math.ceil(self.settings.queue_timeout)))
+        return job
+
+    def _execute_job(
+        self, job: dict[str, Any], timeout: float, aside: bool = False
+    ) -> QueryOutcome:
         backend = self.remote or self.pool
         if backend is None:
             return _error(503, "the query engine is not started", **{"Retry-After": "5"})
@@ -383,9 +476,14 @@ class Engine:
             else:
                 reply = backend.execute(job, self.settings.queue_timeout, timeout)
         except Busy as exc:
-            return _error(
-                503, f"the endpoint is busy: {exc}; retry later", **{"Retry-After": retry}
-            )
+            return self._busy(exc)
+        return self._outcome(reply, job["result_format"], timeout)
+
+    def _busy(self, exc: Busy) -> QueryOutcome:
+        retry = str(max(1, math.ceil(self.settings.queue_timeout)))
+        return _error(503, f"the endpoint is busy: {exc}; retry later", **{"Retry-After": retry})
+
+    def _outcome(self, reply: tuple[Any, ...], result_format: str, timeout: float) -> QueryOutcome:
         if reply[0] == "ok":
             _, kind, body, rows, truncated = reply
             media = MEDIA_TYPES[result_format]
@@ -393,6 +491,7 @@ class Engine:
         if reply[0] == "fail":
             return _error(reply[1], reply[2])
         if reply[0] == "unavailable":
+            retry = str(max(1, math.ceil(self.settings.queue_timeout)))
             return _error(503, reply[1], **{"Retry-After": retry})
         if reply[0] == "timeout":
             return _error(

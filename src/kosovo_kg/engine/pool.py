@@ -9,6 +9,7 @@ process that has loaded the store (`kosovo_kg.engine.zygote`).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
@@ -18,6 +19,7 @@ import queue
 import select
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -63,32 +65,96 @@ class Worker:
 
 
 class IdleStack:
-    """Idle workers, last in first out, for the request threads to take.
+    """Idle workers, last in first out, for the request threads (and coroutines) to take.
 
     `queue.LifoQueue` waits in Python (a Condition, its locks and a notify per put), each step a
     point where the GIL changes hands among the HTTP server's request threads. Here the waiting
     is one C call: a `queue.SimpleQueue` holds a token per idle worker, and a taker that got a
     token pops a worker from the stack (each token was put after its worker was pushed, so the
-    stack is never empty then)."""
+    stack is never empty then).
+
+    Coroutines on the event loop of the ASGI front (`take`) wait on a future instead, woken by
+    `put` (from the loop directly, from another thread through the loop). Both kinds of taker
+    may wait at once: a put wakes one of each, and the one that loses the race waits again."""
 
     def __init__(self) -> None:
         self._stack: list[Worker] = []
         self._tokens: queue.SimpleQueue[None] = queue.SimpleQueue()
+        self._waiters: deque[asyncio.Future[bool | None]] = deque()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread = 0
 
     def put(self, worker: Worker) -> None:
         self._stack.append(worker)
         self._tokens.put(None)
+        if self._waiters:  # read after the token is in: a taker re-checks after it queues
+            if threading.get_ident() == self._loop_thread:
+                self._wake()
+            elif self._loop is not None:
+                with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                    self._loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
 
     def get(self, timeout: float | None = None) -> Worker:
         """The worker put last; raises queue.Empty when none is idle within `timeout`."""
         self._tokens.get(timeout=timeout)
         return self._stack.pop()
 
+    def get_nowait(self) -> Worker:
+        self._tokens.get(block=False)
+        return self._stack.pop()
+
+    async def take(self, timeout: float) -> Worker:
+        """`get` for a coroutine: waits without blocking the event loop."""
+        with contextlib.suppress(queue.Empty):
+            return self.get_nowait()
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._loop, self._loop_thread = loop, threading.get_ident()
+        deadline = loop.time() + timeout
+        while True:
+            waiter: asyncio.Future[bool | None] = loop.create_future()
+            self._waiters.append(waiter)
+            with contextlib.suppress(queue.Empty):
+                worker = self.get_nowait()  # a put that came before the waiter was queued
+                waiter.cancel()  # so that no put spends its wake-up on it
+                return worker
+            remaining = deadline - loop.time()
+            timer = loop.call_later(max(0.0, remaining), _expire, waiter)
+            try:
+                woken = await waiter
+            except asyncio.CancelledError:
+                if not self._tokens.empty():
+                    self._wake()  # a wake-up this taker got passes to the next
+                raise
+            finally:
+                timer.cancel()
+            if woken is False:  # the deadline, not a put
+                with contextlib.suppress(queue.Empty):
+                    return self.get_nowait()
+                raise queue.Empty
+
     def qsize(self) -> int:
         return len(self._stack)
 
     def empty(self) -> bool:
         return not self._stack
+
+
+def _expire(waiter: asyncio.Future[bool | None]) -> None:
+    if not waiter.done():
+        waiter.set_result(False)
+
+
+def _readable(waiter: asyncio.Future[bool]) -> None:
+    if not waiter.done():
+        waiter.set_result(True)
 
 
 class Busy(Exception):
@@ -246,6 +312,20 @@ class Pool:
             with self._lock:
                 self._waiting -= 1
 
+    async def acquire_async(self, timeout: float) -> Worker:
+        """`acquire` for a coroutine on the ASGI front's event loop."""
+        with self._lock:
+            if self._waiting >= self.queue_size and self._idle.empty():
+                raise Busy("the query queue is full")
+            self._waiting += 1
+        try:
+            return await self._idle.take(timeout)
+        except queue.Empty:
+            raise Busy("no query worker became free in time") from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
     def release(self, worker: Worker) -> None:
         self._idle.put(worker)
 
@@ -284,6 +364,46 @@ class Pool:
         else:
             self.release(worker)
         return reply
+
+    async def execute_async(
+        self, job: dict[str, Any], queue_timeout: float, timeout: float
+    ) -> tuple[Any, ...]:
+        """`execute` for a coroutine: the wait for a worker and for its reply happen on the event
+        loop (no thread per query); killing a worker happens in a thread (it may wait)."""
+        worker = await self.acquire_async(queue_timeout)
+        try:
+            reply = await self._ask_async(worker, job, timeout)
+        except BaseException:  # cancelled mid-job: its reply would be read as the next one's
+            await asyncio.get_running_loop().run_in_executor(None, self.discard, worker)
+            raise
+        if reply[0] in ("timeout", "crash"):
+            await asyncio.get_running_loop().run_in_executor(None, self.discard, worker)
+        else:
+            self.release(worker)
+        return reply
+
+    @staticmethod
+    async def _ask_async(worker: Worker, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:
+        loop = asyncio.get_running_loop()
+        try:
+            wire.send(worker.fd, job)  # an idle worker is reading: the write does not wait
+            waiter: asyncio.Future[bool] = loop.create_future()
+            loop.add_reader(worker.fd, _readable, waiter)
+            timer = loop.call_later(timeout, _expire, waiter)
+            try:
+                arrived = await waiter
+            finally:
+                timer.cancel()
+                loop.remove_reader(worker.fd)
+                # uvloop (libuv) made the pipe non-blocking: `wire` and the thread path expect
+                # it blocking (a reply over the pipe's buffer is read as it arrives)
+                os.set_blocking(worker.fd, True)
+            if not arrived:
+                return ("timeout",)
+            return wire.recv(worker.fd)  # the worker writes its whole reply at once
+        except (EOFError, OSError) as exc:
+            code = worker.process.exitcode
+            return ("crash", f"the query worker stopped ({exc or 'exit code ' + str(code)})")
 
     @staticmethod
     def _ask(worker: Worker, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:

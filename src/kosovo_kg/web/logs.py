@@ -93,3 +93,13 @@ def lean_records() -> None:
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
+
+
+def adopt(name: str) -> None:
+    """Write logger `name`'s records (the HTTP server's own, e.g. `uvicorn`) at INFO through
+    the `kosovo_kg` handler, in the same format and stream."""
+    configure()
+    other = logging.getLogger(name)
+    other.setLevel(logging.INFO)
+    other.handlers = list(logging.getLogger("kosovo_kg").handlers)
+    other.propagate = False

@@ -1,0 +1,135 @@
+"""The app as ASGI, for uvicorn (`http_server=uvicorn`): /sparql queries on the event loop,
+everything else in the Flask app on a thread pool.
+
+Under a threaded WSGI server each query holds a request thread while its worker process runs it,
+and each step of the hand-over (server thread, request thread, worker pipe, back) is a point
+where the GIL changes hands among many threads: at 8 concurrent look-ups, about half the
+server's CPU went to switching (bench/RESULTS-cpu.md). Here the request that the WSGI fast path
+(`kosovo_kg.web.fastpath`) would answer is answered by a coroutine: it sends the job to an idle
+worker and waits for the reply on the event loop (`Engine.run_async`), under the same checks,
+limits, deadline and queue. Every other request, and every request the fast path declines (so
+each error message is still written once, in the Flask view), goes to the Flask app through
+a2wsgi's WSGI adapter with the body it read put back. A test sends the same requests through
+both paths and compares the answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from a2wsgi import WSGIMiddleware
+from flask import Flask
+
+from kosovo_kg.engine import Engine, QueryCheckError
+from kosovo_kg.settings import Settings
+from kosovo_kg.web import negotiate
+from kosovo_kg.web.fastpath import request_parts
+from kosovo_kg.web.protocol import ProtocolError
+from kosovo_kg.web.sparql import outcome_parts
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class AsgiApp:
+    """The ASGI application: the fast path for queries, the Flask app for the rest."""
+
+    def __init__(self, app: Flask, engine: Engine, settings: Settings) -> None:
+        from kosovo_kg.web import COMMON_HEADERS
+
+        self.flask = app
+        self.engine = engine
+        self.max_body = settings.max_body_bytes
+        self.wsgi = WSGIMiddleware(app, workers=settings.http_threads)
+        self.common = [(k.lower().encode(), v.encode()) for k, v in COMMON_HEADERS]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "lifespan":
+            await _lifespan(receive, send)
+            return
+        method = scope.get("method")
+        if kind != "http" or scope["path"] != "/sparql" or method not in ("GET", "POST"):
+            await self.wsgi(scope, receive, send)
+            return
+        headers = _headers(scope)
+        body = None
+        if method == "POST":
+            length = headers.get("content-length")
+            if not length or not length.isdigit() or int(length) > self.max_body:
+                await self.wsgi(scope, receive, send)
+                return
+            body, receive = await _read_body(receive)
+        try:
+            req = request_parts(method, scope["query_string"], headers.get("content-type"), body)
+            if req.query is None:  # the service description
+                await self.wsgi(scope, receive, send)
+                return
+            info = self.engine.check(req.query, req.default_graph_uris, req.named_graph_uris)
+            key = negotiate.choose_for_header(info.form, req.format, headers.get("accept"))
+        except (ProtocolError, QueryCheckError, UnicodeError):
+            key = "html"  # the Flask view refuses it, with its message
+        if key == "html":
+            await self.wsgi(scope, receive, send)
+            return
+        outcome = await self.engine.run_async(
+            req.query,
+            default_graph_uris=req.default_graph_uris,
+            named_graph_uris=req.named_graph_uris,
+            result_format=key,
+            checked=info,
+        )
+        status, parts, payload = outcome_parts(outcome)
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in parts]
+        raw.extend(self.common)
+        raw.append((b"content-length", str(len(payload)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": payload})
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    """The request's headers by lower-case name; repeated ones joined with commas."""
+    out: dict[str, str] = {}
+    for name, value in scope["headers"]:
+        key = name.decode("latin-1")
+        text = value.decode("latin-1")
+        out[key] = f"{out[key]}, {text}" if key in out else text
+    return out
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
+    """The whole request body, and a `receive` that hands it out again before the rest."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), receive  # the client went away: the reply goes nowhere
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    body = b"".join(chunks)
+    replayed = False
+
+    async def again() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return body, again
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    """Start-up happened in `asgi_app` (the engine is started before the server listens); the
+    engine is closed at exit, as under the WSGI servers."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
