@@ -159,7 +159,7 @@ def _report(args: argparse.Namespace, medians: list[str], rounds: list[str]) -> 
             f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine:"
             f" {platform.machine()}, {os.cpu_count()} CPUs shared with other work, Python"
             f" {platform.python_version()}; data: `{args.dump.name}` ({quads} quads).",
-            f"- kosovo-kg (commit {_commit(ROOT / 'src')}) with its defaults (granian,"
+            f"- kosovo-kg (commit {_commit(ROOT / 'src')}) with its defaults (uvicorn,"
             " `store_mode=memory`) and 2 workers; Oxigraph on the same on-disk store"
             + (
                 f"; `kosovo-kg baseline`: the same server run from another checkout{baseline},"

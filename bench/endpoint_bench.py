@@ -509,8 +509,9 @@ def render(
         " the client runs on the same machine. All servers run at once and are measured in turn,"
         " query by query, the order rotating each round, so load from elsewhere on the shared"
         " machine falls on all of them alike.",
-        "- kosovo-kg variants are `store_mode/http_server`: one HTTP server process (granian, or"
-        f" gunicorn's gthread worker) + {args.workers} query worker processes; Oxigraph:"
+        "- kosovo-kg variants are `store_mode/http_server`: one HTTP server process (uvicorn, the"
+        f" default; granian; or gunicorn's gthread worker) + {args.workers} query worker"
+        " processes; Oxigraph:"
         " `serve-read-only --union-default-graph` on the same on-disk store.",
         "- non-200 answers are counted, not timed away: for kosovo-kg they are 503s of the"
         " bounded queue (`queue_timeout` 5 s) or 504s of the deadline (`query_timeout` 10 s);"
@@ -589,14 +590,18 @@ def render(
         " writer).",
         "- CPU per request, process by process (client, HTTP server, query workers), is"
         " measured by `bench/cpu_per_request.py` (bench/RESULTS-cpu.md).",
-        "- Tried and not adopted: serving the app through granian's ASGI interface (the /sparql"
-        " fast path on an event loop, the rest through a2wsgi) cost more CPU per request, not"
-        " less: about 1,000 us against about 600 us for the WSGI server (ask-withdrawal, c=8,"
-        " 2026-11-28); a minimal RSGI app with the same fast path: 660-720 us. On 2026-12-05, an"
-        " RSGI app that waits for the worker on the event loop (`loop.add_reader`, no request"
-        " threads at all): 350 us of server CPU per describe-kosovo request against 328 us for"
-        " the WSGI server, interleaved in one run. 8 or 4 HTTP threads instead of 16: within the"
-        " noise (better for one query, worse for the other).",
+        "- The default server is uvicorn (uvloop, httptools): a query waits for its worker on"
+        " the event loop, with no request thread (`kosovo_kg.web.asgi`); under granian and"
+        " gunicorn each query holds one of `http_threads` threads, and at c=8 about half of the"
+        " server's CPU went to switching between them. `/healthz` is a Flask view: under"
+        " uvicorn it runs on the WSGI adapter's threads, so its floor above is not the floor of"
+        " a query, which never enters Flask.",
+        "- Tried and not adopted: the same event-loop design under granian's ASGI or RSGI"
+        " interface, where each request crosses from granian's Rust runtime to Python's loop:"
+        " about 1,000 us against about 600 us for the WSGI server (ASGI + a2wsgi,"
+        " ask-withdrawal, c=8, 2026-11-28), and 350 us against 328 us (RSGI with"
+        " `loop.add_reader`, describe-kosovo, 2026-12-05). 8 or 4 HTTP threads instead of 16"
+        " under granian: within the noise.",
         "",
     ]
     return "\n".join(lines)

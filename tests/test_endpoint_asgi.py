@@ -10,6 +10,8 @@ worker are both served, and a query cancelled mid-job does not leave its reply f
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import threading
 import time
 import urllib.parse
@@ -259,3 +261,49 @@ def test_large_replies_on_the_loop_then_in_a_thread(engine):
     assert len(replies[0].body) > 1 << 21 and replies[0].rows == 9262
     assert len({r.body for r in replies}) == 1
     assert engine.pool.replaced == 0
+
+
+@pytest.fixture
+def serving_loop(engine):
+    """An event loop running in its own thread, as uvicorn's runs while Flask threads work."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    yield loop
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    loop.close()
+
+
+def test_thread_queries_go_through_the_serving_loop(engine, serving_loop):
+    """While the loop serves queries, a thread's query (a Flask view's) runs on the loop too:
+    one owner of the workers' pipes. The deadline and the replacement hold on that path."""
+    first = asyncio.run_coroutine_threadsafe(engine.run_async("ASK {}"), serving_loop).result(10)
+    assert first.status == 200
+    assert engine.pool._loop is serving_loop
+    watched = [w for w in engine.pool._all.values() if w.on_loop is serving_loop]
+    assert len(watched) == 1
+    answer = engine.run("SELECT (42 AS ?answer) WHERE {}")  # from this (non-loop) thread
+    assert answer.status == 200 and b'"42"' in answer.body
+    stopped = engine.run(CARTESIAN)
+    assert stopped.status == 504 and engine.pool.replaced == 1
+    assert engine.run("ASK {}").status == 200
+    assert all(w.on_loop in (None, serving_loop) for w in engine.pool._all.values())
+
+
+def test_a_watched_worker_that_dies_idle_is_unwatched_and_replaced(engine, serving_loop):
+    def ask():
+        coroutine = engine.run_async("ASK {}")
+        return asyncio.run_coroutine_threadsafe(coroutine, serving_loop).result(10)
+
+    assert ask().status == 200
+    (worker,) = [w for w in engine.pool._all.values() if w.on_loop is serving_loop]
+    os.kill(worker.process.pid, signal.SIGKILL)
+    worker.process.join(5)
+    deadline = time.monotonic() + 5
+    while worker.on_loop is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert worker.on_loop is None  # the loop stopped watching the closed pipe (no busy loop)
+    statuses = [ask().status for _ in range(3)]
+    assert statuses[0] in (200, 500) and statuses[1:] == [200, 200]
+    assert engine.pool.replaced == 1

@@ -399,6 +399,22 @@ def test_request_target_and_header_fields_are_bounded(server):
     assert server.get(path="/healthz").status == 200
 
 
+def test_pages_answer_while_queries_wait_for_workers(server):
+    """A query waiting for a worker holds no thread (uvicorn: it waits on the event loop), so
+    with more slow queries in flight than `http_threads` (8), /healthz still answers before the
+    first of them is stopped at the 1 s deadline. Under a threaded server it would wait for a
+    thread, i.e. for a query to end."""
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        slow = [pool.submit(server.post_query, CARTESIAN, None, 30) for _ in range(16)]
+        time.sleep(0.3)  # all sent: 2 run, 14 wait for a worker
+        health = server.get(path="/healthz", timeout=30)
+        pending = sum(not f.done() for f in slow)
+        statuses = sorted(f.result().status for f in slow)
+    assert health.status == 200
+    assert pending == 16, f"/healthz answered after {16 - pending} queries ended"
+    assert set(statuses) <= {503, 504} and 504 in statuses
+
+
 def test_200_concurrent_queries_all_answered(server):
     queries = [RECOGNITIONS, "ASK {}", LABEL_Q, CONSTRUCT]
 

@@ -86,6 +86,23 @@ def test_a_pipe_closed_mid_message_is_eof(cut: int) -> None:
     a.close()
 
 
+@pytest.mark.parametrize("size", [100, 3 << 20])
+def test_non_blocking_pipes_wait_instead_of_failing(size: int) -> None:
+    """An event loop that watches a pipe leaves it non-blocking: a message larger than the
+    socket's buffer is still written and read whole, each end waiting for the other."""
+    a, b = _pair()
+    os.set_blocking(a.fileno(), False)
+    os.set_blocking(b.fileno(), False)
+    payload = ("ok", "solutions", os.urandom(size), 1, False)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(wire.recv(b.fileno())))
+    reader.start()
+    time.sleep(0.05)  # the reader finds nothing at first (EAGAIN) and waits
+    wire.send(a.fileno(), payload)
+    reader.join(10)
+    assert received == [payload]
+
+
 def test_idle_stack_is_last_in_first_out_and_times_out_when_empty() -> None:
     idle = IdleStack()
     for worker in ("w1", "w2", "w3"):

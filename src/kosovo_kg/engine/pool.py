@@ -53,6 +53,8 @@ class Worker:
     version: str
     poller: Any = field(init=False)  # a select.poll on the pipe (cheaper than conn.poll per job)
     fd: int = field(init=False)  # the pipe, for jobs and replies (`kosovo_kg.engine.wire`)
+    on_loop: Any = None  # the event loop watching the pipe (`Pool.execute_async`), if any
+    waiter: Any = None  # the future of the job in flight on the loop
 
     def __post_init__(self) -> None:
         self.fd = self.conn.fileno()
@@ -152,9 +154,21 @@ def _expire(waiter: asyncio.Future[bool | None]) -> None:
         waiter.set_result(False)
 
 
-def _readable(waiter: asyncio.Future[bool]) -> None:
-    if not waiter.done():
-        waiter.set_result(True)
+def _reply_ready(loop: asyncio.AbstractEventLoop, worker: Worker) -> None:
+    waiter = worker.waiter
+    if waiter is not None:
+        if not waiter.done():
+            waiter.set_result(True)
+    elif worker.wait(0):  # still readable with no job in flight: the worker died (EOF)
+        _unwatch(loop, worker)
+    # else a readiness event that went stale: the reply was read meanwhile
+
+
+def _unwatch(loop: asyncio.AbstractEventLoop, worker: Worker) -> None:
+    if worker.on_loop is loop:
+        worker.on_loop = None
+        with contextlib.suppress(RuntimeError, ValueError, OSError):  # loop or pipe closed
+            loop.remove_reader(worker.fd)
 
 
 class Busy(Exception):
@@ -183,6 +197,8 @@ class Pool:
         self._thread: threading.Thread | None = None
         self._zygote: Zygote | None = None
         self._zygote_lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None  # of `execute_async`, once used
+        self._loop_thread = 0
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -356,7 +372,15 @@ class Pool:
     def execute(self, job: dict[str, Any], queue_timeout: float, timeout: float) -> tuple[Any, ...]:
         """Run one job. Returns the worker's reply, ("timeout",) or ("crash", message).
 
-        Raises Busy when no worker is free within `queue_timeout`."""
+        Raises Busy when no worker is free within `queue_timeout`. While an event loop serves
+        queries (`execute_async`), a job from another thread runs there too: the loop then does
+        all the talking to the workers, whose pipes it watches."""
+        loop = self._loop
+        if loop is not None and loop.is_running() and threading.get_ident() != self._loop_thread:
+            future = asyncio.run_coroutine_threadsafe(
+                self.execute_async(job, queue_timeout, timeout), loop
+            )
+            return future.result()  # bounded: the queue's wait, then the deadline
         worker = self.acquire(queue_timeout)
         reply = self._ask(worker, job, timeout)
         if reply[0] in ("timeout", "crash"):
@@ -369,38 +393,48 @@ class Pool:
         self, job: dict[str, Any], queue_timeout: float, timeout: float
     ) -> tuple[Any, ...]:
         """`execute` for a coroutine: the wait for a worker and for its reply happen on the event
-        loop (no thread per query); killing a worker happens in a thread (it may wait)."""
+        loop (no thread per query); killing a worker happens in a thread (it may wait).
+
+        The loop watches a worker's pipe from its first job on (adding and removing the watch
+        per job cost six epoll_ctl and two ioctl calls); it stops watching before the worker is
+        killed, or when the pipe is readable with no job in flight (the worker died)."""
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._loop, self._loop_thread = loop, threading.get_ident()
         worker = await self.acquire_async(queue_timeout)
         try:
-            reply = await self._ask_async(worker, job, timeout)
+            reply = await self._ask_async(loop, worker, job, timeout)
         except BaseException:  # cancelled mid-job: its reply would be read as the next one's
-            await asyncio.get_running_loop().run_in_executor(None, self.discard, worker)
+            _unwatch(loop, worker)
+            await loop.run_in_executor(None, self.discard, worker)
             raise
         if reply[0] in ("timeout", "crash"):
-            await asyncio.get_running_loop().run_in_executor(None, self.discard, worker)
+            _unwatch(loop, worker)
+            await loop.run_in_executor(None, self.discard, worker)
         else:
             self.release(worker)
         return reply
 
     @staticmethod
-    async def _ask_async(worker: Worker, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:
-        loop = asyncio.get_running_loop()
+    async def _ask_async(
+        loop: asyncio.AbstractEventLoop, worker: Worker, job: dict[str, Any], timeout: float
+    ) -> tuple[Any, ...]:
         try:
-            wire.send(worker.fd, job)  # an idle worker is reading: the write does not wait
+            if worker.on_loop is not loop:
+                loop.add_reader(worker.fd, _reply_ready, loop, worker)  # makes it non-blocking
+                worker.on_loop = loop
             waiter: asyncio.Future[bool] = loop.create_future()
-            loop.add_reader(worker.fd, _readable, waiter)
+            worker.waiter = waiter
+            wire.send(worker.fd, job)
             timer = loop.call_later(timeout, _expire, waiter)
             try:
                 arrived = await waiter
             finally:
                 timer.cancel()
-                loop.remove_reader(worker.fd)
-                # uvloop (libuv) made the pipe non-blocking: `wire` and the thread path expect
-                # it blocking (a reply over the pipe's buffer is read as it arrives)
-                os.set_blocking(worker.fd, True)
+                worker.waiter = None
             if not arrived:
                 return ("timeout",)
-            return wire.recv(worker.fd)  # the worker writes its whole reply at once
+            return wire.recv(worker.fd)
         except (EOFError, OSError) as exc:
             code = worker.process.exitcode
             return ("crash", f"the query worker stopped ({exc or 'exit code ' + str(code)})")

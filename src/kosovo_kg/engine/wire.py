@@ -6,7 +6,9 @@ fewer system calls.
 releases and retakes the GIL, which costs the HTTP server most when many request threads contend
 for it. `recv` here reads up to 64 KiB at once, which holds a whole job or a small reply, and
 reads on only for a larger one; `send` writes header and payload in one `write` when small.
-The bytes on the pipe are the same as Connection's, so either end may use either. One message is
+The bytes on the pipe are the same as Connection's, so either end may use either. The pipe may be
+non-blocking (an event loop watches it, `Pool.execute_async`): a read or write that would block
+waits for the pipe with `poll`, as a blocking one would. One message is
 in flight per direction at a time (a worker answers one job, then waits for the next), so a read
 never takes in the start of the next message.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import struct
 from typing import Any
 
@@ -37,7 +40,10 @@ def send(fd: int, obj: Any) -> None:
 
 def _write_all(fd: int, data: memoryview) -> None:
     while data:
-        data = data[os.write(fd, data) :]
+        try:
+            data = data[os.write(fd, data) :]
+        except BlockingIOError:  # a pipe the event loop watches is non-blocking
+            _wait(fd, select.POLLOUT)
 
 
 def recv(fd: int) -> Any:
@@ -62,7 +68,18 @@ def recv(fd: int) -> Any:
 
 
 def _read(fd: int, n: int) -> bytes:
-    chunk = os.read(fd, n)
+    while True:
+        try:
+            chunk = os.read(fd, n)
+            break
+        except BlockingIOError:  # the rest of a large message is on its way
+            _wait(fd, select.POLLIN)
     if not chunk:
         raise EOFError("the other end closed the pipe")
     return chunk
+
+
+def _wait(fd: int, event: int) -> None:
+    poller = select.poll()
+    poller.register(fd, event)
+    poller.poll()
