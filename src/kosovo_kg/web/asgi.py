@@ -8,8 +8,8 @@ server's CPU went to switching (bench/RESULTS-cpu.md). Here the request that the
 (`kosovo_kg.web.fastpath`) would answer is answered by a coroutine: it sends the job to an idle
 worker and waits for the reply on the event loop (`Engine.run_async`), under the same checks,
 limits, deadline and queue. Every other request, and every request the fast path declines (so
-each error message is still written once, in the Flask view), goes to the Flask app through
-a2wsgi's WSGI adapter with the body it read put back. A test sends the same requests through
+each error message is still written once, in the Flask view), goes to the Flask app on a thread
+pool (`kosovo_kg.web.wsgi_bridge`) with the body it read put back. A test sends the same requests through
 both paths and compares the answers.
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from a2wsgi import WSGIMiddleware
 from flask import Flask
 
 from kosovo_kg.engine import Engine, QueryCheckError
@@ -27,6 +26,7 @@ from kosovo_kg.web import negotiate
 from kosovo_kg.web.fastpath import request_parts
 from kosovo_kg.web.protocol import ProtocolError
 from kosovo_kg.web.sparql import outcome_parts
+from kosovo_kg.web.wsgi_bridge import WsgiBridge
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,7 +43,7 @@ class AsgiApp:
         self.flask = app
         self.engine = engine
         self.max_body = settings.max_body_bytes
-        self.wsgi = WSGIMiddleware(app, workers=settings.http_threads)
+        self.wsgi = WsgiBridge(app, settings.http_threads, settings.max_body_bytes)
         self.common = [(k.lower().encode(), v.encode()) for k, v in COMMON_HEADERS]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
