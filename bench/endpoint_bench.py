@@ -326,8 +326,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--variants",
-        default="memory/uvicorn,memory/granian,memory/gunicorn,disk/uvicorn",
-        help="comma-separated store_mode/http_server[/http_threads] variants of kosovo-kg to run",
+        default="memory/uvicorn,memory/uvicorn@0,memory/granian,memory/gunicorn,disk/uvicorn",
+        help="comma-separated store_mode/http_server[/http_threads][@cpu_affinity] variants of"
+        " kosovo-kg to run",
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
@@ -358,7 +359,8 @@ def main() -> None:
                 )
             )
             for variant in args.variants.split(","):
-                mode, _, rest = variant.partition("/")
+                spec, _, cpus = variant.partition("@")  # e.g. memory/uvicorn@0: on CPU 0
+                mode, _, rest = spec.partition("/")
                 http_server, _, threads = rest.partition("/")
                 port = free_port()
                 env = dict(
@@ -372,6 +374,8 @@ def main() -> None:
                 )
                 if threads:
                     env["KOSOVO_KG_HTTP_THREADS"] = threads
+                if cpus:
+                    env["KOSOVO_KG_CPU_AFFINITY"] = cpus
                 stack.enter_context(
                     started(
                         [str(bindir / "kosovo-kg"), "serve"],
@@ -509,7 +513,8 @@ def render(
         " the client runs on the same machine. All servers run at once and are measured in turn,"
         " query by query, the order rotating each round, so load from elsewhere on the shared"
         " machine falls on all of them alike.",
-        "- kosovo-kg variants are `store_mode/http_server`: one HTTP server process (uvicorn, the"
+        "- kosovo-kg variants are `store_mode/http_server` (`@0`: with `cpu_affinity=0`, the"
+        " server and its workers kept on CPU 0): one HTTP server process (uvicorn, the"
         f" default; granian; or gunicorn's gthread worker) + {args.workers} query worker"
         " processes; Oxigraph:"
         " `serve-read-only --union-default-graph` on the same on-disk store.",

@@ -7,11 +7,13 @@ import contextlib
 import csv
 import io
 import json
+import os
 import threading
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import rdflib
@@ -532,6 +534,33 @@ def test_listener_control_pyoxigraph_alone_would_fetch_service():
         assert listener.connections and b"POST /sparql" in listener.connections[0]
     finally:
         listener.close()
+
+
+def _session_cpus(session: int) -> dict[int, str]:
+    """pid -> Cpus_allowed_list of every process in the session `session`."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) == session:  # the session id (field 6 of stat)
+                status = (entry / "status").read_text()
+                found[int(entry.name)] = status.split("Cpus_allowed_list:")[1].split()[0]
+    return found
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux only")
+def test_cpu_affinity_keeps_the_server_and_its_workers_on_those_cpus(server, tmp_path):
+    own = {"KOSOVO_KG_DATA_DIR", "KOSOVO_KG_VAR_DIR", "KOSOVO_KG_PORT"}
+    env = {k: v for k, v in server.env.items() if k.startswith("KOSOVO_KG_") and k not in own}
+    env["KOSOVO_KG_CPU_AFFINITY"] = "0"
+    with run_server(tmp_path, env) as pinned:
+        assert pinned.post_query("ASK {}").json()["boolean"] is True
+        cpus = _session_cpus(pinned.process.pid)
+        assert len(cpus) >= 4  # the server, the store process, 2 workers (and the spare)
+        assert set(cpus.values()) == {"0"}, cpus
+    assert len(set(_session_cpus(server.process.pid).values()) - {"0"}) >= (os.cpu_count() > 1)
 
 
 # --- the other production servers --------------------------------------------------------------

@@ -35,3 +35,10 @@ def test_settings_survive_the_trip_through_the_environment(tmp_path):
 def test_unknown_http_server_is_refused():
     with pytest.raises(ValueError, match="http_server"):
         load_settings({"http_server": "apache"}, environ={})
+
+
+def test_cpu_affinity_lists_cpu_numbers():
+    assert load_settings(environ={"KOSOVO_KG_CPU_AFFINITY": "0, 1"}).cpu_affinity == ("0", "1")
+    assert load_settings(environ={}).cpu_affinity == ()
+    with pytest.raises(ValueError, match="cpu_affinity"):
+        load_settings({"cpu_affinity": ("zero",)}, environ={})

@@ -212,7 +212,22 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def pin_cpus(settings: Settings) -> None:
+    """Keep this process, and the processes it starts from now on, on `cpu_affinity`."""
+    if not settings.cpu_affinity:
+        return
+    cpus = {int(cpu) for cpu in settings.cpu_affinity}
+    try:
+        os.sched_setaffinity(0, cpus)
+    except (OSError, AttributeError) as exc:
+        raise SystemExit(
+            f"cpu_affinity {','.join(settings.cpu_affinity)}: cannot run on these CPUs ({exc});"
+            f" this machine has {os.cpu_count()}"
+        ) from exc
+
+
 def serve_production(settings: Settings) -> None:
+    pin_cpus(settings)
     if settings.http_server == "uvicorn":
         import uvicorn
 
@@ -238,6 +253,7 @@ def serve_production(settings: Settings) -> None:
 def serve_debug(settings: Settings) -> None:
     from kosovo_kg.web import create_app
 
+    pin_cpus(settings)
     app = create_app(settings)
     # debug logging and tracebacks, but never the interactive (code-executing) debugger
     app.run(
