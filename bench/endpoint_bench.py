@@ -586,21 +586,23 @@ def render(
     first = next(name for name in results if name != "oxigraph")
     floor = floors[first]
     lines += [
-        f"- Hence the floor for `{first}`: with no query at all it serves"
+        f"- With no query at all, `{first}` serves /healthz at"
         f" {floor[8]['throughput'] / oxi_ask[8]['throughput']:.2f}x Oxigraph's ASK throughput at"
-        " c=8. A query Oxigraph answers in well under a millisecond costs us that HTTP and Python"
-        " work plus the round trip to a killable worker process, on the same two cores as the"
-        " client, so its throughput ratio stays below the floor's; every query that does real"
-        " work is answered faster than by Oxigraph's server (in memory, with Oxigraph's own JSON"
-        " writer).",
+        " c=8. A query Oxigraph answers in well under a millisecond costs us HTTP and Python work"
+        " plus the round trip to a killable worker process, on the same two cores as the client;"
+        " every query that does real work is answered faster than by Oxigraph's server (in"
+        " memory, with Oxigraph's own JSON writer). `bench/wakeup_cost.py` measures that round"
+        " trip with the two processes on one CPU or on two: on a small virtual machine most of"
+        " it is the wake-up of a process on another CPU, hence the `@0` variant.",
         "- CPU per request, process by process (client, HTTP server, query workers), is"
         " measured by `bench/cpu_per_request.py` (bench/RESULTS-cpu.md).",
         "- The default server is uvicorn (uvloop, httptools): a query waits for its worker on"
         " the event loop, with no request thread (`kosovo_kg.web.asgi`); under granian and"
         " gunicorn each query holds one of `http_threads` threads, and at c=8 about half of the"
         " server's CPU went to switching between them. `/healthz` is a Flask view: under"
-        " uvicorn it runs on the WSGI adapter's threads, so its floor above is not the floor of"
-        " a query, which never enters Flask.",
+        " uvicorn it runs on a thread of `kosovo_kg.web.wsgi_bridge` and its answer goes back to"
+        " the loop, two hand-overs between threads that a /sparql query does not make; so under"
+        " uvicorn pages are slower than under granian while queries are not.",
         "- Tried and not adopted: the same event-loop design under granian's ASGI or RSGI"
         " interface, where each request crosses from granian's Rust runtime to Python's loop:"
         " about 1,000 us against about 600 us for the WSGI server (ASGI + a2wsgi,"
