@@ -1,4 +1,4 @@
-"""The pool's job pipe (kosovo_kg.engine.wire) and its idle-worker stack (pool.IdleStack)."""
+"""The pool's job pipe (kosovo_kg.engine.wire) and its idle-worker stack (idle.IdleStack)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import time
 import pytest
 
 from kosovo_kg.engine import wire
-from kosovo_kg.engine.pool import IdleStack
+from kosovo_kg.engine.idle import IdleStack
 
 SIZES = [0, 1, 100, wire.CHUNK - 5, wire.CHUNK - 4, wire.CHUNK, wire.CHUNK + 1, 3 << 20]
 

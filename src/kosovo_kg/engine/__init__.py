@@ -16,17 +16,22 @@ import functools
 import hashlib
 import json
 import logging
-import math
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from kosovo_kg import vocab
 from kosovo_kg.engine.inject import bind_values
 from kosovo_kg.engine.lexer import QueryCheckError, QueryInfo, analyse
+from kosovo_kg.engine.outcome import (
+    GRAPH_RESULT_FORMATS,
+    QueryOutcome,
+    busy_outcome,
+    error_outcome,
+    reply_outcome,
+)
 from kosovo_kg.engine.pool import Busy, Pool
 from kosovo_kg.engine.querylog import QueryLog
 from kosovo_kg.engine.remote import RemoteBackend
@@ -36,27 +41,6 @@ from kosovo_kg.store import dump_path, pin_serving_data
 start_log = logging.getLogger("kosovo_kg.engine")
 
 __all__ = ["Engine", "QueryCheckError", "QueryInfo", "QueryOutcome", "analyse"]
-
-
-@dataclass(frozen=True)
-class QueryOutcome:
-    status: int
-    media_type: str
-    body: bytes
-    rows: int = 0
-    truncated: bool = False
-    kind: str = ""  # "solutions", "boolean", "graph", or "" for an error
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200
-
-
-def _error(status: int, message: str, **headers: str) -> QueryOutcome:
-    return QueryOutcome(
-        status, "text/plain; charset=utf-8", (message + "\n").encode(), headers=headers
-    )
 
 
 CACHED_QUERY_CHARS = 8192
@@ -332,7 +316,7 @@ class Engine:
                 checked,
             )
         except QueryCheckError as exc:
-            outcome = _error(400, str(exc))
+            outcome = error_outcome(400, str(exc))
         else:
             outcome = self._execute_job(job, limit)
         self._log(query, outcome, started)
@@ -378,14 +362,16 @@ class Engine:
                 checked,
             )
         except QueryCheckError as exc:
-            outcome = _error(400, str(exc))
+            outcome = error_outcome(400, str(exc))
         else:
             try:
                 reply = await self.pool.execute_async(job, self.settings.queue_timeout, limit)
             except Busy as exc:
-                outcome = self._busy(exc)
+                outcome = busy_outcome(exc, self.settings.queue_timeout)
             else:
-                outcome = self._outcome(reply, job["result_format"], limit)
+                outcome = reply_outcome(
+                    reply, job["result_format"], limit, self.settings.queue_timeout
+                )
         self._log(query, outcome, started)
         return outcome
 
@@ -469,49 +455,12 @@ class Engine:
     ) -> QueryOutcome:
         backend = self.remote or self.pool
         if backend is None:
-            return _error(503, "the query engine is not started", **{"Retry-After": "5"})
+            return error_outcome(503, "the query engine is not started", **{"Retry-After": "5"})
         try:
             if aside and self.pool is not None:
                 reply = self.pool.run_aside(job, timeout)
             else:
                 reply = backend.execute(job, self.settings.queue_timeout, timeout)
         except Busy as exc:
-            return self._busy(exc)
-        return self._outcome(reply, job["result_format"], timeout)
-
-    def _busy(self, exc: Busy) -> QueryOutcome:
-        retry = str(max(1, math.ceil(self.settings.queue_timeout)))
-        return _error(503, f"the endpoint is busy: {exc}; retry later", **{"Retry-After": retry})
-
-    def _outcome(self, reply: tuple[Any, ...], result_format: str, timeout: float) -> QueryOutcome:
-        if reply[0] == "ok":
-            _, kind, body, rows, truncated = reply
-            media = MEDIA_TYPES[result_format]
-            return QueryOutcome(200, media, body, rows, truncated, kind)
-        if reply[0] == "fail":
-            return _error(reply[1], reply[2])
-        if reply[0] == "unavailable":
-            retry = str(max(1, math.ceil(self.settings.queue_timeout)))
-            return _error(503, reply[1], **{"Retry-After": retry})
-        if reply[0] == "timeout":
-            return _error(
-                504,
-                f"query stopped: it ran past the {timeout:g} s deadline; no partial result is"
-                " returned",
-            )
-        return _error(500, f"query failed: {reply[1]}")
-
-
-GRAPH_RESULT_FORMATS = frozenset({"turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"})
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "nquads": "application/n-quads",
-    "trig": "application/trig",
-    "rdfxml": "application/rdf+xml",
-    "jsonld": "application/ld+json",
-}
+            return busy_outcome(exc, self.settings.queue_timeout)
+        return reply_outcome(reply, job["result_format"], timeout, self.settings.queue_timeout)

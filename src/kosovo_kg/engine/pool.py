@@ -10,6 +10,7 @@ process that has loaded the store (`kosovo_kg.engine.zygote`).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import math
@@ -19,18 +20,19 @@ import queue
 import select
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
 from kosovo_kg.engine import wire
+from kosovo_kg.engine.idle import IdleStack, expire
 from kosovo_kg.engine.worker import worker_main
 from kosovo_kg.engine.zygote import Zygote, ZygoteError
 
 log = logging.getLogger("kosovo_kg.engine")
 START_TIMEOUT = 300.0  # a worker opening the on-disk store, or forked from the zygote
 LOAD_TIMEOUT = 3600.0  # the zygote loading the dump (about 40 s for 5.6 M quads, 100x the dump)
+LOOP_GRACE = 30.0  # beyond a job's own bounds, for a thread's job run on the event loop
 
 
 # glibc's per-thread cache keeps 7 freed blocks of each size by default; the set-up of each
@@ -64,94 +66,6 @@ class Worker:
     def wait(self, timeout: float) -> bool:
         """Whether a reply (or the pipe's end) arrived within `timeout` seconds."""
         return bool(self.poller.poll(max(0, math.ceil(timeout * 1000))))
-
-
-class IdleStack:
-    """Idle workers, last in first out, for the request threads (and coroutines) to take.
-
-    `queue.LifoQueue` waits in Python (a Condition, its locks and a notify per put), each step a
-    point where the GIL changes hands among the HTTP server's request threads. Here the waiting
-    is one C call: a `queue.SimpleQueue` holds a token per idle worker, and a taker that got a
-    token pops a worker from the stack (each token was put after its worker was pushed, so the
-    stack is never empty then).
-
-    Coroutines on the event loop of the ASGI front (`take`) wait on a future instead, woken by
-    `put` (from the loop directly, from another thread through the loop). Both kinds of taker
-    may wait at once: a put wakes one of each, and the one that loses the race waits again."""
-
-    def __init__(self) -> None:
-        self._stack: list[Worker] = []
-        self._tokens: queue.SimpleQueue[None] = queue.SimpleQueue()
-        self._waiters: deque[asyncio.Future[bool | None]] = deque()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._loop_thread = 0
-
-    def put(self, worker: Worker) -> None:
-        self._stack.append(worker)
-        self._tokens.put(None)
-        if self._waiters:  # read after the token is in: a taker re-checks after it queues
-            if threading.get_ident() == self._loop_thread:
-                self._wake()
-            elif self._loop is not None:
-                with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
-                    self._loop.call_soon_threadsafe(self._wake)
-
-    def _wake(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                return
-
-    def get(self, timeout: float | None = None) -> Worker:
-        """The worker put last; raises queue.Empty when none is idle within `timeout`."""
-        self._tokens.get(timeout=timeout)
-        return self._stack.pop()
-
-    def get_nowait(self) -> Worker:
-        self._tokens.get(block=False)
-        return self._stack.pop()
-
-    async def take(self, timeout: float) -> Worker:
-        """`get` for a coroutine: waits without blocking the event loop."""
-        with contextlib.suppress(queue.Empty):
-            return self.get_nowait()
-        loop = asyncio.get_running_loop()
-        if self._loop is not loop:
-            self._loop, self._loop_thread = loop, threading.get_ident()
-        deadline = loop.time() + timeout
-        while True:
-            waiter: asyncio.Future[bool | None] = loop.create_future()
-            self._waiters.append(waiter)
-            with contextlib.suppress(queue.Empty):
-                worker = self.get_nowait()  # a put that came before the waiter was queued
-                waiter.cancel()  # so that no put spends its wake-up on it
-                return worker
-            remaining = deadline - loop.time()
-            timer = loop.call_later(max(0.0, remaining), _expire, waiter)
-            try:
-                woken = await waiter
-            except asyncio.CancelledError:
-                if not self._tokens.empty():
-                    self._wake()  # a wake-up this taker got passes to the next
-                raise
-            finally:
-                timer.cancel()
-            if woken is False:  # the deadline, not a put
-                with contextlib.suppress(queue.Empty):
-                    return self.get_nowait()
-                raise queue.Empty
-
-    def qsize(self) -> int:
-        return len(self._stack)
-
-    def empty(self) -> bool:
-        return not self._stack
-
-
-def _expire(waiter: asyncio.Future[bool | None]) -> None:
-    if not waiter.done():
-        waiter.set_result(False)
 
 
 def _reply_ready(loop: asyncio.AbstractEventLoop, worker: Worker) -> None:
@@ -380,7 +294,11 @@ class Pool:
             future = asyncio.run_coroutine_threadsafe(
                 self.execute_async(job, queue_timeout, timeout), loop
             )
-            return future.result()  # bounded: the queue's wait, then the deadline
+            try:  # the queue's wait, then the deadline, then killing the worker
+                return future.result(queue_timeout + timeout + LOOP_GRACE)
+            except concurrent.futures.TimeoutError:
+                future.cancel()
+                raise Busy("the event loop did not answer in time") from None
         worker = self.acquire(queue_timeout)
         reply = self._ask(worker, job, timeout)
         if reply[0] in ("timeout", "crash"):
@@ -426,7 +344,7 @@ class Pool:
             waiter: asyncio.Future[bool] = loop.create_future()
             worker.waiter = waiter
             wire.send(worker.fd, job)
-            timer = loop.call_later(timeout, _expire, waiter)
+            timer = loop.call_later(timeout, expire, waiter)
             try:
                 arrived = await waiter
             finally:

@@ -1,6 +1,6 @@
 """Content negotiation: from the query form, the `format` parameter and Accept to a format key.
 
-Keys are those of `kosovo_kg.engine.MEDIA_TYPES`, plus "html" for the browser results page.
+Keys are those of `kosovo_kg.engine.outcome.MEDIA_TYPES`, plus "html" for the browser results page.
 """
 
 from __future__ import annotations

@@ -1,0 +1,71 @@
+"""What a query gives back (`QueryOutcome`), made from a worker's reply or a refusal."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+GRAPH_RESULT_FORMATS = frozenset({"turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"})
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+    "rdfxml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+}
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    status: int
+    media_type: str
+    body: bytes
+    rows: int = 0
+    truncated: bool = False
+    kind: str = ""  # "solutions", "boolean", "graph", or "" for an error
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+
+def error_outcome(status: int, message: str, **headers: str) -> QueryOutcome:
+    return QueryOutcome(
+        status, "text/plain; charset=utf-8", (message + "\n").encode(), headers=headers
+    )
+
+
+def busy_outcome(reason: Exception, queue_timeout: float) -> QueryOutcome:
+    """503 with Retry-After: no worker became free in time, or the queue is full."""
+    retry = str(max(1, math.ceil(queue_timeout)))
+    return error_outcome(
+        503, f"the endpoint is busy: {reason}; retry later", **{"Retry-After": retry}
+    )
+
+
+def reply_outcome(
+    reply: tuple[Any, ...], result_format: str, timeout: float, queue_timeout: float
+) -> QueryOutcome:
+    """The outcome of a worker's (or an external engine's) reply to a job."""
+    if reply[0] == "ok":
+        _, kind, body, rows, truncated = reply
+        return QueryOutcome(200, MEDIA_TYPES[result_format], body, rows, truncated, kind)
+    if reply[0] == "fail":
+        return error_outcome(reply[1], reply[2])
+    if reply[0] == "unavailable":
+        retry = str(max(1, math.ceil(queue_timeout)))
+        return error_outcome(503, reply[1], **{"Retry-After": retry})
+    if reply[0] == "timeout":
+        return error_outcome(
+            504,
+            f"query stopped: it ran past the {timeout:g} s deadline; no partial result is returned",
+        )
+    return error_outcome(500, f"query failed: {reply[1]}")
