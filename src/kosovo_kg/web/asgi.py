@@ -20,13 +20,10 @@ from typing import Any
 
 from flask import Flask
 
-from kosovo_kg.engine import Engine, QueryCheckError
+from kosovo_kg.engine import Engine
 from kosovo_kg.settings import Settings
-from kosovo_kg.web import negotiate
-from kosovo_kg.web.fastpath import request_parts
-from kosovo_kg.web.protocol import ProtocolError
-from kosovo_kg.web.sparql import outcome_parts
-from kosovo_kg.web.wsgi_bridge import WsgiBridge
+from kosovo_kg.web.fastpath import answer, body_length, plan
+from kosovo_kg.web.wsgi_bridge import WsgiBridge, read_body
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -40,11 +37,10 @@ class AsgiApp:
     def __init__(self, app: Flask, engine: Engine, settings: Settings) -> None:
         from kosovo_kg.web import COMMON_HEADERS
 
-        self.flask = app
         self.engine = engine
         self.max_body = settings.max_body_bytes
         self.wsgi = WsgiBridge(app, settings.http_threads, settings.max_body_bytes)
-        self.common = [(k.lower().encode(), v.encode()) for k, v in COMMON_HEADERS]
+        self.common = list(COMMON_HEADERS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -58,34 +54,26 @@ class AsgiApp:
         headers = _headers(scope)
         body = None
         if method == "POST":
-            length = headers.get("content-length")
-            if not length or not length.isdigit() or int(length) > self.max_body:
+            length = body_length(headers.get("content-length"), self.max_body)
+            if length is None:
                 await self.wsgi(scope, receive, send)
                 return
-            body, receive = await _read_body(receive)
-        try:
-            req = request_parts(method, scope["query_string"], headers.get("content-type"), body)
-            if req.query is None:  # the service description
-                await self.wsgi(scope, receive, send)
-                return
-            info = self.engine.check(req.query, req.default_graph_uris, req.named_graph_uris)
-            key = negotiate.choose_for_header(info.form, req.format, headers.get("accept"))
-        except (ProtocolError, QueryCheckError, UnicodeError):
-            key = "html"  # the Flask view refuses it, with its message
-        if key == "html":
-            await self.wsgi(scope, receive, send)
-            return
-        outcome = await self.engine.run_async(
-            req.query,
-            default_graph_uris=req.default_graph_uris,
-            named_graph_uris=req.named_graph_uris,
-            result_format=key,
-            checked=info,
+            body = await read_body(receive, length)
+        planned = plan(
+            self.engine,
+            method,
+            scope["query_string"],
+            headers.get("content-type"),
+            body,
+            headers.get("accept"),
         )
-        status, parts, payload = outcome_parts(outcome)
+        if planned is None:  # the Flask view answers, with the body already read
+            await self.wsgi.respond(scope, body or b"", send)
+            return
+        query, options = planned
+        outcome = await self.engine.run_async(query, **options)
+        status, parts, payload = answer(outcome, self.common)
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in parts]
-        raw.extend(self.common)
-        raw.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": payload})
 
@@ -98,29 +86,6 @@ def _headers(scope: Scope) -> dict[str, str]:
         text = value.decode("latin-1")
         out[key] = f"{out[key]}, {text}" if key in out else text
     return out
-
-
-async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
-    """The whole request body, and a `receive` that hands it out again before the rest."""
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks), receive  # the client went away: the reply goes nowhere
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            break
-    body = b"".join(chunks)
-    replayed = False
-
-    async def again() -> Message:
-        nonlocal replayed
-        if replayed:
-            return await receive()
-        replayed = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return body, again
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
 
-from kosovo_kg.engine import Engine, QueryCheckError
+from kosovo_kg.engine import Engine, QueryCheckError, QueryOutcome
 from kosovo_kg.settings import Settings
 from kosovo_kg.web import negotiate
 from kosovo_kg.web.protocol import (
@@ -56,6 +56,55 @@ def request_parts(
     return parts(method, query_string, content_type, body)
 
 
+def body_length(content_length: str | None, max_body: int) -> int | None:
+    """The length of a POST body the fast path reads, or None when the Flask view should have
+    the request (no Content-Length, or over the body limit: the view answers 413)."""
+    if not content_length or not content_length.isdigit() or int(content_length) > max_body:
+        return None
+    return int(content_length)
+
+
+def plan(
+    engine: Engine,
+    method: str,
+    query_string: bytes,
+    content_type: str | None,
+    body: bytes | None,
+    accept: str | None,
+) -> tuple[str, dict[str, Any]] | None:
+    """The query and the keywords of `Engine.run` when a fast path answers the request; None
+    when the Flask view should: no query (the service description), the HTML results page, or
+    anything the protocol or the checks refuse (each message is written once, in the view)."""
+    try:
+        req = request_parts(method, query_string, content_type, body)
+        if req.query is None:
+            return None
+        info = engine.check(req.query, req.default_graph_uris, req.named_graph_uris)
+        key = negotiate.choose_for_header(info.form, req.format, accept)
+    except (ProtocolError, QueryCheckError, UnicodeError):
+        return None
+    if key == "html":
+        return None
+    options = {
+        "default_graph_uris": req.default_graph_uris,
+        "named_graph_uris": req.named_graph_uris,
+        "result_format": key,
+        "checked": info,
+    }
+    return req.query, options
+
+
+def answer(
+    outcome: QueryOutcome, common: list[tuple[str, str]]
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body of a query's answer: the view's (`outcome_parts`), with the
+    headers every response carries and Content-Length."""
+    status, headers, payload = outcome_parts(outcome)
+    headers.extend(common)
+    headers.append(("Content-Length", str(len(payload))))
+    return status, headers, payload
+
+
 class SparqlFastPath:
     """WSGI middleware in front of the Flask app (see the module docstring)."""
 
@@ -71,36 +120,24 @@ class SparqlFastPath:
             return self.app(environ, start_response)
         body = None
         if method == "POST":
-            length = environ.get("CONTENT_LENGTH")
-            if not length or not length.isdigit() or int(length) > self.max_body:
+            length = body_length(environ.get("CONTENT_LENGTH"), self.max_body)
+            if length is None:
                 return self.app(environ, start_response)
-            body = environ["wsgi.input"].read(int(length))
+            body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = io.BytesIO(body)  # the view may read it again
             environ["CONTENT_LENGTH"] = str(len(body))
-        try:
-            req = request_parts(
-                method,
-                environ.get("QUERY_STRING", "").encode("latin-1"),
-                environ.get("CONTENT_TYPE"),
-                body,
-            )
-            if req.query is None:
-                return self.app(environ, start_response)
-            info = self.engine.check(req.query, req.default_graph_uris, req.named_graph_uris)
-            key = negotiate.choose_for_header(info.form, req.format, environ.get("HTTP_ACCEPT"))
-        except (ProtocolError, QueryCheckError, UnicodeError):
-            return self.app(environ, start_response)
-        if key == "html":
-            return self.app(environ, start_response)
-        outcome = self.engine.run(
-            req.query,
-            default_graph_uris=req.default_graph_uris,
-            named_graph_uris=req.named_graph_uris,
-            result_format=key,
-            checked=info,
+        query_string = environ.get("QUERY_STRING", "").encode("latin-1")
+        planned = plan(
+            self.engine,
+            method,
+            query_string,
+            environ.get("CONTENT_TYPE"),
+            body,
+            environ.get("HTTP_ACCEPT"),
         )
-        status, headers, payload = outcome_parts(outcome)
-        headers.extend(self.common)
-        headers.append(("Content-Length", str(len(payload))))
+        if planned is None:
+            return self.app(environ, start_response)
+        query, options = planned
+        status, headers, payload = answer(self.engine.run(query, **options), self.common)
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [payload]

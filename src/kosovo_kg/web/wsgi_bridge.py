@@ -44,7 +44,12 @@ class WsgiBridge:
         receive: Callable[[], Awaitable[Message]],
         send: Callable[[Message], Awaitable[None]],
     ) -> None:
-        body = await read_body(receive, self.max_body + 1)
+        await self.respond(scope, await read_body(receive, self.max_body + 1), send)
+
+    async def respond(
+        self, scope: Message, body: bytes, send: Callable[[Message], Awaitable[None]]
+    ) -> None:
+        """Answer with the app, the request body read already."""
         environ = wsgi_environ(scope, body)
         loop = asyncio.get_running_loop()
         batches: asyncio.Queue[list[Message] | None] = asyncio.Queue()
