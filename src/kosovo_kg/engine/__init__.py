@@ -305,65 +305,32 @@ class Engine:
         checked: the result of `check(query, default_graph_uris, named_graph_uris)` when the
         caller already ran it (saves a second scan)."""
         started = time.monotonic()
-        try:
-            job, limit = self._prepared(
-                query,
-                substitutions,
-                default_graph_uris,
-                named_graph_uris,
-                result_format,
-                timeout,
-                checked,
-            )
-        except QueryCheckError as exc:
-            outcome = error_outcome(400, str(exc))
-        else:
-            outcome = self._execute_job(job, limit)
+        prepared = self._prepare(
+            query,
+            substitutions=substitutions,
+            default_graph_uris=default_graph_uris,
+            named_graph_uris=named_graph_uris,
+            result_format=result_format,
+            timeout=timeout,
+            checked=checked,
+        )
+        outcome = prepared if isinstance(prepared, QueryOutcome) else self._execute_job(*prepared)
         self._log(query, outcome, started)
         return outcome
 
-    async def run_async(
-        self,
-        query: str,
-        *,
-        substitutions: Mapping[str, str] | None = None,
-        default_graph_uris: Iterable[str] = (),
-        named_graph_uris: Iterable[str] = (),
-        result_format: str = "json",
-        timeout: float | None = None,
-        checked: QueryInfo | None = None,
-    ) -> QueryOutcome:
-        """`run` for a coroutine on the ASGI front's event loop (`kosovo_kg.web.asgi`): it waits
-        for a worker and for its reply without holding a thread. With an external engine the
-        query runs in a thread (its HTTP client blocks)."""
+    async def run_async(self, query: str, **options: Any) -> QueryOutcome:
+        """`run` (the same keywords) for a coroutine on the ASGI front's event loop
+        (`kosovo_kg.web.asgi`): it waits for a worker and for its reply without holding a
+        thread. With an external engine the query runs in a thread (its HTTP client blocks)."""
         if self.pool is None:
-            return await asyncio.get_running_loop().run_in_executor(
-                None,
-                functools.partial(
-                    self.run,
-                    query,
-                    substitutions=substitutions,
-                    default_graph_uris=default_graph_uris,
-                    named_graph_uris=named_graph_uris,
-                    result_format=result_format,
-                    timeout=timeout,
-                    checked=checked,
-                ),
-            )
+            call = functools.partial(self.run, query, **options)
+            return await asyncio.get_running_loop().run_in_executor(None, call)
         started = time.monotonic()
-        try:
-            job, limit = self._prepared(
-                query,
-                substitutions,
-                default_graph_uris,
-                named_graph_uris,
-                result_format,
-                timeout,
-                checked,
-            )
-        except QueryCheckError as exc:
-            outcome = error_outcome(400, str(exc))
+        prepared = self._prepare(query, **options)
+        if isinstance(prepared, QueryOutcome):
+            outcome = prepared
         else:
+            job, limit = prepared
             try:
                 reply = await self.pool.execute_async(job, self.settings.queue_timeout, limit)
             except Busy as exc:
@@ -375,19 +342,24 @@ class Engine:
         self._log(query, outcome, started)
         return outcome
 
-    def _prepared(
+    def _prepare(
         self,
         query: str,
-        substitutions: Mapping[str, str] | None,
-        default_graph_uris: Iterable[str],
-        named_graph_uris: Iterable[str],
-        result_format: str,
-        timeout: float | None,
-        checked: QueryInfo | None,
-    ) -> tuple[dict[str, Any], float]:
-        """The job for a public query and its deadline; raises QueryCheckError."""
+        *,
+        substitutions: Mapping[str, str] | None = None,
+        default_graph_uris: Iterable[str] = (),
+        named_graph_uris: Iterable[str] = (),
+        result_format: str = "json",
+        timeout: float | None = None,
+        checked: QueryInfo | None = None,
+    ) -> tuple[dict[str, Any], float] | QueryOutcome:
+        """The job for a public query and its deadline, or the 400 of a query the checks
+        refuse."""
         dgu, ngu = tuple(default_graph_uris), tuple(named_graph_uris)
-        info = checked if checked is not None else self.check(query, dgu, ngu)
+        try:
+            info = checked if checked is not None else self.check(query, dgu, ngu)
+        except QueryCheckError as exc:
+            return error_outcome(400, str(exc))
         limit = self.settings.query_timeout
         job = self._job(
             query,

@@ -3,14 +3,14 @@ everything else in the Flask app on a thread pool.
 
 Under a threaded WSGI server each query holds a request thread while its worker process runs it,
 and each step of the hand-over (server thread, request thread, worker pipe, back) is a point
-where the GIL changes hands among many threads: at 8 concurrent look-ups, about half the
-server's CPU went to switching (bench/RESULTS-cpu.md). Here the request that the WSGI fast path
-(`kosovo_kg.web.fastpath`) would answer is answered by a coroutine: it sends the job to an idle
-worker and waits for the reply on the event loop (`Engine.run_async`), under the same checks,
-limits, deadline and queue. Every other request, and every request the fast path declines (so
-each error message is still written once, in the Flask view), goes to the Flask app on a thread
-pool (`kosovo_kg.web.wsgi_bridge`) with the body it read put back. A test sends the same requests through
-both paths and compares the answers.
+where the GIL changes hands among many threads: at 8 concurrent look-ups, perf put about half the
+server's CPU in the kernel's task switch. Here a request that the fast path answers
+(`kosovo_kg.web.fastpath.plan`) is answered by a coroutine: it sends the job to an idle worker
+and waits for the reply on the event loop (`Engine.run_async`), under the same checks, limits,
+deadline and queue. Every other request, and every request the fast path declines (so each
+error message is still written once, in the Flask view), goes to the Flask app on a thread pool
+(`kosovo_kg.web.wsgi_bridge`) with the body already read. A test sends the same requests
+through both paths and compares the answers.
 """
 
 from __future__ import annotations
