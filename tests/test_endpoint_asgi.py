@@ -123,7 +123,7 @@ def test_asgi_app_answers_as_the_flask_view_does(served, name):
     assert ours == flask_only
 
 
-def test_other_paths_and_large_bodies_go_to_flask(served):
+def test_other_paths_and_bodies_over_the_limit_go_to_flask(served):
     asgi, _, seen, loop = served
     before = len(seen)
     status, headers, body = loop.run_until_complete(
@@ -131,10 +131,15 @@ def test_other_paths_and_large_bodies_go_to_flask(served):
     )
     assert status == 200 and b"workers_alive" in body
     assert headers["access-control-allow-origin"] == "*"
-    big = {"query": SELECT + " " * 30_000}  # over max_body_bytes? no: the default is larger
-    status, _, _ = loop.run_until_complete(_asgi_call(asgi, "POST", {}, FORM, big, None))
-    assert status == 200
-    assert len(seen) == before + 1  # /healthz only: the POST query was answered on the loop
+    assert len(seen) == before + 1
+    limit = asgi.max_body
+    near = {"query": SELECT + " " * 30_000}  # a long body within the limit: on the loop
+    status, _, _ = loop.run_until_complete(_asgi_call(asgi, "POST", {}, FORM, near, None))
+    assert status == 200 and len(seen) == before + 1
+    over = {"query": SELECT + " " * limit}  # over it: Flask refuses it
+    status, _, body = loop.run_until_complete(_asgi_call(asgi, "POST", {}, FORM, over, None))
+    assert status == 413 and b"request body too large" in body
+    assert len(seen) == before + 2
 
 
 # --- the pool on an event loop -------------------------------------------------------------------
@@ -277,18 +282,17 @@ def serving_loop(engine):
 
 def test_thread_queries_go_through_the_serving_loop(engine, serving_loop):
     """While the loop serves queries, a thread's query (a Flask view's) runs on the loop too:
-    one owner of the workers' pipes. The deadline and the replacement hold on that path."""
+    one owner of the workers' pipes. The deadline and the replacement hold on that path, and
+    the replacement worker, first used by a thread, is watched by the loop."""
     first = asyncio.run_coroutine_threadsafe(engine.run_async("ASK {}"), serving_loop).result(10)
     assert first.status == 200
-    assert engine.pool._loop is serving_loop
-    watched = [w for w in engine.pool._all.values() if w.on_loop is serving_loop]
-    assert len(watched) == 1
-    answer = engine.run("SELECT (42 AS ?answer) WHERE {}")  # from this (non-loop) thread
-    assert answer.status == 200 and b'"42"' in answer.body
-    stopped = engine.run(CARTESIAN)
+    assert engine.pool._idle.loop is serving_loop
+    stopped = engine.run(CARTESIAN)  # from this (non-loop) thread
     assert stopped.status == 504 and engine.pool.replaced == 1
-    assert engine.run("ASK {}").status == 200
-    assert all(w.on_loop in (None, serving_loop) for w in engine.pool._all.values())
+    answer = engine.run("SELECT (42 AS ?answer) WHERE {}")
+    assert answer.status == 200 and b'"42"' in answer.body
+    (active,) = [engine.pool._all[pid] for pid in engine.pool._active]
+    assert active.on_loop is serving_loop  # the thread's job ran on the loop
 
 
 def test_a_watched_worker_that_dies_idle_is_unwatched_and_replaced(engine, serving_loop):

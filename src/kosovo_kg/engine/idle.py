@@ -28,8 +28,20 @@ class IdleStack:
         self._stack: list[Any] = []
         self._tokens: queue.SimpleQueue[None] = queue.SimpleQueue()
         self._waiters: deque[asyncio.Future[bool | None]] = deque()
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None  # of the coroutines that take
         self._loop_thread = 0
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Coroutines on `loop` (running in this thread) take workers from now on."""
+        if self.loop is not loop:
+            self.loop, self._loop_thread = loop, threading.get_ident()
+
+    def loop_elsewhere(self) -> asyncio.AbstractEventLoop | None:
+        """The bound loop when it is running in another thread than the caller's."""
+        loop = self.loop
+        if loop is not None and loop.is_running() and threading.get_ident() != self._loop_thread:
+            return loop
+        return None
 
     def put(self, worker: Any) -> None:
         self._stack.append(worker)
@@ -37,9 +49,9 @@ class IdleStack:
         if self._waiters:  # read after the token is in: a taker re-checks after it queues
             if threading.get_ident() == self._loop_thread:
                 self._wake()
-            elif self._loop is not None:
+            elif self.loop is not None:
                 with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
-                    self._loop.call_soon_threadsafe(self._wake)
+                    self.loop.call_soon_threadsafe(self._wake)
 
     def _wake(self) -> None:
         while self._waiters:
@@ -62,8 +74,7 @@ class IdleStack:
         with contextlib.suppress(queue.Empty):
             return self.get_nowait()
         loop = asyncio.get_running_loop()
-        if self._loop is not loop:
-            self._loop, self._loop_thread = loop, threading.get_ident()
+        self.bind(loop)
         deadline = loop.time() + timeout
         while True:
             waiter: asyncio.Future[bool | None] = loop.create_future()

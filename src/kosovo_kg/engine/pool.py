@@ -111,8 +111,6 @@ class Pool:
         self._thread: threading.Thread | None = None
         self._zygote: Zygote | None = None
         self._zygote_lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None  # of `execute_async`, once used
-        self._loop_thread = 0
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -289,8 +287,8 @@ class Pool:
         Raises Busy when no worker is free within `queue_timeout`. While an event loop serves
         queries (`execute_async`), a job from another thread runs there too: the loop then does
         all the talking to the workers, whose pipes it watches."""
-        loop = self._loop
-        if loop is not None and loop.is_running() and threading.get_ident() != self._loop_thread:
+        loop = self._idle.loop_elsewhere()
+        if loop is not None:
             future = asyncio.run_coroutine_threadsafe(
                 self.execute_async(job, queue_timeout, timeout), loop
             )
@@ -317,8 +315,7 @@ class Pool:
         per job cost six epoll_ctl and two ioctl calls); it stops watching before the worker is
         killed, or when the pipe is readable with no job in flight (the worker died)."""
         loop = asyncio.get_running_loop()
-        if self._loop is not loop:
-            self._loop, self._loop_thread = loop, threading.get_ident()
+        self._idle.bind(loop)
         worker = await self.acquire_async(queue_timeout)
         try:
             reply = await self._ask_async(loop, worker, job, timeout)
