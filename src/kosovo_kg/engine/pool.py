@@ -73,7 +73,10 @@ def _reply_ready(loop: asyncio.AbstractEventLoop, worker: Worker) -> None:
     if waiter is not None:
         if not waiter.done():
             waiter.set_result(True)
-    elif worker.wait(0):  # still readable with no job in flight: the worker died (EOF)
+    elif select.select([worker.fd], [], [], 0)[0]:
+        # readable with no job of the loop's in flight: the worker died (EOF), or a thread that
+        # took it before the loop was bound is waiting for its reply (`worker.wait` polls in
+        # that thread: its poll object must not be used here at the same time)
         _unwatch(loop, worker)
     # else a readiness event that went stale: the reply was read meanwhile
 
