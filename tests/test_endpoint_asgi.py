@@ -17,36 +17,22 @@ import time
 import urllib.parse
 
 import pytest
-from endpoint_support import CARTESIAN, make_data_dir
+from endpoint_support import CARTESIAN, counted_app, make_data_dir
 from test_endpoint_fastpath import CASES, FORM, SELECT
 from werkzeug.test import Client
 
 from kosovo_kg.engine import Engine
 from kosovo_kg.engine.pool import Busy
 from kosovo_kg.settings import load_settings
-from kosovo_kg.web import create_app
 from kosovo_kg.web.asgi import AsgiApp
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    data, var = make_data_dir(tmp_path_factory.mktemp("asgi"))
-    settings = load_settings(
-        {"data_dir": data, "var_dir": var, "max_rows": 3, "query_timeout": 1.0, "workers": 1},
-        environ={},
-    )
-    engine = Engine(settings).start()
-    app = create_app(settings, engine=engine)
-    seen: list[str] = []
-
-    @app.before_request
-    def count() -> None:
-        seen.append("flask")
-
-    loop = asyncio.new_event_loop()
-    yield AsgiApp(app, engine, settings), app, seen, loop
-    loop.close()
-    engine.close()
+    with counted_app(tmp_path_factory.mktemp("asgi")) as (app, settings, engine, seen):
+        loop = asyncio.new_event_loop()
+        yield AsgiApp(app, engine, settings), app, seen, loop
+        loop.close()
 
 
 def _body_bytes(body) -> bytes:

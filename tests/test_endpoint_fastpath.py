@@ -8,12 +8,8 @@ counts the requests Flask saw, so each case also proves which path answered it.
 from __future__ import annotations
 
 import pytest
-from endpoint_support import BASE, CARTESIAN, KR, make_data_dir
+from endpoint_support import BASE, CARTESIAN, KR, counted_app
 from werkzeug.test import Client
-
-from kosovo_kg.engine import Engine
-from kosovo_kg.settings import load_settings
-from kosovo_kg.web import create_app
 
 FORM = "application/x-www-form-urlencoded"
 SELECT = f"SELECT ?s ?code WHERE {{ ?s <{KR}iso3> ?code }} ORDER BY ?code"
@@ -23,21 +19,8 @@ ASK = f"ASK {{ <{BASE}id/state/DEU> ?p ?o }}"
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    data, var = make_data_dir(tmp_path_factory.mktemp("fastpath"))
-    settings = load_settings(
-        {"data_dir": data, "var_dir": var, "max_rows": 3, "query_timeout": 1.0, "workers": 1},
-        environ={},
-    )
-    engine = Engine(settings).start()
-    app = create_app(settings, engine=engine)
-    seen: list[str] = []
-
-    @app.before_request
-    def count() -> None:
-        seen.append("flask")
-
-    yield app, seen
-    engine.close()
+    with counted_app(tmp_path_factory.mktemp("fastpath")) as (app, _, _, seen):
+        yield app, seen
 
 
 # (method, query string, content type, body, accept, answered by the fast path)
