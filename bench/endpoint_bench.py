@@ -326,9 +326,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--variants",
-        default="memory/uvicorn,memory/uvicorn@0,memory/granian,memory/gunicorn,disk/uvicorn",
-        help="comma-separated store_mode/http_server[/http_threads][@cpu_affinity] variants of"
-        " kosovo-kg to run",
+        default="memory/uvicorn,memory/uvicorn+inline_ms=0,memory/granian,memory/gunicorn,disk/uvicorn",
+        help="comma-separated store_mode/http_server[/http_threads][@cpu_affinity][+setting=value]"
+        " variants of kosovo-kg to run",
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
@@ -359,7 +359,8 @@ def main() -> None:
                 )
             )
             for variant in args.variants.split(","):
-                spec, _, cpus = variant.partition("@")  # e.g. memory/uvicorn@0: on CPU 0
+                spec, *overrides = variant.split("+")  # e.g. memory/uvicorn+inline_ms=0
+                spec, _, cpus = spec.partition("@")  # e.g. memory/uvicorn@0: on CPU 0
                 mode, _, rest = spec.partition("/")
                 http_server, _, threads = rest.partition("/")
                 port = free_port()
@@ -376,6 +377,9 @@ def main() -> None:
                     env["KOSOVO_KG_HTTP_THREADS"] = threads
                 if cpus:
                     env["KOSOVO_KG_CPU_AFFINITY"] = cpus
+                for override in overrides:  # any setting, by its name
+                    name, _, value = override.partition("=")
+                    env["KOSOVO_KG_" + name.upper()] = value
                 stack.enter_context(
                     started(
                         [str(bindir / "kosovo-kg"), "serve"],
@@ -514,9 +518,11 @@ def render(
         " query by query, the order rotating each round, so load from elsewhere on the shared"
         " machine falls on all of them alike.",
         "- kosovo-kg variants are `store_mode/http_server` (`@0`: with `cpu_affinity=0`, the"
-        " server and its workers kept on CPU 0): one HTTP server process (uvicorn, the"
-        f" default; granian; or gunicorn's gthread worker) + {args.workers} query worker"
-        " processes; Oxigraph:"
+        " server and its workers kept on CPU 0; `+name=value`: a setting, e.g. `+inline_ms=0`,"
+        " every query in a worker): one HTTP server process (uvicorn, the default, under its"
+        f" supervisor; granian; or gunicorn's gthread worker) + {args.workers} query worker"
+        " processes; under uvicorn a query a worker has answered within `inline_ms` (2 ms) is"
+        " answered by the HTTP server process itself when it comes again; Oxigraph:"
         " `serve-read-only --union-default-graph` on the same on-disk store.",
         "- non-200 answers are counted, not timed away: for kosovo-kg they are 503s of the"
         " bounded queue (`queue_timeout` 5 s) or 504s of the deadline (`query_timeout` 10 s);"
@@ -589,11 +595,13 @@ def render(
         f"- With no query at all, `{first}` serves /healthz at"
         f" {floor[8]['throughput'] / oxi_ask[8]['throughput']:.2f}x Oxigraph's ASK throughput at"
         " c=8. A query Oxigraph answers in well under a millisecond costs us HTTP and Python work"
-        " plus the round trip to a killable worker process, on the same two cores as the client;"
-        " every query that does real work is answered faster than by Oxigraph's server (in"
-        " memory, with Oxigraph's own JSON writer). `bench/wakeup_cost.py` measures that round"
-        " trip with the two processes on one CPU or on two: on a small virtual machine most of"
-        " it is the wake-up of a process on another CPU, hence the `@0` variant.",
+        " plus, the first time, the round trip to a killable worker process, on the same two"
+        " cores as the client; every query that does real work is answered faster than by"
+        " Oxigraph's server (in memory, with Oxigraph's own JSON writer). `bench/wakeup_cost.py`"
+        " measures that round trip with the two processes on one CPU or on two: on a small"
+        " virtual machine most of it is the wake-up of a process on another CPU, hence the"
+        " answers from the server process itself (`inline_ms`; compare the `+inline_ms=0`"
+        " variant).",
         "- CPU per request, process by process (client, HTTP server, query workers), is"
         " measured by `bench/cpu_per_request.py` (bench/RESULTS-cpu.md).",
         "- The default server is uvicorn (uvloop, httptools): a query waits for its worker on"

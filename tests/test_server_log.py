@@ -139,15 +139,16 @@ def test_query_lines_are_logged_later_stamped_with_the_time_of_the_query(
 ) -> None:
     qlog = QueryLog(interval=3600)  # no timed hand-over during the test
     before = time.time()
-    qlog.add("0123456789abcdef", 504, 0, False, 10000.04)
-    qlog.add("fedcba9876543210", 200, 3, True, 1.25)
+    qlog.add("0123456789abcdef", 504, 0, False, 10000.04, "worker")
+    qlog.add("fedcba9876543210", 200, 3, True, 1.25, "front")
     time.sleep(0.05)
     assert query_records == []  # nothing made on the request path
     qlog.flush()
     lines = [r.getMessage() for r in query_records]
     assert lines == [
-        "query hash=0123456789abcdef status=504 rows=0 truncated=false duration_ms=10000.0",
-        "query hash=fedcba9876543210 status=200 rows=3 truncated=true duration_ms=1.2",
+        "query hash=0123456789abcdef status=504 rows=0 truncated=false duration_ms=10000.0"
+        " ran=worker",
+        "query hash=fedcba9876543210 status=200 rows=3 truncated=true duration_ms=1.2 ran=front",
     ]
     first = query_records[0]
     assert before <= first.created < before + 0.04  # when the query ended, not the flush
@@ -162,7 +163,7 @@ def test_query_lines_noted_just_before_exit_are_written() -> None:
         "from kosovo_kg.engine.querylog import QueryLog\n"
         "logs.configure()\n"
         "q = QueryLog(interval=3600)\n"
-        "for i in range(300): q.add(f'{i:016x}', 200, i, False, 0.5)\n"
+        "for i in range(300): q.add(f'{i:016x}', 200, i, False, 0.5, 'worker')\n"
     )
     rows = [x.split(" rows=")[1].split()[0] for x in _stderr_of(code).splitlines() if " rows=" in x]
     assert rows == [str(i) for i in range(300)]
@@ -172,12 +173,12 @@ def test_closing_the_query_log_logs_what_is_pending_and_stops_its_thread(
     query_records: list[logging.LogRecord],
 ) -> None:
     qlog = QueryLog(interval=3600)
-    qlog.add("aaaaaaaaaaaaaaaa", 200, 1, False, 0.3)
+    qlog.add("aaaaaaaaaaaaaaaa", 200, 1, False, 0.3, "worker")
     thread = qlog._thread
     assert thread is not None and thread.is_alive()
     qlog.close()
     assert not thread.is_alive()
     assert [r.getMessage().split()[1] for r in query_records] == ["hash=aaaaaaaaaaaaaaaa"]
-    qlog.add("bbbbbbbbbbbbbbbb", 200, 1, False, 0.3)  # after close: kept for the exit
+    qlog.add("bbbbbbbbbbbbbbbb", 200, 1, False, 0.3, "worker")  # after close: kept for the exit
     qlog.flush()
     assert len(query_records) == 2

@@ -7,6 +7,7 @@ Precedence: CLI flag > environment variable > default.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -128,6 +129,16 @@ SETTINGS: tuple[Setting, ...] = (
         float,
         5.0,
         "Longest wait in seconds for a free worker before a query gets 503 with Retry-After.",
+    ),
+    Setting(
+        "inline_ms",
+        float,
+        2.0,
+        "Under uvicorn, a query that a worker answered within this many milliseconds (an answer"
+        " of at most 64 KiB, no SERVICE) is answered by the server process itself when it comes"
+        " again, from its own copy of the store, without the hand-over to a worker"
+        " (`kosovo_kg.engine.inline`); its deadline is kept by ending and restarting the server"
+        " process. 0: every query runs in a worker.",
     ),
     Setting(
         "http_server",
@@ -288,6 +299,8 @@ def _check_serve_values(values: Mapping[str, Any]) -> None:
     for name in ("query_timeout", "queue_timeout"):
         if values[name] <= 0:
             raise ValueError(f"{name} must be positive: {values[name]!r}")
+    if not 0 <= values["inline_ms"] < math.inf:
+        raise ValueError(f"inline_ms must be 0 or more milliseconds: {values['inline_ms']!r}")
     if values["queue_size"] < 0:
         raise ValueError(f"queue_size must not be negative: {values['queue_size']!r}")
     if not all(cpu.isdigit() for cpu in values["cpu_affinity"]):

@@ -18,12 +18,13 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
 from kosovo_kg import vocab
 from kosovo_kg.engine.inject import bind_values
+from kosovo_kg.engine.inline import InlineRunner, job_key
 from kosovo_kg.engine.lexer import QueryCheckError, QueryInfo, analyse
 from kosovo_kg.engine.outcome import (
     GRAPH_RESULT_FORMATS,
@@ -90,6 +91,7 @@ class Engine:
         self.allowlist = frozenset(settings.service_allowlist)
         self.pool: Pool | None = None
         self.remote: RemoteBackend | None = None
+        self.inline: InlineRunner | None = None
         self._version = ""
         self.dump = dump_path(settings.data_dir)  # until start(): then the pinned copy
         self.graph_names: frozenset[str] = frozenset()
@@ -143,6 +145,9 @@ class Engine:
             start_log.info("data %s pinned in %.1f s", version, pinned - began)
             self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(location))
             self.pool.start()
+            if s.inline_ms > 0:
+                self.inline = InlineRunner(s.store_mode, str(location), s.inline_ms / 1000)
+                self.inline.start()
             start_log.info(
                 "%d query workers ready in %.1f s (store_mode=%s; the spare starts next)",
                 s.workers,
@@ -242,6 +247,10 @@ class Engine:
         info["data_version"] = self.data_version
         info["store_mode"] = self.settings.store_mode
         info["graph_sizes_counted"] = self._sizes_counted.is_set()
+        if self.inline is not None:  # the front's own copy (kosovo_kg.engine.inline)
+            info["front_copy_loaded"] = self.inline.ready
+            info["front_known_jobs"] = self.inline.known
+            info["front_answered"] = self.inline.answered
         info["ok"] = info["store_open"] and info["workers_alive"] == info["workers"]
         return info
 
@@ -314,32 +323,60 @@ class Engine:
             timeout=timeout,
             checked=checked,
         )
-        outcome = prepared if isinstance(prepared, QueryOutcome) else self._execute_job(*prepared)
-        self._log(query, outcome, started)
+        if isinstance(prepared, QueryOutcome):
+            self._log(query, prepared, started, "none")
+            return prepared
+        job, limit, _ = prepared
+        outcome = self._execute_job(job, limit)
+        self._log(query, outcome, started, "remote" if self.remote else "worker")
         return outcome
 
-    async def run_async(self, query: str, **options: Any) -> QueryOutcome:
+    async def run_async(
+        self,
+        query: str,
+        *,
+        overrun: Callable[[QueryOutcome], None] | None = None,
+        **options: Any,
+    ) -> QueryOutcome:
         """`run` (the same keywords) for a coroutine on the ASGI front's event loop
         (`kosovo_kg.web.asgi`): it waits for a worker and for its reply without holding a
-        thread. With an external engine the query runs in a thread (its HTTP client blocks)."""
+        thread. With an external engine the query runs in a thread (its HTTP client blocks).
+
+        With `overrun` (a callable that writes a 504 outcome to this request's client from
+        another thread), a job that a worker has answered fast before is answered here, on the
+        loop (`kosovo_kg.engine.inline`); without it, every query goes to a worker."""
         if self.pool is None:
             call = functools.partial(self.run, query, **options)
             return await asyncio.get_running_loop().run_in_executor(None, call)
         started = time.monotonic()
         prepared = self._prepare(query, **options)
         if isinstance(prepared, QueryOutcome):
-            outcome = prepared
+            self._log(query, prepared, started, "none")
+            return prepared
+        job, limit, info = prepared
+        fmt, queue_timeout = job["result_format"], self.settings.queue_timeout
+        inline = self.inline if overrun is not None and not info.services else None
+        key = job_key(job) if inline is not None else None
+        if inline is not None and inline.knows(key):
+
+            def stopped() -> None:  # on the watchdog's thread; the process ends next
+                outcome = reply_outcome(("timeout",), fmt, limit, queue_timeout)
+                self._log(query, outcome, started, "front")
+                self.query_log.flush()
+                overrun(outcome)
+
+            outcome = reply_outcome(inline.run(job, limit, stopped), fmt, limit, queue_timeout)
+            self._log(query, outcome, started, "front")
+            return outcome
+        try:
+            reply = await self.pool.execute_async(job, queue_timeout, limit)
+        except Busy as exc:
+            outcome = busy_outcome(exc, queue_timeout)
         else:
-            job, limit = prepared
-            try:
-                reply = await self.pool.execute_async(job, self.settings.queue_timeout, limit)
-            except Busy as exc:
-                outcome = busy_outcome(exc, self.settings.queue_timeout)
-            else:
-                outcome = reply_outcome(
-                    reply, job["result_format"], limit, self.settings.queue_timeout
-                )
-        self._log(query, outcome, started)
+            if inline is not None:
+                inline.learn(key, reply)
+            outcome = reply_outcome(reply, fmt, limit, queue_timeout)
+        self._log(query, outcome, started, "worker")
         return outcome
 
     def _prepare(
@@ -352,9 +389,9 @@ class Engine:
         result_format: str = "json",
         timeout: float | None = None,
         checked: QueryInfo | None = None,
-    ) -> tuple[dict[str, Any], float] | QueryOutcome:
-        """The job for a public query and its deadline, or the 400 of a query the checks
-        refuse."""
+    ) -> tuple[dict[str, Any], float, QueryInfo] | QueryOutcome:
+        """The job for a public query, its deadline and what the checks found, or the 400 of a
+        query the checks refuse."""
         dgu, ngu = tuple(default_graph_uris), tuple(named_graph_uris)
         try:
             info = checked if checked is not None else self.check(query, dgu, ngu)
@@ -369,9 +406,9 @@ class Engine:
             default_graph_uris=dgu,
             named_graph_uris=ngu,
         )
-        return job, limit if timeout is None else min(timeout, limit)
+        return job, limit if timeout is None else min(timeout, limit), info
 
-    def _log(self, query: str, outcome: QueryOutcome, started: float) -> None:
+    def _log(self, query: str, outcome: QueryOutcome, started: float, ran: str) -> None:
         digest = _digest_cached(query) if len(query) <= CACHED_QUERY_CHARS else _digest(query)
         self.query_log.add(
             digest,
@@ -379,6 +416,7 @@ class Engine:
             outcome.rows,
             outcome.truncated,
             (time.monotonic() - started) * 1000,
+            ran,
         )
 
     def _execute(

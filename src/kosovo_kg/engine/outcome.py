@@ -56,7 +56,7 @@ def reply_outcome(
 ) -> QueryOutcome:
     """The outcome of a worker's (or an external engine's) reply to a job."""
     if reply[0] == "ok":
-        _, kind, body, rows, truncated = reply
+        kind, body, rows, truncated = reply[1:5]  # a worker's reply also says how long it took
         return QueryOutcome(200, MEDIA_TYPES[result_format], body, rows, truncated, kind)
     if reply[0] == "fail":
         return error_outcome(reply[1], reply[2])

@@ -4,7 +4,9 @@ Messages (pickled tuples over a multiprocessing Connection; jobs and replies are
 with `kosovo_kg.engine.wire`, same framing, fewer system calls):
   worker -> parent at start: ("ready", data_version) or ("error", message)
   parent -> worker: a job dict (see `Pool.execute`), or None to stop
-  worker -> parent per job: ("ok", kind, body, rows, truncated) or ("fail", status, message)
+  worker -> parent per job: ("ok", kind, body, rows, truncated, seconds) or ("fail", status,
+  message); `seconds` is the time the worker spent on the job (`answer`), which the front uses to
+  learn which queries it may answer itself (`kosovo_kg.engine.inline`)
 
 The worker exits when its pipe closes (the parent died), so no orphan outlives the server.
 """
@@ -15,6 +17,7 @@ import ctypes
 import os
 import signal
 import sys
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -53,9 +56,23 @@ def worker_main(conn: Connection, mode: str, location: str, parent_pid: int) -> 
     serve(conn, db)
 
 
+def answer(db: Any, job: dict[str, Any]) -> tuple[Any, ...]:
+    """The reply to one job: ("ok", kind, body, rows, truncated, seconds) or ("fail", status,
+    message). A store error is answered too: the caller keeps serving."""
+    from kosovo_kg import store as st
+
+    started = time.perf_counter()
+    try:
+        kind, body, rows, truncated = st.run_serialized(db, **job)
+    except st.QueryFailed as exc:
+        return ("fail", exc.status, str(exc))
+    except Exception as exc:  # an unexpected store error
+        return ("fail", 500, f"internal error: {type(exc).__name__}: {exc}")
+    return ("ok", kind, body, rows, truncated, time.perf_counter() - started)
+
+
 def serve(conn: Connection, db: Any) -> None:
     """Answer jobs from `conn` with the store `db` until the pipe closes or None arrives."""
-    from kosovo_kg import store as st
     from kosovo_kg.engine import wire
 
     fd = conn.fileno()
@@ -67,13 +84,6 @@ def serve(conn: Connection, db: Any) -> None:
         if job is None:
             return
         try:
-            kind, body, rows, truncated = st.run_serialized(db, **job)
-            reply: tuple[Any, ...] = ("ok", kind, body, rows, truncated)
-        except st.QueryFailed as exc:
-            reply = ("fail", exc.status, str(exc))
-        except Exception as exc:  # an unexpected store error: answer, keep serving
-            reply = ("fail", 500, f"internal error: {type(exc).__name__}: {exc}")
-        try:
-            wire.send(fd, reply)
+            wire.send(fd, answer(db, job))
         except (EOFError, OSError):
             return

@@ -10,20 +10,30 @@ and waits for the reply on the event loop (`Engine.run_async`), under the same c
 deadline and queue. Every other request, and every request the fast path declines (so each
 error message is still written once, in the Flask view), goes to the Flask app on a thread pool
 (`kosovo_kg.web.wsgi_bridge`) with the body already read. A test sends the same requests
-through both paths and compares the answers.
+through both paths and compares the answers. A query that a worker has answered fast before is
+answered on the loop itself (`kosovo_kg.engine.inline`); if it ever runs past its deadline, the
+watchdog writes the 504 (`write_last`) and the front process ends.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import select
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask
 
-from kosovo_kg.engine import Engine
+from kosovo_kg.engine import Engine, QueryOutcome
 from kosovo_kg.settings import Settings
 from kosovo_kg.web.fastpath import answer, body_length, plan
 from kosovo_kg.web.wsgi_bridge import WsgiBridge, read_body
+
+SOCKET_FD = "kosovo_kg.socket_fd"  # scope key: the connection's socket, for `write_last`
+WRITE_LAST_SECONDS = 1.0  # longest wait for a slow client's buffer to take the last response
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -71,11 +81,33 @@ class AsgiApp:
             await self.wsgi.respond(scope, body or b"", send)
             return
         query, options = planned
-        outcome = await self.engine.run_async(query, **options)
+        fd = scope.get(SOCKET_FD)  # set by uvicorn's protocol in `kosovo_kg.web.front`
+        overrun = None if fd is None else functools.partial(write_last, fd, self.common)
+        outcome = await self.engine.run_async(query, overrun=overrun, **options)
         status, parts, payload = answer(outcome, self.common)
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in parts]
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": payload})
+
+
+def write_last(fd: int, common: list[tuple[str, str]], outcome: QueryOutcome) -> None:
+    """Write `outcome` as the last response of the connection on socket `fd`, from a thread
+    other than the event loop's (which is held by a query: `kosovo_kg.engine.inline`)."""
+    status, parts, payload = answer(outcome, common)
+    lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}"]
+    lines += [f"{name}: {value}" for name, value in parts]
+    lines.append("Connection: close")
+    data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + payload
+    give_up = time.monotonic() + WRITE_LAST_SECONDS
+    while data:
+        try:
+            data = data[os.write(fd, data) :]
+        except BlockingIOError:  # the socket is non-blocking (the loop's)
+            if time.monotonic() > give_up:
+                return
+            select.select([], [fd], [], 0.05)
+        except OSError:  # the client has gone
+            return
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -1,0 +1,94 @@
+"""The uvicorn server's process model (`kosovo_kg.web.front`), over HTTP on a real server.
+
+`kosovo-kg serve` supervises one front process. The front answers a query that its worker has
+answered fast before itself (the query log says where each query ran); when the front ends, the
+supervisor starts a new one on the same socket; a front that cannot start stops the supervisor.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from endpoint_support import kosovo_kg_command, make_data_dir, run_server
+
+ASK = "ASK { ?s ?p ?o }"
+
+
+def _front_pid(supervisor: int) -> int:
+    """The supervisor's child that serves (not multiprocessing's resource tracker)."""
+    for line in Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split():
+        cmdline = Path(f"/proc/{line}/cmdline").read_bytes()
+        if b"spawn_main" in cmdline:
+            return int(line)
+    raise AssertionError("no front process")
+
+
+def _log_lines(server, needle: str, count: int) -> list[str]:
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [x for x in server.log.read_text().splitlines() if needle in x]
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.1)
+
+
+def test_a_repeated_query_is_answered_by_the_front_with_the_workers_answer(tmp_path):
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    with run_server(tmp_path, {}) as server:
+        deadline = time.monotonic() + 30
+        while not server.get(path="/healthz").json()["front_copy_loaded"]:
+            assert time.monotonic() < deadline, "the front's copy of the store did not load"
+            time.sleep(0.1)
+        replies = [server.post_query(query) for _ in range(3)]
+        lines = _log_lines(server, "kosovo_kg.query", 3)
+        health = server.get(path="/healthz").json()
+    assert health["front_known_jobs"] == 1 and health["front_answered"] == 2
+    assert [r.status for r in replies] == [200, 200, 200]
+    assert replies[1].body == replies[0].body == replies[2].body
+    assert [x.rsplit("ran=", 1)[1] for x in lines[-3:]] == ["worker", "front", "front"]
+
+
+def test_the_supervisor_replaces_a_front_that_ends(tmp_path):
+    with run_server(tmp_path, {}) as server:
+        assert server.post_query(ASK).status == 200
+        front = _front_pid(server.process.pid)
+        os.kill(front, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                reply = server.post_query(ASK, timeout=10)
+                if reply.status == 200 and _front_pid(server.process.pid) != front:
+                    break
+            except OSError:  # the dead front's connection, or none accepted yet
+                pass
+            assert time.monotonic() < deadline, server.log.read_text()
+            time.sleep(0.1)
+        assert server.get(path="/healthz").status == 200
+        assert server.process.poll() is None
+        assert f"Child process [{front}] died" in server.log.read_text()
+
+
+def test_a_front_that_cannot_start_stops_the_server(tmp_path):
+    data, var = make_data_dir(tmp_path, b"<http://a> <http://b> this is not N-Quads .\n")
+    env = dict(
+        os.environ,
+        KOSOVO_KG_DATA_DIR=str(data),
+        KOSOVO_KG_VAR_DIR=str(var),
+        KOSOVO_KG_PORT="0",
+    )
+    process = subprocess.run(
+        [*kosovo_kg_command(), "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,
+    )
+    assert process.returncode == 3, process.stderr
+    assert "the server cannot start" in process.stderr and "N-Quads" in process.stderr
+    assert process.stderr.count("Started server process") == 0
+    assert process.stderr.count("the server cannot start") == 1  # no restart loop
