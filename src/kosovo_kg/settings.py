@@ -146,8 +146,9 @@ SETTINGS: tuple[Setting, ...] = (
         "uvicorn",
         "Production server of `kosovo-kg serve`: `uvicorn` (ASGI on uvloop: queries wait for"
         " their worker on the event loop, other pages run in `http_threads`; the fastest, see"
-        " bench/RESULTS.md), `granian` (WSGI, HTTP in Rust) or `gunicorn` (WSGI, gthread). Each"
-        " runs one process; queries run in `workers`.",
+        " bench/RESULTS.md; one server process under a supervisor that replaces it if it ends),"
+        " `granian` (WSGI, HTTP in Rust) or `gunicorn` (WSGI, gthread), each one process. Queries"
+        " run in `workers` (and, under uvicorn, see `inline_ms`).",
     ),
     Setting(
         "http_threads",
@@ -163,9 +164,9 @@ SETTINGS: tuple[Setting, ...] = (
         (),
         "Comma-separated CPU numbers that the server process and its query workers may run on"
         " (Linux `sched_setaffinity`); empty (the default): any CPU. On a small virtual machine"
-        " a wake-up across CPUs is costly, and the server hands every query to a worker process"
-        " and back: kept on one CPU, sub-millisecond queries cost about a third less server CPU"
-        " (bench/RESULTS.md), but at most that CPU runs queries at once.",
+        " a wake-up across CPUs is costly, and the server hands queries to a worker process and"
+        " back: kept on one CPU, the hand-over costs less, but at most that CPU runs queries at"
+        " once (measure with `bench/endpoint_bench.py --variants memory/uvicorn@0`).",
     ),
     Setting(
         "service_allowlist",
