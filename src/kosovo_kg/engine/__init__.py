@@ -145,9 +145,8 @@ class Engine:
             start_log.info("data %s pinned in %.1f s", version, pinned - began)
             self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(location))
             self.pool.start()
-            if s.inline_ms > 0:
+            if s.inline_ms > 0:  # its copy loads at the first query from an event loop
                 self.inline = InlineRunner(s.store_mode, str(location), s.inline_ms / 1000)
-                self.inline.start()
             start_log.info(
                 "%d query workers ready in %.1f s (store_mode=%s; the spare starts next)",
                 s.workers,
@@ -357,6 +356,8 @@ class Engine:
         fmt, queue_timeout = job["result_format"], self.settings.queue_timeout
         inline = self.inline if overrun is not None and not info.services else None
         key = job_key(job) if inline is not None else None
+        if inline is not None and not inline.started:
+            inline.start()
         if inline is not None and inline.knows(key):
 
             def stopped() -> None:  # on the watchdog's thread; the process ends next

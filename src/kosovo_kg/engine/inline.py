@@ -122,10 +122,14 @@ class InlineRunner:
         self._known: OrderedDict[JobKey, None] = OrderedDict()
         self._watchdog = watchdog or Watchdog()
         self.answered = 0
+        self.started = False
 
     def start(self, wait: bool = False) -> None:
         """Load the copy in a thread (the server answers through its workers meanwhile), or
-        before returning with `wait`."""
+        before returning with `wait`. The engine starts it at the first query that could be
+        answered here, so a process that never serves one (a WSGI server, a test client, the
+        CLI) never loads it."""
+        self.started = True
         self._watchdog.start()
         if wait:
             self._load()
