@@ -1,8 +1,10 @@
 """The uvicorn server's process model (`kosovo_kg.web.front`), over HTTP on a real server.
 
 `kosovo-kg serve` supervises one front process. The front answers a query that its worker has
-answered fast before itself (the query log says where each query ran); when the front ends, the
-supervisor starts a new one on the same socket; a front that cannot start stops the supervisor.
+answered fast before itself (the query log says where each query ran). When such a query runs
+past its deadline in the front (a query whose cost follows the clock), the client gets its 504
+and a new front serves; the supervisor also replaces a front that is killed; a front that cannot
+start stops the supervisor.
 """
 
 from __future__ import annotations
@@ -16,6 +18,14 @@ from pathlib import Path
 from endpoint_support import kosovo_kg_command, make_data_dir, run_server
 
 ASK = "ASK { ?s ?p ?o }"
+# Fast (one row at once) while the server's clock is in the first half of a second; otherwise
+# the filter fails on every row of a cartesian product that runs for hours. The filter reads
+# all three patterns, so the planner can neither fold it nor push it into one of them.
+CLOCKED = (
+    "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i"
+    " FILTER(SECONDS(NOW()) - FLOOR(SECONDS(NOW()))"
+    " + 0 * (STRLEN(STR(?c)) + STRLEN(STR(?f)) + STRLEN(STR(?i))) < 0.5) } LIMIT 1"
+)
 
 
 def _front_pid(supervisor: int) -> int:
@@ -52,6 +62,53 @@ def test_a_repeated_query_is_answered_by_the_front_with_the_workers_answer(tmp_p
     assert [r.status for r in replies] == [200, 200, 200]
     assert replies[1].body == replies[0].body == replies[2].body
     assert [x.rsplit("ran=", 1)[1] for x in lines[-3:]] == ["worker", "front", "front"]
+
+
+def _at_fraction(low: float, high: float) -> None:
+    """Wait until the clock's fraction of a second is in [low, high)."""
+    while not low <= time.time() % 1 < high:
+        time.sleep(0.005)
+
+
+def _health(server) -> dict:
+    return server.get(path="/healthz").json()
+
+
+def test_a_query_the_front_runs_past_its_deadline_gets_504_and_a_new_front_serves(tmp_path):
+    env = {"KOSOVO_KG_QUERY_TIMEOUT": "1", "KOSOVO_KG_INLINE_MS": "1000"}
+    with run_server(tmp_path, env) as server:
+        front = _front_pid(server.process.pid)
+        for _ in range(10):  # a worker answers it fast: the front learns it
+            _at_fraction(0.05, 0.3)
+            if server.post_query(CLOCKED).status == 200:
+                break
+        else:
+            raise AssertionError("the clocked query was never fast")
+        deadline = time.monotonic() + 30
+        while not (_health(server)["front_copy_loaded"] and _health(server)["front_known_jobs"]):
+            assert time.monotonic() < deadline, server.log.read_text()
+            time.sleep(0.05)
+        _at_fraction(0.6, 0.8)  # now the same job runs for hours, in the front
+        started = time.monotonic()
+        reply = server.post_query(CLOCKED)
+        elapsed = time.monotonic() - started
+        assert reply.status == 504, reply.text
+        assert "deadline" in reply.text and reply.headers["connection"] == "close"
+        assert elapsed < 10  # 1 s deadline, the watchdog looks every 0.05 s
+        deadline = time.monotonic() + 60
+        while True:  # the supervisor starts a new front
+            try:
+                if server.post_query(ASK, timeout=10).status == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, server.log.read_text()
+            time.sleep(0.1)
+        assert _front_pid(server.process.pid) != front
+        log = server.log.read_text()
+    assert f"Child process [{front}] died" in log
+    stopped = [x for x in log.splitlines() if "status=504" in x]
+    assert stopped and stopped[-1].endswith("ran=front")
 
 
 def test_the_supervisor_replaces_a_front_that_ends(tmp_path):
