@@ -109,6 +109,8 @@ def test_a_query_the_front_runs_past_its_deadline_gets_504_and_a_new_front_serve
     assert f"Child process [{front}] died" in log
     stopped = [x for x in log.splitlines() if "status=504" in x]
     assert stopped and stopped[-1].endswith("ran=front")
+    digest = stopped[-1].split("hash=")[1].split()[0]
+    assert f"ERROR query hash={digest} ran past its 1 s deadline in the server process" in log
 
 
 def test_the_supervisor_replaces_a_front_that_ends(tmp_path):

@@ -364,6 +364,12 @@ class Engine:
                 outcome = reply_outcome(("timeout",), fmt, limit, queue_timeout)
                 self._log(query, outcome, started, "front")
                 self.query_log.flush()
+                start_log.error(
+                    "query hash=%s ran past its %g s deadline in the server process: the"
+                    " process ends to stop it (the supervisor starts a new one)",
+                    _digest(query),
+                    limit,
+                )
                 overrun(outcome)
 
             outcome = reply_outcome(inline.run(job, limit, stopped), fmt, limit, queue_timeout)
