@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -111,6 +112,38 @@ def test_a_query_the_front_runs_past_its_deadline_gets_504_and_a_new_front_serve
     assert stopped and stopped[-1].endswith("ran=front")
     digest = stopped[-1].split("hash=")[1].split()[0]
     assert f"ERROR query hash={digest} ran past its 1 s deadline in the server process" in log
+
+
+def test_sighup_serves_a_new_build_without_refusing_a_query(tmp_path):
+    with run_server(tmp_path, {}) as server:
+        before = _health(server)["data_version"]
+        count = server.count()
+        dump = Path(server.env["KOSOVO_KG_DATA_DIR"]) / "generated" / "kosovo-kg.nq"
+        new = dump.with_suffix(".new")
+        extra = '<http://example.org/s> <http://example.org/p> "new" <http://example.org/g> .\n'
+        new.write_bytes(dump.read_bytes() + extra.encode())
+        os.replace(new, dump)  # as `kosovo-kg build` does
+        statuses: list[int] = []
+        stop = threading.Event()
+
+        def ask() -> None:
+            while not stop.is_set():
+                statuses.append(server.post_query(ASK, timeout=30).status)
+
+        client = threading.Thread(target=ask)
+        client.start()
+        time.sleep(0.3)
+        os.kill(server.process.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 60
+        while _health(server)["data_version"] == before:
+            assert time.monotonic() < deadline, server.log.read_text()
+            time.sleep(0.1)
+        time.sleep(0.5)
+        stop.set()
+        client.join()
+        assert server.count() == count + 1
+        assert server.process.poll() is None
+    assert len(statuses) > 10 and set(statuses) == {200}
 
 
 def test_the_supervisor_replaces_a_front_that_ends(tmp_path):

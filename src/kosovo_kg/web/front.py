@@ -7,7 +7,8 @@ and the deadline bookkeeping. If the front ends, because the inline watchdog end
 query past its deadline (`kosovo_kg.engine.inline`) or because it crashed, the supervisor starts
 a new one on the same socket: connections that arrive meanwhile wait in the socket's backlog.
 A front that cannot start (no data, a store that does not open) stops the supervisor too, with
-exit status 3.
+exit status 3. SIGHUP to the supervisor serves a new build without closing the socket: a new
+front pins and loads the current dump, and once it answers, the old one stops gracefully.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from kosovo_kg.web.asgi import SOCKET_FD
 MAX_TARGET_BYTES = 8190
 MAX_HEADER_BYTES = 65536
 MAX_HEADER_FIELDS = 100
+FRONT_START_SECONDS = 300
 
 
 class CoalescingTransport:
@@ -144,6 +146,10 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "log_config": None,
         "timeout_keep_alive": 5,
         "timeout_graceful_shutdown": 10,
+        # how long a new front may take to start when SIGHUP replaces the front (a load at 100x
+        # takes about 50 s), and to answer the supervisor's ping before it is deemed hung (a
+        # front that ends is seen at once)
+        "timeout_worker_healthcheck": FRONT_START_SECONDS,
         "server_header": True,
         "proxy_headers": False,  # the app uses no client address
     }
