@@ -19,7 +19,7 @@ import pytest
 from endpoint_support import CARTESIAN, KR, free_port, make_data_dir
 
 from kosovo_kg.engine import Engine, inline
-from kosovo_kg.engine.inline import KNOWN_JOBS, InlineRunner, Watchdog
+from kosovo_kg.engine.inline import KEY_CHARS, KNOWN_JOBS, InlineRunner, Watchdog
 from kosovo_kg.settings import load_settings
 
 SELECT = f"SELECT ?s ?o WHERE {{ ?s <{KR}actor> ?o }} ORDER BY ?s ?o LIMIT 5"
@@ -158,15 +158,27 @@ def test_inline_ms_zero_turns_the_front_copy_off(tmp_path):
         engine.close()
 
 
-def test_the_known_jobs_are_bounded(tmp_path):
+def test_the_known_jobs_are_bounded_in_number_and_size(tmp_path):
     runner = InlineRunner("memory", str(tmp_path / "none.nq"), budget=1.0)
     fast = ("ok", "boolean", b"true", 1, False, 0.0001)
     for i in range(KNOWN_JOBS + 10):
-        runner.learn(("q", i), fast)
+        runner.learn((f"q{i}", "json", 1, 1, True, (), (), ()), fast)
     assert runner.known == KNOWN_JOBS
-    runner.learn(("slow",), ("ok", "boolean", b"true", 1, False, 2.0))
-    runner.learn(("failed",), ("fail", 400, "bad"))
-    assert runner.known == KNOWN_JOBS and not runner.knows(("q", KNOWN_JOBS + 9))  # not loaded
+    slow, failed = (
+        ("slow", "json", 1, 1, True, (), (), ()),
+        ("bad", "json", 1, 1, True, (), (), ()),
+    )
+    runner.learn(slow, ("ok", "boolean", b"true", 1, False, 2.0))
+    runner.learn(failed, ("fail", 400, "bad"))
+    assert slow not in runner._known and failed not in runner._known
+    long_text = ("x" * (KEY_CHARS + 1), "json", 1, 1, True, (), (), ())
+    long_values = ("q", "json", 1, 1, True, (("v", "x" * KEY_CHARS),), (), ())
+    runner.learn(long_text, fast)
+    runner.learn(long_values, fast)
+    assert long_text not in runner._known and long_values not in runner._known
+    assert runner.known == KNOWN_JOBS
+    assert ("q0", "json", 1, 1, True, (), (), ()) not in runner._known  # the oldest forgotten
+    assert not runner.knows((f"q{KNOWN_JOBS + 9}", "json", 1, 1, True, (), (), ()))  # not loaded
 
 
 def test_the_watchdog_fires_once_past_the_deadline_and_never_after_disarm():

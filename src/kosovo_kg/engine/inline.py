@@ -34,6 +34,7 @@ log = logging.getLogger("kosovo_kg.engine")
 
 INLINE_BYTES = 65536  # a larger answer is serialised in a worker: the loop would wait for it
 KNOWN_JOBS = 4096  # jobs remembered as fast (least recently learned forgotten first)
+KEY_CHARS = 8192  # a longer job (text and bound values) is not remembered: at most ~32 MB of keys
 WATCH_INTERVAL = 0.05  # seconds between the watchdog's looks at the clock
 EXIT_DEADLINE = 70  # exit status of a front that the watchdog ended
 
@@ -159,6 +160,7 @@ class InlineRunner:
             and len(reply) > 5
             and reply[5] <= self.budget
             and len(reply[2]) <= INLINE_BYTES
+            and len(key[0]) + sum(len(name) + len(value) for name, value in key[5]) <= KEY_CHARS
             and key not in self._known
         ):
             self._known[key] = None
