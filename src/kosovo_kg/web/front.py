@@ -79,6 +79,8 @@ class BoundedHttpTools(HttpToolsProtocol):  # type: ignore[misc]
     refused: tuple[int, str] | None = None
     header_bytes = 0
     socket_fd: int | None = None
+    reading_head = False  # a request has begun and its head is not complete yet
+    draining = False  # shutdown came before the request: answer it, then close
 
     def connection_made(self, transport: Any) -> None:
         sock = transport.get_extra_info("socket")
@@ -89,6 +91,24 @@ class BoundedHttpTools(HttpToolsProtocol):  # type: ignore[misc]
         super().on_message_begin()
         self.header_bytes = 0
         self.scope[SOCKET_FD] = self.socket_fd
+        self.reading_head = True
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        self.reading_head = False
+        if self.draining and self.cycle is not None:
+            self.cycle.keep_alive = False
+
+    def shutdown(self) -> None:
+        """Graceful shutdown (SIGTERM, or SIGHUP replacing the front). uvicorn closes at once a
+        connection with no request in progress, including one just accepted whose request is
+        on its way or half read: that client's request would get a reset. Such a connection
+        answers that request, with Connection: close, before it closes (or is cut at the end of
+        `timeout_graceful_shutdown` if nothing comes)."""
+        if self.cycle is None or self.reading_head:
+            self.draining = True
+            return
+        super().shutdown()
 
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
