@@ -9,11 +9,13 @@ start stops the supervisor.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from endpoint_support import kosovo_kg_command, make_data_dir, run_server
@@ -38,6 +40,22 @@ def _front_pid(supervisor: int) -> int:
     raise AssertionError("no front process")
 
 
+def _until(server, ready: Callable[[], object], seconds: float = 60) -> None:
+    """Poll `ready` until it is true; a connection error counts as "not yet" (a front being
+    replaced). Past `seconds`, fail with the server's log."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with contextlib.suppress(OSError):
+            if ready():
+                return
+        assert time.monotonic() < deadline, server.log.read_text()
+        time.sleep(0.05)
+
+
+def _health(server) -> dict:
+    return server.get(path="/healthz").json()
+
+
 def _log_lines(server, needle: str, count: int) -> list[str]:
     deadline = time.monotonic() + 10
     while True:
@@ -50,15 +68,12 @@ def _log_lines(server, needle: str, count: int) -> list[str]:
 def test_a_repeated_query_is_answered_by_the_front_with_the_workers_answer(tmp_path):
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     with run_server(tmp_path, {}) as server:
-        assert not server.get(path="/healthz").json()["front_copy_loaded"]
+        assert not _health(server)["front_copy_loaded"]
         replies = [server.post_query(query)]  # a worker answers; the front starts its copy
-        deadline = time.monotonic() + 30
-        while not server.get(path="/healthz").json()["front_copy_loaded"]:
-            assert time.monotonic() < deadline, "the front's copy of the store did not load"
-            time.sleep(0.1)
+        _until(server, lambda: _health(server)["front_copy_loaded"], 30)
         replies += [server.post_query(query) for _ in range(2)]
         lines = _log_lines(server, "kosovo_kg.query", 3)
-        health = server.get(path="/healthz").json()
+        health = _health(server)
     assert health["front_known_jobs"] == 1 and health["front_answered"] == 2
     assert [r.status for r in replies] == [200, 200, 200]
     assert replies[1].body == replies[0].body == replies[2].body
@@ -71,10 +86,6 @@ def _at_fraction(low: float, high: float) -> None:
         time.sleep(0.005)
 
 
-def _health(server) -> dict:
-    return server.get(path="/healthz").json()
-
-
 def test_a_query_the_front_runs_past_its_deadline_gets_504_and_a_new_front_serves(tmp_path):
     env = {"KOSOVO_KG_QUERY_TIMEOUT": "1", "KOSOVO_KG_INLINE_MS": "1000"}
     with run_server(tmp_path, env) as server:
@@ -85,10 +96,9 @@ def test_a_query_the_front_runs_past_its_deadline_gets_504_and_a_new_front_serve
                 break
         else:
             raise AssertionError("the clocked query was never fast")
-        deadline = time.monotonic() + 30
-        while not (_health(server)["front_copy_loaded"] and _health(server)["front_known_jobs"]):
-            assert time.monotonic() < deadline, server.log.read_text()
-            time.sleep(0.05)
+        _until(
+            server, lambda: (h := _health(server))["front_copy_loaded"] and h["front_known_jobs"]
+        )
         for _ in range(10):  # now the same job runs for hours, in the front
             _at_fraction(0.6, 0.8)
             started = time.monotonic()
@@ -99,15 +109,7 @@ def test_a_query_the_front_runs_past_its_deadline_gets_504_and_a_new_front_serve
         assert reply.status == 504, reply.text
         assert "deadline" in reply.text and reply.headers["connection"] == "close"
         assert elapsed < 10  # 1 s deadline, the watchdog looks every 0.05 s
-        deadline = time.monotonic() + 60
-        while True:  # the supervisor starts a new front
-            try:
-                if server.post_query(ASK, timeout=10).status == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, server.log.read_text()
-            time.sleep(0.1)
+        _until(server, lambda: server.post_query(ASK, timeout=10).status == 200)  # a new front
         assert _front_pid(server.process.pid) != front
         log = server.log.read_text()
     assert f"Child process [{front}] died" in log
@@ -140,10 +142,7 @@ def test_sighup_serves_a_new_build_without_refusing_a_query(tmp_path):
         client.start()
         time.sleep(0.3)
         os.kill(server.process.pid, signal.SIGHUP)
-        deadline = time.monotonic() + 60
-        while _health(server)["data_version"] == before:
-            assert time.monotonic() < deadline, server.log.read_text()
-            time.sleep(0.1)
+        _until(server, lambda: _health(server)["data_version"] != before)
         time.sleep(0.5)
         stop.set()
         client.join()
@@ -157,16 +156,13 @@ def test_the_supervisor_replaces_a_front_that_ends(tmp_path):
         assert server.post_query(ASK).status == 200
         front = _front_pid(server.process.pid)
         os.kill(front, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                reply = server.post_query(ASK, timeout=10)
-                if reply.status == 200 and _front_pid(server.process.pid) != front:
-                    break
-            except OSError:  # the dead front's connection, or none accepted yet
-                pass
-            assert time.monotonic() < deadline, server.log.read_text()
-            time.sleep(0.1)
+        _until(
+            server,
+            lambda: (
+                server.post_query(ASK, timeout=10).status == 200
+                and _front_pid(server.process.pid) != front
+            ),
+        )
         assert server.get(path="/healthz").status == 200
         assert server.process.poll() is None
         assert f"Child process [{front}] died" in server.log.read_text()
