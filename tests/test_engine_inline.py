@@ -109,6 +109,7 @@ def test_a_job_is_known_with_its_dataset_and_bound_values(engine):
 
 def test_callers_that_cannot_be_told_of_a_deadline_always_use_a_worker(engine):
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert _run(engine, query)[1] == 0 and _run(engine, query)[1] == 1  # known to the front
     before = engine.inline.answered
     for _ in range(3):
         assert engine.run(query).status == 200  # from a thread: no overrun callable
