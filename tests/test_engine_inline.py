@@ -160,7 +160,7 @@ def test_inline_ms_zero_turns_the_front_copy_off(tmp_path):
 
 
 def test_the_known_jobs_are_bounded_in_number_and_size(tmp_path):
-    runner = InlineRunner("memory", str(tmp_path / "none.nq"), budget=1.0)
+    runner = InlineRunner("memory", tmp_path / "none.nq", budget=1.0)
     fast = ("ok", "boolean", b"true", 1, False, 0.0001)
     for i in range(KNOWN_JOBS + 10):
         runner.learn((f"q{i}", "json", 1, 1, True, (), (), ()), fast)

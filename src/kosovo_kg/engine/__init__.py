@@ -146,7 +146,7 @@ class Engine:
             self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(location))
             self.pool.start()
             if s.inline_ms > 0:  # its copy loads at the first query from an event loop
-                self.inline = InlineRunner(s.store_mode, str(location), s.inline_ms / 1000)
+                self.inline = InlineRunner(s.store_mode, location, s.inline_ms / 1000)
             start_log.info(
                 "%d query workers ready in %.1f s (store_mode=%s; the spare starts next)",
                 s.workers,

@@ -115,10 +115,10 @@ class InlineRunner:
     """The front's own copy of the store and the jobs known to be fast on it."""
 
     def __init__(
-        self, mode: str, location: str, budget: float, watchdog: Watchdog | None = None
+        self, mode: str, location: Path, budget: float, watchdog: Watchdog | None = None
     ) -> None:
         self.budget = budget
-        self._source = (mode, Path(location))
+        self._source = (mode, location)
         self._db: Any = None
         self._known: OrderedDict[JobKey, None] = OrderedDict()
         self._watchdog = watchdog or Watchdog()
