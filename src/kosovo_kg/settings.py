@@ -135,7 +135,8 @@ SETTINGS: tuple[Setting, ...] = (
         float,
         2.0,
         "Under uvicorn, a query that a worker answered within this many milliseconds (an answer"
-        " of at most 64 KiB, no SERVICE) is answered by the server process itself when it comes"
+        " of at most 64 KiB, no SERVICE, at most 8,192 characters of text and bound values) is"
+        " answered by the server process itself when it comes"
         " again, from its own copy of the store, without the hand-over to a worker"
         " (`kosovo_kg.engine.inline`); its deadline is kept by ending and restarting the server"
         " process. 0: every query runs in a worker.",

@@ -1,8 +1,8 @@
 """The log line of each query, made off the request path.
 
 `Engine.run` logs one line per query (logger `kosovo_kg.query`): hash, status, rows, truncated,
-duration, and where it ran. Making a `logging.LogRecord` takes longer than answering a look-up query, and it runs
-in the HTTP server's request threads, which contend for the GIL. So the request thread only
+duration, and where it ran. Making a `logging.LogRecord` takes longer than answering a look-up
+query, and it runs in the HTTP server's request threads, which contend for the GIL. So the request thread only
 appends a tuple to a deque; a background thread turns the tuples into ordinary log records on
 `kosovo_kg.query` every `interval` seconds (each record stamped with the time its query ended)
 and hands them to the logger's handlers, whatever they are. Pending lines are also handed over
