@@ -20,6 +20,7 @@ from typing import Any
 
 from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.supervisors.multiprocess import Multiprocess
 
 from kosovo_kg.settings import Settings, load_settings, settings_environ
 from kosovo_kg.web.asgi import SOCKET_FD
@@ -31,6 +32,11 @@ from kosovo_kg.web.asgi import SOCKET_FD
 MAX_TARGET_BYTES = 8190
 MAX_HEADER_BYTES = 65536
 MAX_HEADER_FIELDS = 100
+# The supervisor pings the front every 0.5 s. A front that dies while a ping waits for its answer
+# is seen only when the wait ends (the supervisor holds both ends of the pipe: no EOF), so the
+# wait stays short; a new front started by SIGHUP may take longer to be ready (a load at 100x
+# takes about 50 s), see FrontSupervisor.
+PING_SECONDS = 5
 FRONT_START_SECONDS = 300
 
 
@@ -166,13 +172,22 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "log_config": None,
         "timeout_keep_alive": 5,
         "timeout_graceful_shutdown": 10,
-        # how long a new front may take to start when SIGHUP replaces the front (a load at 100x
-        # takes about 50 s), and to answer the supervisor's ping before it is deemed hung (a
-        # front that ends is seen at once)
-        "timeout_worker_healthcheck": FRONT_START_SECONDS,
+        "timeout_worker_healthcheck": PING_SECONDS,
         "server_header": True,
         "proxy_headers": False,  # the app uses no client address
     }
+
+
+class FrontSupervisor(Multiprocess):  # type: ignore[misc]
+    """uvicorn's supervisor, but a front started by SIGHUP has FRONT_START_SECONDS to become
+    ready (uvicorn uses one timeout for that and for each ping, which must stay short)."""
+
+    def restart_all(self) -> None:
+        self.config.timeout_worker_healthcheck = FRONT_START_SECONDS
+        try:
+            super().restart_all()
+        finally:
+            self.config.timeout_worker_healthcheck = PING_SECONDS
 
 
 def asgi_app() -> Any:
@@ -196,7 +211,6 @@ def asgi_app() -> Any:
 def serve_uvicorn(settings: Settings) -> None:
     """Bind, then supervise the front process until SIGINT or SIGTERM."""
     import uvicorn
-    from uvicorn.supervisors.multiprocess import Multiprocess
 
     from kosovo_kg.web import logs
 
@@ -205,7 +219,7 @@ def serve_uvicorn(settings: Settings) -> None:
     config = uvicorn.Config(
         "kosovo_kg.web.front:asgi_app", factory=True, **uvicorn_options(settings)
     )
-    supervisor = Multiprocess(config, sockets=[config.bind_socket()])
+    supervisor = FrontSupervisor(config, sockets=[config.bind_socket()])
     supervisor.run()
     if any(front.exitcode == STARTUP_FAILURE for front in supervisor.processes):
         raise SystemExit(STARTUP_FAILURE)
