@@ -31,7 +31,7 @@ def test_report_is_json_and_has_every_section(report):
     again = json.loads(json.dumps(report))
     assert set(again) == {
         "date", "perspective_counts", "contradictions", "single_source", "derived_only_dates",
-        "date_conflicts", "figures", "coverage",
+        "date_conflicts", "figures", "coverage", "hedged",
     }  # fmt: skip
 
 
@@ -122,11 +122,29 @@ def test_coverage_adds_up(report):
     assert cov["events_with_derived_date_only"] == len(report["derived_only_dates"])
 
 
+def test_hedged_claims_are_listed_with_their_wording(report):
+    hedged = report["hedged"]
+    assert {h["modality"] for h in hedged} >= {"Speculated", "Rumoured", "ReportedOnly"}
+    assert not {h["modality"] for h in hedged} & {"Asserted", "Denied"}
+    egypt = [h for h in hedged if h["state"] == "EGY" and h["modality"] == "Speculated"]
+    assert [h["quotes"] for h in egypt] == [
+        ["Egypt could withdraw its decision to recognize Kosovo"]
+    ]
+    assert egypt[0]["url"].startswith("http")
+    gnb = [h for h in hedged if h["state"] == "GNB"]
+    assert [h["modality"] for h in gnb] == ["Rumoured"]
+    assert "Guinea Bissau have withdrawn" in gnb[0]["quotes"][0]
+    # the article's own hedge ("reported to have withdrawn") is listed too
+    assert any(h["modality"] == "ReportedOnly" and "/agent/wikipedia" in h["claimant"]
+               for h in hedged)  # fmt: skip
+
+
 def test_text_report_names_the_sections(report):
     text = render(report)
     for title in ("Coverage", "Contradictions", "Date conflicts", "single source",
-                  "only date is derived", "article's figures"):  # fmt: skip
+                  "only date is derived", "article's figures", "Hedged claims"):  # fmt: skip
         assert title in text
+    assert '"Egypt could withdraw its decision to recognize Kosovo"' in text
     assert "Ministry of Foreign Affairs of Serbia" in text
 
 

@@ -252,7 +252,7 @@ def test_subproperty_links_as_terms_md_says(local, parent):
 # --- the claim contract: functional properties, cardinalities, ranges ---------------------------
 
 
-@pytest.mark.parametrize("local", ["claimant", "stance", "about"])
+@pytest.mark.parametrize("local", ["claimant", "stance", "about", "modality", "statement"])
 def test_claim_core_properties_are_functional_on_claim(local):
     g = ontology()
     assert (kr(local), RDF.type, OWL.FunctionalProperty) in g
@@ -314,6 +314,7 @@ CONTROLLED = {
     "DatePrecision": ["Day", "Month", "Year"],
     "DateBasis": ["Stated", "InferredBySource", "RowOrderBound"],
     "Hedge": ["Reported", "Alleged"],
+    "Modality": ["Asserted", "ReportedOnly", "Speculated", "Rumoured", "Denied", "Retracted"],
     "CountCategory": ["RecognisingStates", "NonRecognisingStates", "Withdrawals"],
     "IdentificationBasis": ["PrintedCode", "RowNote", "ReferenceRow"],
 }

@@ -11,7 +11,7 @@ import pytest
 from savedquery import header, run
 
 from kosovo_kg import perspective as pv
-from kosovo_kg.store import memory_store_from_nquads, select_rows
+from kosovo_kg.store import memory_store_from_nquads
 from kosovo_kg.vocab import Iris
 
 END_2019 = dt.date(2019, 12, 31)
@@ -279,45 +279,37 @@ def test_materialisation_is_deterministic(built, settings):
     assert again.nquads == built.nquads
 
 
-def test_rules_on_a_small_graph():
-    """Denials drop events in a side's perspective; invalidations void a recognition."""
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def small_graph(events: dict[str, str], links: list[tuple[str, str, str]], claims: list[tuple]):
+    """Facts of a one-state graph (state TTT): events by slug, links, and claims
+    (key, claimant, stance, event slug, day or None[, modality])."""
     iris = Iris("http://example.org/kg/")
     kr, e, c, a = iris.kr, iris.event, iris.claim, iris.agent
     x, srb, t = iris.state("XKX"), iris.state("SRB"), iris.state("TTT")
     d = "^^<http://www.w3.org/2001/XMLSchema#date>"
     triples = [
-        (t, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"<{kr}PoliticalEntity>"),
+        (t, RDF_TYPE, f"<{kr}PoliticalEntity>"),
         (t, f"{kr}iso3", '"TTT"'),
         (a("srb-fm"), "http://www.w3.org/ns/prov#actedOnBehalfOf", f"<{srb}>"),
         (a("xkx-fm"), "http://www.w3.org/ns/prov#actedOnBehalfOf", f"<{x}>"),
     ]
-    events = {
-        "TTT-XKX-recognition-1": "Recognition",
-        "TTT-XKX-withdrawal-1": "Withdrawal",
-        "TTT-XKX-invalidation-1": "Invalidation",
-    }
     for slug, cls in events.items():
         triples += [
-            (e(slug), "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"<{kr}{cls}>"),
+            (e(slug), RDF_TYPE, f"<{kr}{cls}>"),
             (e(slug), f"{kr}actor", f"<{t}>"),
             (e(slug), f"{kr}target", f"<{x}>"),
         ]
-    triples += [
-        (e("TTT-XKX-withdrawal-1"), f"{kr}withdraws", f"<{e('TTT-XKX-recognition-1')}>"),
-        (e("TTT-XKX-invalidation-1"), f"{kr}invalidates", f"<{e('TTT-XKX-recognition-1')}>"),
-    ]
-    claims = [
-        ("r", "wikipedia", "Affirms", "TTT-XKX-recognition-1", "2010-05-01"),
-        ("w", "srb-fm", "Affirms", "TTT-XKX-withdrawal-1", "2018-03-01"),
-        ("wd", "xkx-fm", "Denies", "TTT-XKX-withdrawal-1", None),
-        ("i", "third-party", "Affirms", "TTT-XKX-invalidation-1", "2011-01-01"),
-    ]
-    for key, who, stance, about, day in claims:
+    triples += [(e(s), f"{kr}{p}", f"<{e(o)}>") for s, p, o in links]
+    for key, who, stance, about, day, *mode in claims:
         triples += [
             (c(key), f"{kr}claimant", f"<{a(who)}>"),
             (c(key), f"{kr}stance", f"<{kr}{stance}>"),
             (c(key), f"{kr}about", f"<{e(about)}>"),
         ]
+        if mode:
+            triples.append((c(key), f"{kr}modality", f"<{kr}{mode[0]}>"))
         if day:
             triples += [
                 (c(key), f"{kr}earliest", f'"{day}"{d}'),
@@ -326,20 +318,84 @@ def test_rules_on_a_small_graph():
             ]
     nq = "".join(f"<{s}> <{p}> {o} .\n" for s, p, o in triples)
     facts = pv.load_facts(memory_store_from_nquads(nq), iris)
+
+    def at(view: str, when: dt.date) -> pv.StateStatus:
+        periods = pv.timeline(facts, pv.predefined(facts)[view], t)
+        return pv.status_from_periods(facts, periods, when)
+
+    return at
+
+
+def test_rules_on_a_small_graph():
+    """Denials drop events in a side's perspective; invalidations void a recognition."""
+    at = small_graph(
+        {
+            "TTT-XKX-recognition-1": "Recognition",
+            "TTT-XKX-withdrawal-1": "Withdrawal",
+            "TTT-XKX-invalidation-1": "Invalidation",
+        },
+        [
+            ("TTT-XKX-withdrawal-1", "withdraws", "TTT-XKX-recognition-1"),
+            ("TTT-XKX-invalidation-1", "invalidates", "TTT-XKX-recognition-1"),
+        ],
+        [
+            ("r", "wikipedia", "Affirms", "TTT-XKX-recognition-1", "2010-05-01"),
+            ("w", "srb-fm", "Affirms", "TTT-XKX-withdrawal-1", "2018-03-01"),
+            ("wd", "xkx-fm", "Denies", "TTT-XKX-withdrawal-1", None),
+            ("i", "third-party", "Affirms", "TTT-XKX-invalidation-1", "2011-01-01"),
+        ],
+    )
     day = dt.date(2019, 1, 1)
+    assert at("kosovo", day).status == pv.RECOGNISES  # the withdrawal is denied by Kosovo's side
+    assert at("serbia", day).status == pv.WITHDRAWN
+    assert at("article", day).status == pv.RECOGNISES
+    assert at("all", day).status == pv.WITHDRAWN  # invalidated 2010, then withdrawn 2018
+    assert at("all", dt.date(2015, 1, 1)).status == pv.INVALIDATED
+    assert at("all", dt.date(2009, 1, 1)).status == pv.NOT_RECOGNISED
 
-    def at(view: pv.Perspective, when: dt.date = day) -> str:
-        return pv.status_from_periods(facts, pv.timeline(facts, view, t), when).status
 
-    views = pv.predefined(facts)
-    assert at(views["kosovo"]) == pv.RECOGNISES  # the withdrawal is denied by Kosovo's side
-    assert at(views["serbia"]) == pv.WITHDRAWN
-    assert at(views["article"]) == pv.RECOGNISES
-    assert at(views["all"]) == pv.WITHDRAWN  # invalidated 2010, then withdrawn 2018
-    assert at(views["all"], dt.date(2015, 1, 1)) == pv.INVALIDATED
-    assert at(views["all"], dt.date(2009, 1, 1)) == pv.NOT_RECOGNISED
-    undated = [r for r in select_rows(memory_store_from_nquads(nq), "SELECT * { ?s ?p ?o }")]
-    assert undated  # the fixture loaded
+def test_modality_rules_on_a_small_graph():
+    """Only asserted claims make an event definite: a reported or rumoured withdrawal is at most
+    possible, a speculated one never counts and lends no date."""
+    events = {"TTT-XKX-recognition-1": "Recognition", "TTT-XKX-withdrawal-1": "Withdrawal"}
+    links = [("TTT-XKX-withdrawal-1", "withdraws", "TTT-XKX-recognition-1")]
+    rec = ("r", "wikipedia", "Affirms", "TTT-XKX-recognition-1", "2010-05-01", "Asserted")
+    day = dt.date(2019, 1, 1)
+    speculated = ("w", "srb-fm", "Affirms", "TTT-XKX-withdrawal-1", "2015-01-01", "Speculated")
+    at = small_graph(events, links, [rec, speculated])
+    for view in ("serbia", "all"):
+        assert at(view, day).status == pv.RECOGNISES
+        assert at(view, day).possible == (pv.RECOGNISES,)
+    for mode in ("ReportedOnly", "Rumoured"):
+        at = small_graph(events, links, [rec, ("w", "srb-fm", "Affirms", *speculated[3:5], mode)])
+        for view in ("serbia", "all"):
+            assert at(view, day).status == pv.UNCERTAIN, (mode, view)
+            assert at(view, day).possible == (pv.RECOGNISES, pv.WITHDRAWN)
+            assert at(view, dt.date(2014, 1, 1)).status == pv.RECOGNISES
+    asserted = ("w2", "srb-fm", "Affirms", "TTT-XKX-withdrawal-1", "2018-03-01", "Asserted")
+    at = small_graph(events, links, [rec, speculated, asserted])
+    assert at("serbia", day).status == pv.WITHDRAWN
+    # the speculation does not date the asserted withdrawal
+    assert at("serbia", dt.date(2016, 1, 1)).status == pv.RECOGNISES
+
+
+def test_speculation_and_rumour_never_make_a_state_withdrawn(facts, iris):
+    """Egypt 'could withdraw' (2018) is speculation; the 2011 report that Guinea-Bissau withdrew
+    is a rumour whose own source says the procedure was suspended."""
+    for name in PERSPECTIVES:
+        for year in (2018, 2020, 2025):
+            egypt = status(facts, name, "EGY", dt.date(year, 6, 30))
+            assert pv.WITHDRAWN not in egypt.possible, (name, year)
+    rumour = [
+        c
+        for claims in facts.claims.values()
+        for c in claims
+        if c.modality == "Rumoured" and facts.events[c.event].actor == iris.state("GNB")
+    ]
+    assert [(c.earliest, c.latest) for c in rumour] == [(dt.date(2011, 9, 1), dt.date(2011, 9, 30))]
+    for name in ("serbia", "all"):
+        for year in (2012, 2014, 2016):
+            assert status(facts, name, "GNB", dt.date(year, 6, 30)).status != pv.WITHDRAWN
 
 
 def test_pyoxigraph_pre_binding_idioms_the_saved_queries_rely_on():

@@ -11,7 +11,9 @@
   (non-overlapping day/month/year ranges), each date with its claimants and evidence;
 - `figures`: the article's figures (120, 84, ~110, 22/27, 28/32, 37/57, ...) against the count
   of its own rows and each perspective's count, state by state;
-- `coverage`: events with a stated date, derived-only, undated; sources per event.
+- `coverage`: events with a stated date, derived-only, undated; sources per event;
+- `hedged`: every claim not asserted as fact (reported only, speculated, rumoured, retracted),
+  with its wording (quote), claimant, document and what it is about.
 
 Everything is computed with SPARQL over the store (default graph = union of named graphs) and
 with `kosovo_kg.perspective`; nothing is read from the build's memory.
@@ -289,6 +291,41 @@ def coverage(data: AuditData) -> dict[str, Any]:
     }
 
 
+HEDGED = """SELECT ?c ?mod ?who ?label ?about ?code ?value ?doc ?url ?quote WHERE {
+  ?c kr:modality ?mod ; kr:claimant ?who ; kr:evidence ?loc .
+  FILTER(?mod NOT IN (kr:Asserted, kr:Denied))
+  ?loc oa:hasSource ?doc .
+  OPTIONAL { ?who rdfs:label ?label } OPTIONAL { ?doc schema:url ?url }
+  OPTIONAL { ?loc oa:hasSelector/oa:exact ?quote }
+  OPTIONAL { ?c kr:about ?about . OPTIONAL { ?about kr:actor/kr:iso3 ?code } }
+  OPTIONAL { ?c kr:claimedValue ?value }
+} ORDER BY ?mod ?code ?c ?quote"""
+
+
+def hedged(data: AuditData) -> list[dict[str, Any]]:
+    """Claims not asserted as fact, one entry per claim, with the wording they were read in."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in select_rows(data.store, _pre(data.iris) + HEDGED):
+        item = out.setdefault(
+            r["c"],
+            {
+                "claim": r["c"],
+                "modality": _local(r["mod"]),
+                "state": r["code"],
+                "about": r["about"],
+                "claimed_value": int(r["value"]) if r["value"] else None,
+                "claimant": r["who"],
+                "claimant_label": r["label"],
+                "document": r["doc"],
+                "url": r["url"],
+                "quotes": [],
+            },
+        )
+        if r["quote"] and r["quote"] not in item["quotes"]:
+            item["quotes"].append(r["quote"])
+    return list(out.values())
+
+
 def run_audit(store: object, iris: Iris, today: dt.date) -> dict[str, Any]:
     from kosovo_kg.audit_figures import figures
 
@@ -307,4 +344,5 @@ def run_audit(store: object, iris: Iris, today: dt.date) -> dict[str, Any]:
         "date_conflicts": date_conflicts(data),
         "figures": figures(store, iris, facts, today),
         "coverage": coverage(data),
+        "hedged": hedged(data),
     }

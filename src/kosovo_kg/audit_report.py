@@ -80,6 +80,17 @@ def render(report: dict[str, Any]) -> str:
                 f"{item['state']} {item['kind']}: {d['earliest']}..{d['latest']} derived from "
                 + ", ".join(_short(f) for f in d["derived_from"])
             )
+    hedged = report.get("hedged", [])
+    out += ["", f"== Hedged claims: not asserted as fact ({len(hedged)}) =="]
+    for h in hedged:
+        what = (
+            h["state"]
+            or _short(h["about"])
+            or (f"count {h['claimed_value']}" if h["claimed_value"] is not None else "")
+        )
+        who = h["claimant_label"] or _short(h["claimant"])
+        out.append(f"{h['modality']:12} {what} ({who}) {h['url'] or _short(h['document'])}")
+        out += [f'    "{q[:150]}"' for q in h["quotes"]]
     out += ["", "== The article's figures against its rows and each perspective =="]
     out.append("(+X: counted by the perspective but not in the article's rows; -X: the reverse)")
     explained: set[tuple[str | None, str | None]] = set()

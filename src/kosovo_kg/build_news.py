@@ -1,9 +1,15 @@
 """graph/news/{doc}: dated claims from news and official statements (`claims_news.csv`).
 
 Each source document (one URL) becomes a `kr:SourceDocument` with its own named graph, holding
-the claims read in it and their evidence (the verbatim quote). The same claim read in two
-documents is one claim (same IRI) with two pieces of evidence, one in each graph, so a
-researcher includes or excludes a source by including or excluding its graph.
+the claims read in it and their evidence (the verbatim quote). A claim is read in one document:
+its dates, quote and locator are that document's. The same statement read in two documents is
+two claims sharing a `kr:statement`, so a researcher includes or excludes a source by including
+or excluding its graph, and counts the documents that repeat a statement.
+
+Every claim gets a modality (`modality`: asserted, reported only, speculated, rumoured, denied,
+retracted) read from the row's quote, note and claimant, and a date basis read from the whole
+note ("month inferred", "inferred: ..."; not "claim_made_on inferred"). A hedged withdrawal
+claim joins only an event dated near it; it never pools with, or dates, an undated event.
 
 Claimants are the people or bodies who assert a claim ("Serbian Foreign Minister Ivica Dačić");
 the outlet it came through ("via Tanjug") is kept on the evidence. Which side a claimant speaks
@@ -40,6 +46,44 @@ TYPES = {
     "recognition_reaffirmed", "recognition_invalidated", "recognition_resumed", "ordinal",
     "count",
 }  # fmt: skip
+
+
+# How a row puts its claim (kr:modality), read from its quote, note and claimant, in this order
+# (the first that matches wins). Denials are kr:Denied by their claim type.
+MODALITY_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("Retracted", "note", re.compile(r"\b(later )?retracted by the claimant\b|\bclaimant retracted\b", re.I)),
+    ("Speculated", "note", re.compile(r"\bSPECULATIVE\b|\bPROMISED\b")),
+    ("Speculated", "evidence", re.compile(
+        r"\b(could|may|might|would)\s+(soon\s+)?(withdraw|revoke|recogni[sz]e|be\s+the)\b"
+        r"|\bconsidering\b|\bplans?\s+to\b", re.I)),
+    ("Rumoured", "evidence", re.compile(r"\bunconfirmed\b|\brumou?rs?\b", re.I)),
+    ("Rumoured", "note", re.compile(
+        r"\bunconfirmed by\b|\bnot yet confirmed\b|\bno official confirmation\b"
+        r"|\bprocedure was suspended\b|\brumou?r", re.I)),
+    ("ReportedOnly", "evidence", re.compile(
+        r"\breportedly\b|\ballegedly\b|\bapparently\b|\battesterebbero\b", re.I)),
+    ("ReportedOnly", "note", re.compile(r"\breportedly\b", re.I)),
+    ("ReportedOnly", "claimant", re.compile(r"\bas quoted by\b", re.I)),
+    ("Rumoured", "claimant", re.compile(r"\bdiplomatic sources?\b|\bunnamed\b|^senior .* official$", re.I)),
+)  # fmt: skip
+HEDGED = {"ReportedOnly", "Rumoured", "Speculated", "Retracted"}
+# The note says the event date was worked out ("inferred: ...", "month inferred", "year
+# inferred 2009"), not that claim_made_on was, and not "so not inferred".
+_INFERRED = re.compile(r"(?<!claim_made_on )(?<!not )\binferred\b", re.I)
+
+
+def modality(row: CsvRow) -> tuple[str, str | None]:
+    """The row's modality and the column whose wording gave it (None: the default)."""
+    if row["claim_type"] == "withdrawal_denied":
+        return "Denied", "claim_type"
+    for value, column, pattern in MODALITY_RULES:
+        if pattern.search(row[column]):
+            return value, column
+    return "Asserted", None
+
+
+def date_basis(row: CsvRow) -> str:
+    return "InferredBySource" if _INFERRED.search(row["note"]) else "Stated"
 
 
 def graph_slug(url: str) -> str:
@@ -108,10 +152,15 @@ class NewsExtractor:
 
     # -- events ------------------------------------------------------------------------------
     def window(self, event: str) -> tuple[dt.date, dt.date] | None:
+        """The span of the dates that claims state for the event (rumours and speculation
+        aside)."""
         stated = [
             c
             for c in self.b.claims_about.get(event, [])
-            if c.basis in {"Stated", "InferredBySource"} and c.earliest and c.latest
+            if c.basis in {"Stated", "InferredBySource"}
+            and c.earliest
+            and c.latest
+            and c.modality not in {"Rumoured", "Speculated", "Retracted"}
         ]
         if not stated:
             return None
@@ -121,18 +170,22 @@ class NewsExtractor:
         made = [c.made for c in self.b.claims_about.get(event, []) if c.made]
         return max(made) if made else None
 
-    def withdrawal_event(self, entity: Entity, date: dates.PartialDate | None) -> str:
+    def withdrawal_event(
+        self, entity: Entity, date: dates.PartialDate | None, hedged: bool = False
+    ) -> str:
+        """A hedged claim (rumour, speculation...) joins only an event dated near its date;
+        otherwise it founds an event of its own, so that it never dates or pools with others."""
         prefix = f"{entity.code}-XKX-withdrawal-"
         slugs = self.b.events_with_prefix(prefix)
         iris = [self.b.iris.event(s) for s in slugs]
-        if date is None and iris:
+        if date is None and iris and not hedged:
             return iris[-1]
         if date is not None:
             for iri in iris:
                 win = self.window(iri)
                 if win and date.earliest - WINDOW <= win[1] and win[0] <= date.latest + WINDOW:
                     return iri
-            for iri in iris:
+            for iri in iris if not hedged else ():
                 made = self.made_latest(iri)
                 if self.window(iri) is None and (made is None or date.earliest <= made):
                     return iri
@@ -185,10 +238,14 @@ class NewsExtractor:
             b.add(graph, loc, kr + "note", lit(f"claimant reached through: {via}"))
         date = self.parse(row, "event_date")
         made = self.parse(row, "claim_made_on")
-        basis = "InferredBySource" if row["note"].startswith("inferred") else "Stated"
+        basis = date_basis(row)
+        mode, _column = modality(row)
         ordinal = row["ordinal_claimed"]
         note = (kr + "note", lit(row["note"]) if row["note"] else None)
-        common = {"claimant": claimant, "evidence": loc, "made": made}
+        common = {
+            "claimant": claimant, "evidence": loc, "made": made, "modality": mode,
+            "document": doc,
+        }  # fmt: skip
         if kind == "count":
             if not ordinal.isdigit():
                 raise ValueError(f"count row without a number: {ordinal!r}")
@@ -199,7 +256,8 @@ class NewsExtractor:
             )  # fmt: skip
             as_of = date or made
             b.claim(
-                graph, cls="CountClaim", key=f"{ordinal}|{category}", **common,
+                graph, cls="CountClaim", key=f"{ordinal}|{category}",
+                as_read=as_of.lexical if as_of else "", **common,
                 extra=[(kr + "claimedValue", lit(int(ordinal))),
                        (kr + "countCategory", kr + category),
                        (kr + "asOf", date_literal(as_of) if as_of else None), note],
@@ -217,7 +275,7 @@ class NewsExtractor:
                        note],
             )  # fmt: skip
         elif kind == "withdrawal":
-            event = self.withdrawal_event(entity, date)
+            event = self.withdrawal_event(entity, date, hedged=mode in HEDGED)
             b.claim(graph, about=event, date=date, date_text=row["event_date"] or None,
                     date_basis=basis, **common,
                     extra=[(kr + "ordinalClaimed", lit(int(ordinal)) if ordinal.isdigit() else None),

@@ -56,6 +56,7 @@ class ClaimInfo:
     latest: dt.date | None
     basis: str | None
     made: dt.date | None = None  # latest day on which the claim was made, when known
+    modality: str = "Asserted"
 
 
 @dataclass(frozen=True)
@@ -181,17 +182,34 @@ class GraphBuilder:
         extra: Iterable[tuple[str, Term | str | None]] = (),
         bounds: tuple[dt.date, dt.date] | None = None,
         made: dates_mod.PartialDate | None = None,
+        modality: str | None = None,
+        document: str = "",
+        as_read: str = "",
     ) -> str:
-        """One claim per (claimant, stance, about, stated date and basis, class, key).
+        """One claim per (claimant, stance, about, stated date and basis, class, key, document).
 
-        The same claim read in two places (or two graphs) is one claim with two pieces of
-        evidence; its core triples are repeated in each graph it was read in, so that excluding
-        a source's graph removes only that source's evidence.
+        The same claim read in two places of one document is one claim with two pieces of
+        evidence. With `document` (a document slug), the same statement read in two documents
+        is two claims that share a `kr:statement` (id/statement/..., typed in graph/derived),
+        so that "how many documents repeat it" is a query (`as_read`: what else tells two claims
+        of one statement apart within a document, e.g. a count's "as of"). `modality` defaults to kr:Denied for
+        a denial, kr:ReportedOnly for a hedged claim (`kr:hedge` in `extra`), else kr:Asserted.
         """
-        basis = (date_basis or "Stated") if date is not None else (date_basis or "")
-        canonical = (claimant, stance, about or "", date.lexical if date else "", basis, cls, key)
-        iri = self.iris.claim(short_hash(*canonical))
         kr = self.kr
+        extra = list(extra)
+        basis = (date_basis or "Stated") if date is not None else (date_basis or "")
+        statement = (claimant, stance, about or "", date.lexical if date else "", cls, key)
+        if modality is None:
+            hedged = any(p == kr + "hedge" and o is not None for p, o in extra)
+            modality = "Denied" if stance == "Denies" else "ReportedOnly" if hedged else "Asserted"
+        canonical = (*statement[:4], basis, cls, key)
+        if document:  # one claim per document, made on one date, in one modality
+            canonical += (document, made.lexical if made else "", modality, as_read)
+        iri = self.iris.claim(short_hash(*canonical))
+        self.add(graph, iri, kr + "modality", kr + modality)
+        if document:
+            self.add(graph, iri, kr + "statement", self.iris.statement(short_hash(*statement)))
+            self.typed("derived", self.iris.statement(short_hash(*statement)), kr + "Statement")
         evidence_list = [evidence] if isinstance(evidence, str) else list(evidence)
         for ev in evidence_list:
             self.add(graph, iri, kr + "evidence", ev)
@@ -218,8 +236,9 @@ class GraphBuilder:
         if about and iri not in self._claims:
             lo, hi = (date.earliest, date.latest) if date else bounds or (None, None)
             info = ClaimInfo(
-                iri, claimant, stance, graph, lo, hi, basis or None, made.latest if made else None
-            )
+                iri, claimant, stance, graph, lo, hi, basis or None,
+                made.latest if made else None, modality,
+            )  # fmt: skip
             self.claims_about.setdefault(about, []).append(info)
         self._claims[iri] = URIRef(iri)
         return iri

@@ -6,6 +6,9 @@ The rules are written down in `docs/perspectives.md`; this module implements the
   claimants, minus claims that one of its claims disputes (`kr:disputes`).
 - An event (recognition, resumption, withdrawal, annulment, invalidation of Kosovo by one state)
   counts when a claim of the perspective affirms it and no claim of the perspective denies it.
+  Only asserted claims (`kr:modality kr:Asserted`) make it definite; an event that only reported
+  or rumoured claims affirm is at most possible (it never definitely starts); speculated and
+  retracted claims never make an event count, nor lend it dates.
   The `all` perspective keeps denied events and flags them as disputed.
 - A withdrawal counts unless a counted annulment annuls it (then it never counts). A resumption
   restores recognition. A recognition that a counted invalidation invalidates does not count:
@@ -38,6 +41,8 @@ RECOGNISES, WITHDRAWN, NOT_RECOGNISED, INVALIDATED = (
 STATUSES = (RECOGNISES, WITHDRAWN, NOT_RECOGNISED, INVALIDATED)
 UNCERTAIN = "uncertain"
 STATED_BASES = {"Stated", "InferredBySource"}
+NOT_AN_ACT = {"Speculated", "Retracted"}  # modalities that never make an event count
+DATING = {"Asserted", "ReportedOnly"}  # modalities whose dates other claimants may borrow
 RANK = {"Recognition": 0, "Withdrawal": 1, "Resumption": 2}
 FAR = dt.date.max
 
@@ -142,6 +147,7 @@ class Timed:
     based_on: set[str]  # claims that affirm it and claims its dates come from
     disputed_by: set[str]  # claimants who deny it (only kept in the `all` perspective)
     invalidated_by: set[str] = field(default_factory=set)  # claims of counted invalidations
+    hedged: bool = False  # only reported or rumoured claims affirm it: at most possible
 
     @property
     def key(self) -> tuple[dt.date, dt.date, int]:
@@ -169,17 +175,25 @@ def counted_events(facts: Facts, p: Perspective, state: str) -> dict[str, Timed]
             continue
         claims = facts.claims.get(ev.iri, [])
         kept = [c for c in claims if _kept(facts, p, c)]
-        affirm = [c for c in kept if c.stance == "Affirms" and c.claimant != facts.build_agent]
+        affirm = [
+            c
+            for c in kept
+            if c.stance == "Affirms"
+            and c.claimant != facts.build_agent
+            and c.modality not in NOT_AN_ACT
+        ]
         deniers = {c.claimant for c in claims if c.stance == "Denies" and p.includes(c.claimant)}
         if not affirm or (deniers and not p.flags_disputes):
             continue
         based = {c.iri for c in affirm}
-        own = [c for c in affirm if c.basis in STATED_BASES and (c.earliest or c.latest)]
+        dated = [c for c in affirm if c.basis in STATED_BASES and (c.earliest or c.latest)]
+        own = [c for c in dated if c.modality == "Asserted"] or dated
         derived = [c for c in kept if c.basis == "RowOrderBound"]
         borrowed = [
             c
             for c in claims
             if c.stance == "Affirms"
+            and c.modality in DATING
             and c.basis in STATED_BASES
             and (c.earliest or c.latest)
             and not any(p.includes(w) for w in facts.disputed.get(c.iri, ()))
@@ -197,7 +211,13 @@ def counted_events(facts: Facts, p: Perspective, state: str) -> dict[str, Timed]
         if made and (hi is None or min(made) < hi) and (lo is None or lo <= min(made)):
             hi = min(made)
             dating.append("claim-made")
-        out[ev.iri] = Timed(ev.iri, ev.kind, lo, hi, dating or ["undated"], based, deniers)
+        hedged = not any(c.modality == "Asserted" for c in affirm)
+        if hedged:  # it may have happened from its earliest date on, never definitely
+            hi = None
+            dating.append("hedged")
+        timed = Timed(ev.iri, ev.kind, lo, hi, dating or ["undated"], based, deniers)
+        timed.hedged = hedged
+        out[ev.iri] = timed
     return out
 
 
@@ -205,6 +225,8 @@ def _apply_links(facts: Facts, events: dict[str, Timed]) -> None:
     """Remove annulled withdrawals, mark invalidated recognitions, order linked events."""
     for t in list(events.values()):
         ev = facts.events[t.event]
+        if t.hedged:  # a reported or rumoured annulment or invalidation changes nothing
+            continue
         if t.kind == "Annulment":
             for w in ev.links:
                 events.pop(w, None)

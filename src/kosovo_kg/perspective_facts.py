@@ -24,6 +24,7 @@ class ClaimFact:
     latest: dt.date | None
     basis: str | None  # Stated | InferredBySource | RowOrderBound | None
     made: dt.date | None  # latest day on which the claim was made
+    modality: str = "Asserted"  # Asserted | ReportedOnly | Speculated | Rumoured | Denied | ...
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,9 @@ def load_facts(store: object, iris: Iris) -> Facts:
     rows = select_rows(
         store,
         pre
-        + """SELECT DISTINCT ?c ?e ?claimant ?stance ?lo ?hi ?basis ?made WHERE {
+        + """SELECT DISTINCT ?c ?e ?claimant ?stance ?lo ?hi ?basis ?made ?mod WHERE {
           ?c kr:about ?e ; kr:claimant ?claimant ; kr:stance ?stance .
+          OPTIONAL { ?c kr:modality ?mod }
           OPTIONAL { ?c kr:earliest ?lo } OPTIONAL { ?c kr:latest ?hi }
           OPTIONAL { ?c kr:dateBasis ?basis } OPTIONAL { ?c kr:claimMadeOn ?made } }""",
     )
@@ -116,6 +118,7 @@ def load_facts(store: object, iris: Iris) -> Facts:
                 _date(r["hi"]),
                 r["basis"].rsplit("#", 1)[1] if r["basis"] else None,
                 _made(r["made"]),
+                r["mod"].rsplit("#", 1)[1] if r["mod"] else "Asserted",
             )
         )
     for claims in facts.claims.values():

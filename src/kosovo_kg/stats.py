@@ -34,7 +34,13 @@ COUNTS: dict[str, str] = {
         ?c a kr:Claim ; kr:evidence ?loc . ?loc a kr:SourceLocation ; oa:hasSource ?doc }""",
     "count_claims": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a kr:CountClaim }",
     "events": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kr:Event }",
+    "people": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a foaf:Person }",
+    "statements_in_several_documents": """SELECT (COUNT(*) AS ?n) WHERE {
+        { SELECT ?s WHERE { ?c kr:statement ?s } GROUP BY ?s HAVING (COUNT(DISTINCT ?c) > 1) } }""",
 }
+
+MODALITIES = """SELECT ?m (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a kr:Claim ; kr:modality ?m }
+GROUP BY ?m"""
 
 COMPUTED = """SELECT ?org (COUNT(DISTINCT ?state) AS ?n) WHERE {
   ?loc kr:table "un-recognitions" .
@@ -56,6 +62,10 @@ def compute(store: Any, iris: Iris) -> dict[str, Any]:
     }
     for key, text in COUNTS.items():
         out[key] = int(store_mod.select_rows(store, pro + text)[0]["n"] or 0)
+    out["claims_by_modality"] = {
+        row["m"].rsplit("#", 1)[1]: int(row["n"] or 0)
+        for row in store_mod.select_rows(store, pro + MODALITIES)
+    }
     rows = store_mod.select_rows(
         store, pro + COMPUTED.replace("GRAPH>", iris.graph("reference") + ">")
     )

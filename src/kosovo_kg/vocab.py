@@ -25,6 +25,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 WD = "http://www.wikidata.org/entity/"
+FOAF = "http://xmlns.com/foaf/0.1/"
 
 PREFIXES = {
     "rdf": RDF,
@@ -41,6 +42,7 @@ PREFIXES = {
     "void": VOID,
     "dcat": DCAT,
     "wd": WD,
+    "foaf": FOAF,
 }
 
 DEFAULT_BASE_IRI = "https://w3id.org/kosovo-kg/"
@@ -105,6 +107,15 @@ class Iris:
 
     def claim(self, key: str) -> str:
         return f"{self.base}id/claim/{key}"
+
+    def statement(self, key: str) -> str:
+        return f"{self.base}id/statement/{key}"
+
+    def person(self, slug: str) -> str:
+        return f"{self.base}id/person/{slug}"
+
+    def post(self, slug: str) -> str:
+        return f"{self.base}id/post/{slug}"
 
     def ref(self, doc: str, *path: str) -> str:
         return f"{self.base}id/ref/{doc}/" + "/".join(path)
