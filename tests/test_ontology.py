@@ -444,7 +444,7 @@ def test_readme_query_sources_behind_one_fact():
     found = {(r["graph"], r["claimant"], r["hedge"]) for r in rows}
     assert found == {
         (iris.graph("article"), iris.agent("wikipedia"), iris.term("Reported")),
-        (iris.graph("news"), iris.agent("ivica-dacic"), None),
+        (iris.graph("news"), iris.person("ivica-dacic"), None),
     }
     assert {r["statedDate"] for r in rows} == {"2019-06-28"}
     assert all(r["quote"] for r in rows)

@@ -22,6 +22,7 @@ from kosovo_kg.build_news import NewsExtractor
 from kosovo_kg.build_positions import PositionExtractor, ProseExtractor
 from kosovo_kg.derive import OrderedRow, derive_row_order_bounds
 from kosovo_kg.graph import GraphBuilder
+from kosovo_kg.news_claimants import People
 from kosovo_kg.registry import Registry
 from kosovo_kg.report import BuildReport
 from kosovo_kg.seed import parse_article
@@ -83,6 +84,8 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
     ref.emit_entities(b, reg, str(files["countries"].path))
     ref.emit_organisations(b, reg, ref.wikidata_terms(files["wikidata-terms"].path))
     ref.emit_agents(b, reg)
+    people = People(curated, set(reg.entities))
+    ref.emit_people(b, reg, people)
     progress("memberships and reference claims")
     ref.emit_memberships(b, reg, files["memberships"].path, report)
     ref.emit_reference_recognitions(b, reg, files["recognitions"].path, report)
@@ -124,7 +127,7 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
     events = prose.events()
 
     progress("ingesting news and official statements")
-    news = NewsExtractor(b, reg, report, files["claims-news"].path, curated)
+    news = NewsExtractor(b, reg, report, files["claims-news"].path, curated, people)
     news.run()
 
     progress("deriving date bounds from table order")
@@ -158,6 +161,7 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
             "news_claim_rows": news.claims,
             "news_rows_not_ingested": news.skipped,
             "news_documents": len(news.docs),
+            "news_claims_split": news.split,
         }
     )
     progress("serialising")

@@ -30,16 +30,21 @@ from pathlib import Path
 from kosovo_kg import dates
 from kosovo_kg.build_article import recognition_event, withdrawal_event
 from kosovo_kg.graph import GraphBuilder, Loc, date_literal, lit
+from kosovo_kg.news_claimants import People, Speaker
 from kosovo_kg.registry import Entity, Registry
 from kosovo_kg.report import BuildReport
 from kosovo_kg.sources import CsvRow, read_csv
-from kosovo_kg.vocab import DCTERMS, PROV, SCHEMA, XSD, short_hash, slugify
+from kosovo_kg.vocab import DCTERMS, ORG, PROV, SCHEMA, XSD, short_hash, slugify
 
 REQUIRED = (
     "claim_id", "subject_iso3", "subject_name", "claim_type", "event_date", "ordinal_claimed",
     "claimant", "claim_made_on", "publisher", "source_url", "language", "evidence", "note",
 )  # fmt: skip
-_VIA = re.compile(r"\s*\(((?:via|reported by|citing|through)\b[^)]*)\)")
+# A claimant that names a body, not a person (typed org:Organization).
+_ORGANISATION = re.compile(
+    r"^(Ministry|Government|Office|Embassy|Presidency|Cabinet)\b"
+    r"|\b(Ministry|MFA|Council of Ministers|federal government)$"
+)
 WINDOW = dt.timedelta(days=60)
 TYPES = {
     "recognition", "withdrawal", "withdrawal_denied", "withdrawal_annulled",
@@ -92,9 +97,15 @@ def graph_slug(url: str) -> str:
 
 class NewsExtractor:
     def __init__(
-        self, b: GraphBuilder, reg: Registry, report: BuildReport, path: Path, curated: Path
+        self,
+        b: GraphBuilder,
+        reg: Registry,
+        report: BuildReport,
+        path: Path,
+        curated: Path,
+        people: People,
     ) -> None:
-        self.b, self.reg, self.report, self.path = b, reg, report, path
+        self.b, self.reg, self.report, self.path, self.people = b, reg, report, path, people
         self.kr = b.kr
         self.xkx = reg.get("XKX").iri
         self.sides = [
@@ -104,21 +115,29 @@ class NewsExtractor:
         self.docs: set[str] = set()
         self.claims = 0
         self.skipped = 0
+        self.split = 0  # rows whose claimant column names several speakers
 
     # -- agents and documents --------------------------------------------------------------
-    def claimant(self, text: str) -> tuple[str, str | None]:
-        """The claimant agent (without the 'via' outlet) and the outlet, if any."""
-        via = _VIA.search(text)
-        name = _VIA.sub("", text).strip()
-        iri = self.b.iris.agent("news-" + slugify(name)[:60] + "-" + short_hash(name)[:6])
+    def claimant(self, speaker: Speaker) -> str:
+        """The speaker's agent: the curated person, or an agent named as printed (an
+        organisation when the name says so)."""
         b, kr = self.b, self.kr
+        if speaker.person:
+            iri = b.iris.person(speaker.person)
+            if speaker.post:
+                b.add("reference", iri, ORG + "holds", b.iris.post(speaker.post))
+            return iri
+        name = speaker.text
+        iri = b.iris.agent("news-" + slugify(name)[:60] + "-" + short_hash(name)[:6])
         b.typed("reference", iri, kr + "SpeakingAgent", PROV + "Agent")
+        if _ORGANISATION.search(name):
+            b.typed("reference", iri, ORG + "Organization")
         b.label("reference", iri, name)
         for pattern, acts_for, _note in self.sides:
             if pattern.search(name):
                 b.add("reference", iri, PROV + "actedOnBehalfOf", self.reg.get(acts_for).iri)
                 break
-        return iri, via.group(1) if via else None
+        return iri
 
     def document(self, row: CsvRow, graph: str) -> str:
         url = row["source_url"]
@@ -226,7 +245,7 @@ class NewsExtractor:
             raise ValueError(f"unknown subject_iso3 {row['subject_iso3']!r}") from None
         graph = graph_slug(row["source_url"])
         doc = self.document(row, graph)
-        claimant, via = self.claimant(row["claimant"])
+        reading = self.people.read(row["claimant"])
         loc = b.location(
             graph,
             Loc(doc, "opening of the archived page", row.line, quote=row["evidence"]),
@@ -234,14 +253,39 @@ class NewsExtractor:
         # kr:line of a news location is the line of claims_news.csv through which the quote was
         # read (the archive gives no line of the page itself).
         b.add(graph, loc, kr + "note", lit(f"read through claims_news.csv row {row['claim_id']}"))
-        if via:
-            b.add(graph, loc, kr + "note", lit(f"claimant reached through: {via}"))
+        b.add(graph, loc, kr + "note", lit(f"claimant as printed: {row['claimant']}"))
+        if reading.channel:
+            b.add(graph, loc, kr + "note", lit(f"claimant reached through: {reading.channel}"))
+        self.split += len(reading.speakers) > 1
+        reporter = b.iris.person(reading.reporter) if reading.reporter else None
+        for speaker in reading.speakers:
+            who = [
+                (kr + "spokeAs", b.iris.post(speaker.post) if speaker.post else None),
+                (kr + "reportedBy", reporter),
+            ]
+            self.claim(row, entity, graph, doc, loc, self.claimant(speaker), who)
+        self.claims += 1
+
+    def claim(
+        self,
+        row: CsvRow,
+        entity: Entity,
+        graph: str,
+        doc: str,
+        loc: str,
+        claimant: str,
+        who: list[tuple[str, str | None]],
+    ) -> None:
+        """The row's claim by one of its speakers."""
+        b, kr = self.b, self.kr
+        kind = row["claim_type"]
         date = self.parse(row, "event_date")
         made = self.parse(row, "claim_made_on")
         basis = date_basis(row)
         mode, _column = modality(row)
         ordinal = row["ordinal_claimed"]
         note = (kr + "note", lit(row["note"]) if row["note"] else None)
+        tail = [*who, note]
         common = {
             "claimant": claimant, "evidence": loc, "made": made, "modality": mode,
             "document": doc,
@@ -260,31 +304,31 @@ class NewsExtractor:
                 as_read=as_of.lexical if as_of else "", **common,
                 extra=[(kr + "claimedValue", lit(int(ordinal))),
                        (kr + "countCategory", kr + category),
-                       (kr + "asOf", date_literal(as_of) if as_of else None), note],
+                       (kr + "asOf", date_literal(as_of) if as_of else None), *tail],
             )  # fmt: skip
         elif kind in {"recognition", "ordinal", "recognition_reaffirmed", "recognition_resumed"}:
             event = self.recognition(entity)
             stated = date if kind in {"recognition", "recognition_resumed"} else None
             if kind == "recognition_reaffirmed":
                 common["made"] = made or date
-                note = (kr + "note", lit(("reaffirmation. " + row["note"]).strip(". ")))
+                tail = [*who, (kr + "note", lit(("reaffirmation. " + row["note"]).strip(". ")))]
             b.claim(
                 graph, about=event, date=stated, date_text=row["event_date"] if stated else None,
                 date_basis=basis, key=kind if kind == "recognition_reaffirmed" else "", **common,
                 extra=[(kr + "ordinalClaimed", lit(int(ordinal)) if ordinal.isdigit() else None),
-                       note],
+                       *tail],
             )  # fmt: skip
         elif kind == "withdrawal":
             event = self.withdrawal_event(entity, date, hedged=mode in HEDGED)
             b.claim(graph, about=event, date=date, date_text=row["event_date"] or None,
                     date_basis=basis, **common,
                     extra=[(kr + "ordinalClaimed", lit(int(ordinal)) if ordinal.isdigit() else None),
-                           note])  # fmt: skip
+                           *tail])  # fmt: skip
         elif kind == "withdrawal_denied":
             when = made or date
             event = self.withdrawal_event(entity, None)
             common["made"] = when
-            b.claim(graph, stance="Denies", about=event, **common, extra=[note])
+            b.claim(graph, stance="Denies", about=event, **common, extra=tail)
         elif kind == "withdrawal_annulled":
             existing = b.events_with_prefix(f"{entity.code}-XKX-annulment-")
             if existing:
@@ -299,7 +343,7 @@ class NewsExtractor:
                     target,
                     f"Annulment of {entity.name}'s withdrawal of recognition",
                 )
-            b.claim(graph, about=event, date=date, date_basis=basis, **common, extra=[note])
+            b.claim(graph, about=event, date=date, date_basis=basis, **common, extra=tail)
         elif kind == "recognition_invalidated":
             event = self.single(
                 entity,
@@ -310,5 +354,4 @@ class NewsExtractor:
                 f"Invalidation of {entity.name}'s recognition of Kosovo",
             )
             b.claim(graph, about=event, date=date, date_text=row["event_date"] or None,
-                    date_basis=basis, **common, extra=[note])  # fmt: skip
-        self.claims += 1
+                    date_basis=basis, **common, extra=tail)  # fmt: skip

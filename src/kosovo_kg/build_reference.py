@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from kosovo_kg import dates
 from kosovo_kg.graph import GraphBuilder, Loc, lit
+from kosovo_kg.news_claimants import People
 from kosovo_kg.registry import Registry
 from kosovo_kg.report import BuildReport
 from kosovo_kg.sources import Manifest, read_csv
-from kosovo_kg.vocab import DCTERMS, ORG, PROV, SCHEMA, WD, XSD, slugify
+from kosovo_kg.vocab import DCTERMS, FOAF, ORG, PROV, SCHEMA, WD, XSD, slugify
 
 G = "reference"
 
@@ -87,6 +88,28 @@ def emit_agents(b: GraphBuilder, reg: Registry) -> None:
             b.add(G, iri, PROV + "actedOnBehalfOf", reg.get(row["acts_for"]).iri)
         if row["note"]:
             b.add(G, iri, kr + "note", lit(row["note"]))
+
+
+def emit_people(b: GraphBuilder, reg: Registry, people: People) -> None:
+    """People (`data/curated/people.csv`) with their name variants as labels, and the posts
+    (`posts.csv`) claims name them in. Which person held which post is added by the claims
+    that name it (`org:holds`, with the claim saying when it was made); no tenure dates are
+    given, because no bundled source states them."""
+    kr = b.kr
+    for slug, row in people.people.items():
+        iri = b.iris.person(slug)
+        b.typed(G, iri, FOAF + "Person", PROV + "Person", PROV + "Agent", kr + "SpeakingAgent")
+        for name in dict.fromkeys([row["name"], *(v.strip() for v in row["variants"].split("|"))]):
+            b.label(G, iri, name)
+        if row["acts_for"]:
+            b.add(G, iri, PROV + "actedOnBehalfOf", reg.get(row["acts_for"]).iri)
+        if row["note"]:
+            b.add(G, iri, kr + "note", lit(row["note"]))
+    for slug, row in people.posts.items():
+        iri = b.iris.post(slug)
+        b.typed(G, iri, ORG + "Post")
+        b.label(G, iri, row["label"])
+        b.add(G, iri, ORG + "postIn", reg.get(row["post_in"]).iri)
 
 
 # Codes in memberships.csv that name an organisation, not a state (the EU in the G20).
