@@ -8,8 +8,9 @@ or excluding its graph, and counts the documents that repeat a statement.
 
 Every claim gets a modality (`modality`: asserted, reported only, speculated, rumoured, denied,
 retracted) read from the row's quote, note and claimant, and a date basis read from the whole
-note ("month inferred", "inferred: ..."; not "claim_made_on inferred"). A hedged withdrawal
-claim joins only an event dated near it; it never pools with, or dates, an undated event.
+note ("month inferred", "inferred: ..."; not "claim_made_on inferred"). A rumoured, speculated
+or retracted withdrawal claim joins only an event dated near it; it never pools with, or dates,
+an undated event.
 
 Claimants are the people or bodies who assert a claim ("Serbian Foreign Minister Ivica Dačić");
 the outlet it came through ("via Tanjug") is kept on the evidence. Which side a claimant speaks
@@ -72,6 +73,7 @@ MODALITY_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("Rumoured", "claimant", re.compile(r"\bdiplomatic sources?\b|\bunnamed\b|^senior .* official$", re.I)),
 )  # fmt: skip
 HEDGED = {"ReportedOnly", "Rumoured", "Speculated", "Retracted"}
+UNSURE = {"Rumoured", "Speculated", "Retracted"}  # never pool with, or date, other claims
 # The note says the event date was worked out ("inferred: ...", "month inferred", "year
 # inferred 2009"), not that claim_made_on was, and not "so not inferred".
 _INFERRED = re.compile(r"(?<!claim_made_on )(?<!not )\binferred\b", re.I)
@@ -170,16 +172,19 @@ class NewsExtractor:
             return None
 
     # -- events ------------------------------------------------------------------------------
-    def window(self, event: str) -> tuple[dt.date, dt.date] | None:
-        """The span of the dates that claims state for the event (rumours and speculation
-        aside)."""
+    def window(self, event: str, unsure: bool = False) -> tuple[dt.date, dt.date] | None:
+        """The span of the dates that claims state for the event: rumours and speculation
+        aside, unless `unsure` and the event rests on nothing else."""
+        claims = self.b.claims_about.get(event, [])
+        if unsure and any(c.modality not in UNSURE for c in claims):
+            return None
         stated = [
             c
-            for c in self.b.claims_about.get(event, [])
+            for c in claims
             if c.basis in {"Stated", "InferredBySource"}
             and c.earliest
             and c.latest
-            and c.modality not in {"Rumoured", "Speculated", "Retracted"}
+            and (unsure or c.modality not in UNSURE)
         ]
         if not stated:
             return None
@@ -190,21 +195,22 @@ class NewsExtractor:
         return max(made) if made else None
 
     def withdrawal_event(
-        self, entity: Entity, date: dates.PartialDate | None, hedged: bool = False
+        self, entity: Entity, date: dates.PartialDate | None, unsure: bool = False
     ) -> str:
-        """A hedged claim (rumour, speculation...) joins only an event dated near its date;
-        otherwise it founds an event of its own, so that it never dates or pools with others."""
+        """An unsure claim (rumour, speculation, retraction) joins only an event dated near its
+        date, by others or by unsure claims alone; otherwise it founds an event of its own, so
+        that it never dates or pools with an undated event."""
         prefix = f"{entity.code}-XKX-withdrawal-"
         slugs = self.b.events_with_prefix(prefix)
         iris = [self.b.iris.event(s) for s in slugs]
-        if date is None and iris and not hedged:
+        if date is None and iris and not unsure:
             return iris[-1]
         if date is not None:
             for iri in iris:
-                win = self.window(iri)
+                win = self.window(iri) or (self.window(iri, unsure=True) if unsure else None)
                 if win and date.earliest - WINDOW <= win[1] and win[0] <= date.latest + WINDOW:
                     return iri
-            for iri in iris if not hedged else ():
+            for iri in iris if not unsure else ():
                 made = self.made_latest(iri)
                 if self.window(iri) is None and (made is None or date.earliest <= made):
                     return iri
@@ -319,7 +325,7 @@ class NewsExtractor:
                        *tail],
             )  # fmt: skip
         elif kind == "withdrawal":
-            event = self.withdrawal_event(entity, date, hedged=mode in HEDGED)
+            event = self.withdrawal_event(entity, date, unsure=mode in UNSURE)
             b.claim(graph, about=event, date=date, date_text=row["event_date"] or None,
                     date_basis=basis, **common,
                     extra=[(kr + "ordinalClaimed", lit(int(ordinal)) if ordinal.isdigit() else None),

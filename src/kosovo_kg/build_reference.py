@@ -8,7 +8,7 @@ from kosovo_kg.news_claimants import People
 from kosovo_kg.registry import Registry
 from kosovo_kg.report import BuildReport
 from kosovo_kg.sources import Manifest, read_csv
-from kosovo_kg.vocab import DCTERMS, FOAF, ORG, PROV, SCHEMA, WD, XSD, slugify
+from kosovo_kg.vocab import DCTERMS, FOAF, ORG, PROV, SCHEMA, SKOS, WD, XSD, slugify
 
 G = "reference"
 
@@ -91,7 +91,8 @@ def emit_agents(b: GraphBuilder, reg: Registry) -> None:
 
 
 def emit_people(b: GraphBuilder, reg: Registry, people: People) -> None:
-    """People (`data/curated/people.csv`) with their name variants as labels, and the posts
+    """People (`data/curated/people.csv`): the name as rdfs:label, the other name variants as
+    skos:altLabel (so that a query on rdfs:label gives one row per person), and the posts
     (`posts.csv`) claims name them in. Which person held which post is added by the claims
     that name it (`org:holds`, with the claim saying when it was made); no tenure dates are
     given, because no bundled source states them."""
@@ -99,8 +100,10 @@ def emit_people(b: GraphBuilder, reg: Registry, people: People) -> None:
     for slug, row in people.people.items():
         iri = b.iris.person(slug)
         b.typed(G, iri, FOAF + "Person", PROV + "Person", PROV + "Agent", kr + "SpeakingAgent")
-        for name in dict.fromkeys([row["name"], *(v.strip() for v in row["variants"].split("|"))]):
-            b.label(G, iri, name)
+        b.label(G, iri, row["name"])
+        for name in dict.fromkeys(v.strip() for v in row["variants"].split("|")):
+            if name != row["name"]:
+                b.add(G, iri, SKOS + "altLabel", lit(name, lang="en"))
         if row["acts_for"]:
             b.add(G, iri, PROV + "actedOnBehalfOf", reg.get(row["acts_for"]).iri)
         if row["note"]:
