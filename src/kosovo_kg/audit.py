@@ -291,14 +291,14 @@ def coverage(data: AuditData) -> dict[str, Any]:
     }
 
 
-HEDGED = """SELECT ?c ?mod ?who ?label ?about ?code ?value ?doc ?url ?quote WHERE {
+HEDGED = """SELECT ?c ?mod ?who ?label ?about ?code ?value ?doc ?url ?quote ?position WHERE {
   ?c kr:modality ?mod ; kr:claimant ?who ; kr:evidence ?loc .
   FILTER(?mod NOT IN (kr:Asserted, kr:Denied))
   ?loc oa:hasSource ?doc .
   OPTIONAL { ?who rdfs:label ?label } OPTIONAL { ?doc schema:url ?url }
   OPTIONAL { ?loc oa:hasSelector/oa:exact ?quote }
   OPTIONAL { ?c kr:about ?about . OPTIONAL { ?about kr:actor/kr:iso3 ?code } }
-  OPTIONAL { ?c kr:claimedValue ?value }
+  OPTIONAL { ?c kr:claimedValue ?value } OPTIONAL { ?c kr:positionText ?position }
 } ORDER BY ?mod ?code ?c ?quote"""
 
 
@@ -321,8 +321,9 @@ def hedged(data: AuditData) -> list[dict[str, Any]]:
                 "quotes": [],
             },
         )
-        if r["quote"] and r["quote"] not in item["quotes"]:
-            item["quotes"].append(r["quote"])
+        for wording in (r["quote"], r["position"]):  # a position's wording is its text
+            if wording and wording not in item["quotes"]:
+                item["quotes"].append(wording)
     return list(out.values())
 
 

@@ -86,7 +86,7 @@ def render(report: dict[str, Any]) -> str:
         what = (
             h["state"]
             or _short(h["about"])
-            or (f"count {h['claimed_value']}" if h["claimed_value"] is not None else "")
+            or (f"count {h['claimed_value']}" if h["claimed_value"] is not None else "position")
         )
         who = h["claimant_label"] or _short(h["claimant"])
         out.append(f"{h['modality']:12} {what} ({who}) {h['url'] or _short(h['document'])}")
