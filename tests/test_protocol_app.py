@@ -106,6 +106,28 @@ def test_the_same_format_twice_is_one_format(client):
     assert twice.status_code == 200 and twice.mimetype == "text/csv"
 
 
+@pytest.mark.parametrize(
+    ("query", "formats", "media"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", ["tsv", "text/tab-separated-values"], "-values"),
+        (
+            "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1",
+            ["json-ld", "application/ld+json,application/x-json+ld"],
+            "ld+json",
+        ),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", ["rdf+xml", "application/rdf+xml"], "rdf+xml"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", ["n3", "n3"], "turtle"),
+    ],
+)
+def test_one_format_by_two_names_is_one_format(client, query, formats, media):
+    # what SPARQLWrapper sends for TSV, JSON-LD, RDF/XML (a name, then the media types)
+    reply = client.get(
+        "/sparql", query_string=[("query", query)] + [("format", f) for f in formats]
+    )
+    assert reply.status_code == 200, reply.data
+    assert reply.mimetype.endswith(media)
+
+
 def test_two_different_formats_are_400(client):
     reply = client.get(
         "/sparql", query_string=[("query", ASK_ANY), ("format", "json"), ("format", "xml")]

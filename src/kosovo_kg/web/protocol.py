@@ -140,9 +140,12 @@ def parse_parts(
 
 
 def single_format(values: Sequence[str]) -> str | None:
-    """The one `format` value of a request: the same value may come more than once (SPARQLWrapper
-    sends `format=tsv` both in the URL and the body), two different values get 400."""
-    if len(set(values)) > 1:
+    """The one `format` of a request (the first value): the same format may be given more than
+    once, also by two names (SPARQLWrapper sends `format=tsv&format=text/tab-separated-values`);
+    two different formats get 400."""
+    from kosovo_kg.web.negotiate import same_format  # negotiate imports this module
+
+    if any(not same_format(values[0], other) for other in values[1:]):
         shown = ", ".join(sorted(repr(v) for v in set(values)))
         raise ProtocolError(400, f"conflicting format parameters ({shown}); send one")
     return values[0] if values else None
