@@ -85,7 +85,7 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
     ref.emit_agents(b, reg)
     progress("memberships and reference claims")
     ref.emit_memberships(b, reg, files["memberships"].path, report)
-    ref.emit_reference_recognitions(b, reg, files["recognitions"].path, report)
+    ref.emit_reference_recognitions(b, reg, files["recognitions"].path)
     members: dict[str, set[str]] = {}
     for row in read_csv(files["memberships"].path):
         members.setdefault(row["organisation"], set()).add(row["iso3"])
