@@ -317,3 +317,23 @@ def test_w3c_bad_requests_are_4xx(server, case):
     reply = server.request(method, path, body, headers)
     assert 400 <= reply.status < 500, (case, reply.status, reply.text)
     assert boolean(server.get({"query": "ASK {}"})) is True  # and the server still answers
+
+
+# --- routing over HTTP -------------------------------------------------------------------------
+def test_routing_over_http(server):
+    for method in ("GET", "POST", "PUT", "DELETE", "OPTIONS"):
+        assert server.request(method, "/no-such-page").status == 404, method
+    put = server.request("PUT", "/sparql", b"x", {"Content-Type": "text/turtle"})
+    assert put.status == 405 and "read-only" in put.text
+    assert "POST" in put.header("allow") and "PUT" not in put.header("allow")
+    text = server.request("POST", "/queries/count-claims.rq", b"", FORM)
+    assert text.status == 405
+    assert {m.strip() for m in text.header("allow").split(",")} == {"GET", "HEAD", "OPTIONS"}
+    options = server.request("OPTIONS", "/queries/count-claims.rq")
+    assert "POST" not in options.header("access-control-allow-methods")
+    assert "POST" in server.request("OPTIONS", "/sparql").header("access-control-allow-methods")
+    for path in ("/id/state/XKX%3E%20%3Fp%20%3Fo%20%7D%20%23", "/id/a%22b", "/id/a%5Cu003E"):
+        for accept in ("text/html", "text/turtle"):
+            reply = server.request("GET", path, headers={"Accept": accept})
+            assert reply.status == 404 and "not a valid IRI" in reply.text, (path, reply.text)
+    assert server.request("GET", "/id/state/XKX", headers={"Accept": "text/turtle"}).status == 200
