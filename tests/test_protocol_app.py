@@ -7,11 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from endpoint_support import BASE, make_data_dir
-
-from kosovo_kg.engine import Engine
-from kosovo_kg.settings import load_settings
-from kosovo_kg.web import create_app
+from endpoint_support import BASE, fixture_app
 
 NEWS, REFERENCE = BASE + "graph/news", BASE + "graph/reference"
 UNKNOWN = "http://example.org/no-such-graph"
@@ -23,13 +19,8 @@ SAVED = "count-claims"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    data, var = make_data_dir(tmp_path_factory.mktemp("protocol-app"))
-    settings = load_settings(
-        {"data_dir": data, "var_dir": var, "query_timeout": 5.0, "workers": 1}, environ={}
-    )
-    engine = Engine(settings).start()
-    yield create_app(settings, engine=engine)
-    engine.close()
+    with fixture_app(tmp_path_factory.mktemp("protocol-app"), workers=1) as started:
+        yield started
 
 
 @pytest.fixture
