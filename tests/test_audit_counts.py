@@ -128,3 +128,11 @@ def test_text_report_has_the_table(report):
     assert "2025-10-29 120 recognising [President of Kosovo Vjosa Osmani" in section
     assert "kosovo 118..120: within" in section
     assert "counted here, not UN members: COK NIU TWN" in section
+
+
+def test_the_articles_five_founding_brics_against_todays_brics(rows):
+    row = find(rows, 'Wikipedia editors of "International recognition of Kosovo"', 5, None)
+    assert row["scope"].endswith("/org/brics") and row["category"] == "NonRecognisingStates"
+    assert (row["definite"], row["verdict"], row["difference"]) == (8, "below", -3)
+    others = {i["state"] for i in row["explanation"]["others_counted"]}
+    assert {"BRA", "CHN", "IND", "RUS", "ZAF"} < others and len(others) == 8

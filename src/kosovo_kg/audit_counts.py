@@ -218,7 +218,8 @@ def explain(
     `uncertain` (possibly but not definitely counted), and when the claim is outside the range,
     `missing` (counted, at least possibly, by another perspective but not by this one) or
     `contested` (counted definitely here but not by every other perspective), and, for a count
-    without a scope, `not_un_members` (counted here, not members of the UN)."""
+    without a scope, `not_un_members` (counted here, not members of the UN); `unexplained` is
+    what no such state accounts for (when below, `others_counted` lists the states it is among)."""
     scope = counter.universe(claim["scope"])
     definite, possible = counter.over(name, claim, lo, hi)
     others = {other: counter.over(other, claim, lo, hi) for other in counter.views if other != name}
@@ -237,6 +238,8 @@ def explain(
             out["not_un_members"] = [{"state": c} for c in sorted(definite - un)]
         named = {i["state"] for k in ("contested", "not_un_members") for i in out.get(k, [])}
         out["unexplained"] = max(len(definite) - claim["value"] - len(named), 0)
+        if out["unexplained"]:  # the rest of the counted states, among which are the extra ones
+            out["others_counted"] = [{"state": c} for c in sorted(definite - named)]
     return out
 
 
@@ -340,6 +343,7 @@ def render_lines(rows: list[dict[str, Any]]) -> list[str]:
             out.append(
                 f"    {ex['unexplained']} more than any perspective counts: no claim in the graph"
                 if r["verdict"] == "above"
-                else f"    {ex['unexplained']} fewer, not explained by the states above"
+                else f"    {ex['unexplained']} fewer, among the others counted here: "
+                + _states(ex["others_counted"])
             )
     return out
