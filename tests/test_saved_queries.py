@@ -339,3 +339,22 @@ def test_every_query_is_tested(lib):
     untested = [n for n in lib if f'run("{n}"' not in here and f'"{n}' not in others]
     assert untested == [], "add a test for these saved queries"
     assert len(lib) >= 20
+
+
+def test_kosovo_memberships(run):
+    rows = run("kosovo-memberships", kind="admissions")
+    assert [r["organisationLabel"] for r in rows][:3] == [
+        "International Road Transport Union",  # May 2009 (from 1 May)
+        "International Bar Association",  # 28 May 2009
+        "International Monetary Fund",  # 29 June 2009
+    ]
+    assert {r["eventKind"] for r in rows} == {"admission"} and len(rows) == 9
+    fifa = next(r for r in rows if r["event"].endswith("/XKX-fifa-admission"))
+    assert (fifa["dateText"], fifa["earliest"]) == ("13 May 2016", "2016-05-13")
+    assert "66th FIFA congress" in fifa["quotes"]
+    assert fifa["claimant"] == B + "id/agent/wikipedia"
+    votes = run("kosovo-memberships", kind="votes")
+    interpol = next(r for r in votes if "interpol" in r["event"])
+    assert (interpol["votesFor"], interpol["adopted"]) == ("68", "false")
+    assert votes[-1]["event"].endswith("/imf-ballot-XKX-membership")  # undated: last
+    assert len(run("kosovo-memberships")) == len(rows) + len(votes)

@@ -34,6 +34,13 @@ COUNTS: dict[str, str] = {
         ?c a kr:Claim ; kr:evidence ?loc . ?loc a kr:SourceLocation ; oa:hasSource ?doc }""",
     "count_claims": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a kr:CountClaim }",
     "events": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kr:Event }",
+    # Kosovo's own admissions to organisations (any level), and the organisations they admit it to
+    "kosovo_admissions": """SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {
+        ?e a kr:MembershipAdmission ; kr:actor <XKX> }""",
+    "kosovo_memberships": """SELECT (COUNT(DISTINCT ?org) AS ?n) WHERE {
+        ?e a kr:MembershipAdmission ; kr:actor <XKX> ; kr:organisation ?org }""",
+    # votes in organisations' bodies (all concern Kosovo) and court opinions, with their tallies
+    "votes": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kr:Vote }",
 }
 
 COMPUTED = """SELECT ?org (COUNT(DISTINCT ?state) AS ?n) WHERE {
@@ -55,6 +62,7 @@ def compute(store: Any, iris: Iris) -> dict[str, Any]:
         "named_graphs": len(store_mod.named_graphs(store)),
     }
     for key, text in COUNTS.items():
+        text = text.replace("<XKX>", f"<{iris.state('XKX')}>")
         out[key] = int(store_mod.select_rows(store, pro + text)[0]["n"] or 0)
     rows = store_mod.select_rows(
         store, pro + COMPUTED.replace("GRAPH>", iris.graph("reference") + ">")
