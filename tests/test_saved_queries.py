@@ -270,6 +270,7 @@ def test_dataset_statistics(run, runner):
         assert values[key] == stats[key], key
     # Palau's resumption is a kr:Resumption, not a second kr:Recognition: each state once
     assert values["recognitions"] == 124 and values["withdrawals"] == 32
+    assert values["resumptions"] == 1
 
 
 def test_count_claims(run):
