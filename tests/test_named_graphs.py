@@ -34,6 +34,17 @@ def test_counting_on_the_union_needs_no_distinct(q):
     assert rows and len(rows) == len({r["c"] for r in rows})
 
 
+def test_each_event_has_one_class_besides_event(q):
+    # so `?e a kr:Recognition`, `?e a kr:Resumption`, `?e a kr:Withdrawal` never overlap
+    rows = q("""SELECT ?e WHERE { ?e a kr:Event , ?c FILTER(?c != kr:Event) }
+                GROUP BY ?e HAVING (COUNT(?c) != 1)""")
+    assert rows == []
+    assert (
+        q("SELECT (COUNT(*) AS ?n) WHERE { ?e a kr:Event }")[0]["n"]
+        == q("SELECT (COUNT(*) AS ?n) WHERE { ?e a kr:Event , ?c FILTER(?c != kr:Event) }")[0]["n"]
+    )
+
+
 def test_event_descriptions_live_in_the_reference_graph_only(q, iris):
     rows = q("""SELECT DISTINCT ?g WHERE { GRAPH ?g { ?e a kr:Event } }""")
     assert [r["g"] for r in rows] == [iris.graph("reference")]
