@@ -93,8 +93,8 @@ def test_is_an_owl_ontology_with_version_and_licence():
     iris = Iris()
     onto = URIRef(iris.ontology)
     assert (onto, RDF.type, OWL.Ontology) in g
-    assert g.value(onto, OWL.versionInfo) == Literal("0.1.0")
-    assert g.value(onto, OWL.versionIRI) == URIRef(iris.ontology + "/0.1.0")
+    assert g.value(onto, OWL.versionInfo) == Literal("0.2.0")
+    assert g.value(onto, OWL.versionIRI) == URIRef(iris.ontology + "/0.2.0")
     assert g.value(onto, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
     assert g.value(onto, DCTERMS.creator) == Literal("kosovo-kg contributors")
     modified = g.value(onto, DCTERMS.modified)
