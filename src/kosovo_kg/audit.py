@@ -31,7 +31,7 @@ from kosovo_kg import perspective as pv
 from kosovo_kg.store import select_rows
 from kosovo_kg.vocab import PREFIXES, Iris
 
-EVENT_KINDS = ("Recognition", "Withdrawal", "Annulment", "Invalidation")
+EVENT_KINDS = ("Recognition", "Resumption", "Withdrawal", "Annulment", "Invalidation")
 
 
 def _pre(iris: Iris) -> str:
