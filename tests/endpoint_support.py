@@ -67,6 +67,22 @@ def counted_app(root: Path) -> Iterator[tuple[Any, Any, Any, list[str]]]:
         engine.close()
 
 
+@contextlib.contextmanager
+def fixture_app(root: Path, **overrides: Any) -> Iterator[Any]:
+    """The Flask app on the fixture, with an engine of its own (closed at the end)."""
+    from kosovo_kg.engine import Engine
+    from kosovo_kg.settings import load_settings
+    from kosovo_kg.web import create_app
+
+    data, var = make_data_dir(root)
+    settings = load_settings({"data_dir": data, "var_dir": var, **overrides}, environ={})
+    engine = Engine(settings).start()
+    try:
+        yield create_app(settings, engine=engine)
+    finally:
+        engine.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

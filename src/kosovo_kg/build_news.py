@@ -3,7 +3,8 @@
 Each source document (one URL) becomes a `kr:SourceDocument` with its own named graph, holding
 the claims read in it and their evidence (the verbatim quote). A claim is read in one document:
 its dates, quote and locator are that document's. The same statement read in two documents is
-two claims sharing a `kr:statement`, so a researcher includes or excludes a source by including
+two claims sharing a `kr:statement` (events and agents are described once, in
+graph/reference: see kosovo_kg.graph), so a researcher includes or excludes a source by including
 or excluding its graph, and counts the documents that repeat a statement.
 
 Every claim gets a modality (`modality`: asserted, reported only, speculated, rumoured, denied,

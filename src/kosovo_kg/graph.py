@@ -2,8 +2,20 @@
 
 `GraphBuilder` gives the extractors a small vocabulary of their own: entities, events, claims,
 evidence locations. It mints every IRI through `vocab.Iris`, merges the same claim found in two
-places into one claim with two pieces of evidence, and serialises deterministically (sorted
-N-Quads, no blank nodes).
+places of one source into one claim with two pieces of evidence, and serialises deterministically
+(sorted N-Quads, no blank nodes).
+
+Every triple lives in exactly one named graph, decided here by rule (`GraphBuilder.owner`):
+
+- the description of a state, entity, organisation, agent, person, post or event (a subject
+  under `id/state/`, `id/entity/`, `id/org/`, `id/agent/`, `id/person/`, `id/post/` or
+  `id/event/`) lives once, in `graph/reference`, whichever extractor names it;
+- everything else (a claim, its evidence locations, a source document) lives in the graph of the
+  source that says it: a claim read in two sources is two claims, one in each source's graph;
+- `graph/derived` and `graph/perspectives` keep what is put there (derived facts, `owl:sameAs`
+  links, perspective periods), even about a state or an event.
+
+Adding a triple that another graph already holds raises `GraphConflict`.
 """
 
 from __future__ import annotations
@@ -74,10 +86,25 @@ class Loc:
     membership: str | None = None
 
 
+class GraphConflict(Exception):
+    """A triple would be held by two named graphs."""
+
+
+# Subjects whose description lives once, in the registry graph (see the module docstring).
+DESCRIBED = (
+    "id/state/", "id/entity/", "id/org/", "id/agent/", "id/person/", "id/post/", "id/event/",
+)  # fmt: skip
+REGISTRY = "reference"
+# Graphs that keep what is put in them, even about a described subject.
+KEEP_GRAPH = frozenset({"derived", "perspectives"})
+
+
 class GraphBuilder:
     def __init__(self, iris: Iris) -> None:
         self.iris = iris
         self.ds = Dataset()
+        self._described = tuple(iris.base + prefix for prefix in DESCRIBED)
+        self._held: dict[tuple[Node, Node, Node], str] = {}  # triple -> its one graph
         self._claims: dict[str, URIRef] = {}
         self._events: set[str] = set()
         self.claims_about: dict[str, list[ClaimInfo]] = {}
@@ -91,9 +118,22 @@ class GraphBuilder:
     def graph_iri(self, slug: str) -> URIRef:
         return URIRef(self.iris.graph(slug))
 
+    def owner(self, graph: str, s: str) -> str:
+        """The one graph that holds a triple about `s` that an extractor adds to `graph`."""
+        if graph not in KEEP_GRAPH and s.startswith(self._described):
+            return REGISTRY
+        return graph
+
     def add(self, graph: str, s: str, p: str, o: Term | str) -> None:
-        obj = o if isinstance(o, Node) else URIRef(o)
-        self.ds.add((URIRef(s), URIRef(p), obj, self.graph_iri(graph)))
+        graph = self.owner(graph, s)
+        triple = (URIRef(s), URIRef(p), o if isinstance(o, Node) else URIRef(o))
+        held = self._held.setdefault(triple, graph)
+        if held != graph:
+            raise GraphConflict(
+                f"{s} {p} {triple[2].n3()} is already in graph/{held}; not adding it to "
+                f"graph/{graph} (a triple lives in one named graph)"
+            )
+        self.ds.add((*triple, self.graph_iri(graph)))
 
     def add_all(self, graph: str, s: str, pairs: Iterable[tuple[str, Term | str | None]]) -> None:
         for p, o in pairs:
@@ -186,14 +226,18 @@ class GraphBuilder:
         document: str = "",
         as_read: str = "",
     ) -> str:
-        """One claim per (claimant, stance, about, stated date and basis, class, key, document).
+        """One claim per (graph, claimant, stance, about, stated date and basis, class, key[,
+        document]).
 
-        The same claim read in two places of one document is one claim with two pieces of
-        evidence. With `document` (a document slug), the same statement read in two documents
-        is two claims that share a `kr:statement` (id/statement/..., typed in graph/derived),
-        so that "how many documents repeat it" is a query (`as_read`: what else tells two claims
-        of one statement apart within a document, e.g. a count's "as of"). `modality` defaults to kr:Denied for
-        a denial, kr:ReportedOnly for a hedged claim (`kr:hedge` in `extra`), else kr:Asserted.
+        The same claim read in two places of one source's graph is one claim with two pieces of
+        evidence. Read in two graphs, it is two claims, each in its own graph, so that excluding
+        a source's graph removes that source's claims and nothing else. With `document` (a
+        document slug), the claim is also one per date it was made on and modality, and the
+        same statement read in two documents is two claims that share a `kr:statement`
+        (id/statement/..., typed in graph/derived), so that "how many documents repeat it" is a
+        query (`as_read`: what else tells two claims of one statement apart within a document,
+        e.g. a count's "as of"). `modality` defaults to kr:Denied for a denial,
+        kr:ReportedOnly for a hedged claim (`kr:hedge` in `extra`), else kr:Asserted.
         """
         kr = self.kr
         extra = list(extra)
@@ -202,7 +246,7 @@ class GraphBuilder:
         if modality is None:
             hedged = any(p == kr + "hedge" and o is not None for p, o in extra)
             modality = "Denied" if stance == "Denies" else "ReportedOnly" if hedged else "Asserted"
-        canonical = (*statement[:4], basis, cls, key)
+        canonical = (graph, *statement[:4], basis, cls, key)
         if document:  # one claim per document, made on one date, in one modality
             canonical += (document, made.lexical if made else "", modality, as_read)
         iri = self.iris.claim(short_hash(*canonical))

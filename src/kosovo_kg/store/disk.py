@@ -165,3 +165,19 @@ def open_for_serving(mode: str, location: Path) -> tuple[ox.Store, str]:
     if mode == "memory":
         return memory_store_from_nquads(location), location.stem
     return open_read_only(location), store_version(location) or location.name
+
+
+def check_nquads(path: Path) -> int:
+    """The number of quads of an N-Quads file, read with Oxigraph's parser (streamed). Raises
+    StoreError `<path>:<line>: <message>` at the first syntax error (a truncated dump ends in
+    one), or `<path>: <message>` when the file cannot be read."""
+    count = 0
+    try:
+        for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+            count += 1
+    except SyntaxError as exc:
+        where = f"{path}:{exc.lineno}" if exc.lineno else str(path)
+        raise StoreError(f"{where}: not valid N-Quads: {exc.msg}") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return count
