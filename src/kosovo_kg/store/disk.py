@@ -16,6 +16,7 @@ import hashlib
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -130,31 +131,66 @@ def store_version(path: Path) -> str | None:
     return marker.read_text().strip() if marker.exists() else None
 
 
-def pin_serving_data(mode: str, dump: Path, var_dir: Path) -> tuple[Path, Path, str]:
-    """Fix, once per server, the data every query worker opens: (location, dump copy, version).
+@dataclass(frozen=True)
+class Pinned:
+    """The data a server serves until an explicit reload (see `pin_serving_data`)."""
 
-    The dump is copied to `var_dir/serve/<version>.nq` (the version is computed on the copy), so
-    a rebuild while serving cannot give a replaced worker other data than its siblings, and the
-    downloadable dump matches what is queried. mode `memory`: location is that copy; mode
-    `disk`: location is the on-disk store of that version (built when missing)."""
+    mode: str
+    location: Path  # what each query worker opens: the dump copy, or an on-disk store
+    dump: Path  # the pinned copy of the dump (also what /dumps/kosovo-kg.nq serves)
+    version: str
+
+
+def check_dump(path: Path) -> int:
+    """The number of quads of an N-Quads file; StoreError (with the line) if it does not parse
+    or holds none."""
+    count = 0
+    try:
+        for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+            count += 1
+    except SyntaxError as exc:
+        raise StoreError(f"the dump {path} does not parse: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"cannot read the dump {path}: {exc}") from None
+    if count == 0:
+        raise StoreError(f"the dump {path} holds no quads: run `kosovo-kg build`")
+    return count
+
+
+def pin_serving_data(mode: str, dump: Path, var_dir: Path, keep: Path | None = None) -> Pinned:
+    """Fix the data every query worker opens until an explicit reload.
+
+    The dump is copied to `var_dir/serve/<version>.nq` (the version is computed on the copy)
+    and checked (it parses and is not empty), so a rebuild while serving, or a corrupt file
+    left on disk, cannot give a restarted process other data. mode `memory`: the workers load
+    that copy; mode `disk`: they open the on-disk store of that version (built when missing).
+    Other copies in `var_dir/serve/` are deleted, except `keep` (the copy still served while a
+    reload takes over). Raises StoreError, leaving what is served alone."""
     serve_dir = Path(var_dir) / "serve"
     serve_dir.mkdir(parents=True, exist_ok=True)
     tmp = serve_dir / f"dump.tmp-{os.getpid()}"
     try:
-        shutil.copyfile(dump, tmp)
+        try:
+            shutil.copyfile(dump, tmp)
+        except OSError as exc:
+            raise StoreError(f"cannot read the dump {dump}: {exc}") from exc
+        check_dump(tmp)
         version = data_version(tmp)
         copy = serve_dir / f"{version}.nq"
         os.replace(tmp, copy)
-    except OSError as exc:
+    finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-        raise StoreError(f"cannot read the dump {dump}: {exc}") from exc
-    if mode == "memory":
-        return copy, copy, version
-    location = stores_dir(var_dir) / version
-    if store_version(location) != version:
-        location = build_store(copy, var_dir, version)
-    return location, copy, version
+    location = copy
+    if mode == "disk":
+        location = stores_dir(var_dir) / version
+        if store_version(location) != version:
+            location = build_store(copy, var_dir, version)
+    for old in serve_dir.glob("*.nq"):
+        if old not in (copy, keep):
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return Pinned(mode, location, copy, version)
 
 
 def open_for_serving(mode: str, location: Path) -> tuple[ox.Store, str]:

@@ -70,12 +70,14 @@ def run_serialized(
     default_graph_uris: tuple[str, ...] = (),
     named_graph_uris: tuple[str, ...] = (),
     prefixes: dict[str, str] | None = None,
+    base_iri: str | None = None,
 ) -> tuple[str, bytes, int, bool]:
     """Run a query and serialise at most `max_rows` rows / `max_bytes` bytes of its results.
+    Relative IRIs of a query without BASE resolve against `base_iri`.
 
     Returns (kind, body, rows, truncated), kind being "solutions", "boolean" or "graph".
     Raises QueryFailed (400 for a bad query, 406 for a format the result kind lacks)."""
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
     if default_graph_uris or named_graph_uris:
         kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
         kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
