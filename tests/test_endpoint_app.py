@@ -164,6 +164,9 @@ def test_queue_full_and_queue_timeout_give_503_with_retry_after(tmp_path):
         assert late.status == 503 and "in time" in late.body.decode()
         slow.join(30)
         assert results[0].status == 504
+        deadline = time.monotonic() + 60  # the killed worker's replacement starts
+        while engine.health()["workers_alive"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert engine.run("ASK {}").status == 200
     finally:
         engine.close()

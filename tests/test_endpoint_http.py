@@ -509,6 +509,10 @@ def test_busy_server_answers_503_with_retry_after(tmp_path):
             assert reply.header("retry-after")
             assert "busy" in reply.text
             assert slow.result(timeout=60).status == 504
+        for _ in range(1200):  # the killed worker's replacement starts (no queue to wait in)
+            if busy.get(path="/healthz").json()["workers_alive"] == 1:
+                break
+            threading.Event().wait(0.05)
         assert busy.post_query("ASK {}").status == 200
 
 

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -237,3 +238,28 @@ def test_relative_iris_resolve_against_the_request_url(tmp_path):
             "BASE <http://example.org/> CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples"
         )
         assert "<http://example.org/s>" in with_base.text
+
+
+def test_a_reload_serves_the_new_build_without_refusing_a_query(tmp_path):
+    with run_server(tmp_path, ENV) as server, ThreadPoolExecutor(1) as pool:
+        before = _served(server)
+        dump = Path(server.env["KOSOVO_KG_DATA_DIR"]) / "generated" / "kosovo-kg.nq"
+        extra = b'<http://example.org/s> <http://example.org/p> "new" <http://example.org/g> .\n'
+        dump.write_bytes(dump.read_bytes() + extra)
+        reloaded = threading.Event()
+
+        def ask() -> list[int | str]:
+            statuses: list[int | str] = []
+            while not reloaded.is_set() or len(statuses) < 10:
+                try:
+                    statuses.append(as_client(server, "10.0.0.1", "ASK { ?s ?p ?o }", 30))
+                except OSError as exc:  # e.g. a reset: a refused query
+                    statuses.append(repr(exc))
+            return statuses
+
+        asking = pool.submit(ask)
+        os.kill(server.process.pid, signal.SIGHUP)
+        wait_until(lambda: _served(server)[1] != before[1])
+        reloaded.set()
+        assert set(asking.result()) == {200}
+        assert _served(server)[0] == before[0] + 1
