@@ -2,10 +2,10 @@
 
 `Engine.run` is the one entry point. Two backends sit behind it: the embedded Oxigraph store in
 worker processes (`pool`), or, when the `sparql_backend_url` setting is set, any SPARQL 1.1
-endpoint (`remote`); checks, limits, deadlines and logging are the same for both. It checks the query text before any parser sees it (length,
-nesting, update, federation), waits for a free worker in a bounded queue, runs the query in the
-worker under a hard deadline (killing the worker when it passes), and returns a `QueryOutcome`
-with the serialised, capped body. Every call logs one line on `kosovo_kg.query`: query hash,
+endpoint (`remote`); checks, limits, deadlines and logging are the same for both. It checks the
+query text before any parser sees it (length, nesting, update, federation), waits for a free
+worker in a bounded queue, runs the query in the worker under a hard deadline (killing the
+worker when it passes), and returns a `QueryOutcome` with the serialised, capped body. Every call logs one line on `kosovo_kg.query`: query hash,
 status, rows, truncated, duration, where it ran. No query runs in the calling process.
 """
 
@@ -18,7 +18,6 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
 from kosovo_kg import vocab
@@ -46,31 +45,9 @@ __all__ = ["CLIENT", "Engine", "QueryCheckError", "QueryInfo", "QueryOutcome", "
 CLIENT: contextvars.ContextVar[str] = contextvars.ContextVar("kosovo_kg_client", default="")
 
 
-CACHED_QUERY_CHARS = 8192
 INTERNAL_CAP = 1 << 40  # rows and bytes of the service's own listings (not the public caps)
 LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"
 COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-
-
-@lru_cache(maxsize=512)
-def _analyse_cached(query: str, max_nesting: int) -> QueryInfo:
-    return analyse(query, max_nesting)
-
-
-def _digest(query: str) -> str:
-    """The query's hash in the log: the first 16 hex digits of its SHA-256."""
-    return hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-_digest_cached = lru_cache(maxsize=512)(_digest)
-
-
-def _analysed(query: str, max_nesting: int) -> QueryInfo:
-    """`analyse`, memoised for queries up to CACHED_QUERY_CHARS (clients repeat their queries;
-    the results are only read). A refused query raises each time: exceptions are not kept."""
-    if len(query) <= CACHED_QUERY_CHARS:
-        return _analyse_cached(query, max_nesting)
-    return analyse(query, max_nesting)
 
 
 class Engine:
@@ -169,14 +146,8 @@ class Engine:
         """A query of the service's own (e.g. the state index of the saved queries) as SPARQL
         JSON: no checks, no log line, and not capped by the public row and byte limits.
         `aside`: on a worker of its own, not one of those that answer queries."""
-        return self._execute(
-            query,
-            result_format="json",
-            union=union,
-            timeout=max(self.settings.query_timeout, 600.0),
-            uncapped=True,
-            aside=aside,
-        )
+        job = self._job(query, result_format="json", union=union, uncapped=True)
+        return self._execute(job, max(self.settings.query_timeout, 600.0), aside=aside)
 
     def _list_graphs(self, query: str, aside: bool = False) -> dict[str, int]:
         """Graph IRI -> quads (0 when the query does not count), in full (a graph the listing
@@ -249,7 +220,7 @@ class Engine:
                 f"query too long: {len(query)} characters, the limit is"
                 f" {self.settings.max_query_length}"
             )
-        info = _analysed(query, self.settings.max_nesting)
+        info = analyse(query, self.settings.max_nesting)
         for target in info.services:
             if target.startswith("?"):
                 raise QueryCheckError(
@@ -308,7 +279,6 @@ class Engine:
             outcome = error_outcome(400, str(exc))
             self._log(query, outcome, started, "none")
             return outcome
-        limit = self.settings.query_timeout
         job = self._job(
             query,
             result_format=result_format,
@@ -318,32 +288,19 @@ class Engine:
             named_graph_uris=ngu,
             base_iri=base_iri,
         )
+        limit = self.settings.query_timeout
         limit = limit if timeout is None else min(timeout, limit)
-        who = CLIENT.get() if client is None else client
-        outcome = self._execute_job(job, limit, client=who)
+        outcome = self._execute(job, limit, client=CLIENT.get() if client is None else client)
         self._log(query, outcome, started, "remote" if self.remote else "worker")
         return outcome
 
     def _log(self, query: str, outcome: QueryOutcome, started: float, ran: str) -> None:
         if not query_log.isEnabledFor(logging.INFO):
             return
-        digest = _digest_cached(query) if len(query) <= CACHED_QUERY_CHARS else _digest(query)
+        digest = hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         ms = (time.monotonic() - started) * 1000
         truncated = str(outcome.truncated).lower()
         query_log.info(LOG_FORMAT, digest, outcome.status, outcome.rows, truncated, ms, ran)
-
-    def _execute(
-        self,
-        query: str,
-        *,
-        result_format: str,
-        union: bool,
-        timeout: float,
-        uncapped: bool = False,
-        aside: bool = False,
-    ) -> QueryOutcome:
-        job = self._job(query, result_format=result_format, union=union, uncapped=uncapped)
-        return self._execute_job(job, timeout, aside)
 
     def _job(
         self,
@@ -372,19 +329,19 @@ class Engine:
             job["prefixes"] = self.prefixes
         return job
 
-    def _execute_job(
+    def _execute(
         self, job: dict[str, Any], timeout: float, aside: bool = False, client: str = ""
     ) -> QueryOutcome:
-        backend = self.remote or self.pool
-        if backend is None:
-            return error_outcome(503, "the query engine is not started", **{"Retry-After": "5"})
+        wait = self.settings.queue_timeout
         try:
-            if aside and self.pool is not None:
+            if self.remote is not None:
+                reply = self.remote.execute(job, wait, timeout)
+            elif self.pool is None:
+                reply = ("unavailable", "the query engine is not started")
+            elif aside:
                 reply = self.pool.run_aside(job, timeout)
-            elif self.pool is not None:
-                reply = self.pool.execute(job, self.settings.queue_timeout, timeout, client)
             else:
-                reply = backend.execute(job, self.settings.queue_timeout, timeout)
+                reply = self.pool.execute(job, wait, timeout, client)
         except Busy as exc:
             return busy_outcome(exc, self.settings.queue_timeout)
         return reply_outcome(reply, job["result_format"], timeout, self.settings.queue_timeout)
