@@ -132,9 +132,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "http_threads",
         int,
-        16,
+        96,
         "Threads of the one gunicorn worker process that runs the Flask app (gthread). Queries"
-        " do not run in them: each waits for one of the `workers`.",
+        " do not run in them, but a query waiting for one of the `workers` holds its thread:"
+        " keep this above `workers` + `queue_size` so that pages answer while queries wait.",
     ),
     Setting(
         "trusted_proxies",
