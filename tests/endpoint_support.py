@@ -17,7 +17,6 @@ import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 FIXTURE = Path(__file__).parent / "fixtures" / "endpoint.nq"
 FIXTURE_QUADS = sum(1 for line in FIXTURE.read_text(encoding="utf-8").splitlines() if line.strip())
@@ -37,34 +36,6 @@ def make_data_dir(root: Path, nquads: bytes | None = None) -> tuple[Path, Path]:
     else:
         target.write_bytes(nquads)
     return data, var
-
-
-@contextlib.contextmanager
-def counted_app(root: Path) -> Iterator[tuple[Any, Any, Any, list[str]]]:
-    """The Flask app on the fixture (max_rows 3, 1 s deadline, 1 worker), its settings and
-    engine, and a list that gets one entry per request the Flask app itself handles (so a test
-    can tell which path answered)."""
-    from kosovo_kg.engine import Engine
-    from kosovo_kg.settings import load_settings
-    from kosovo_kg.web import create_app
-
-    data, var = make_data_dir(root)
-    settings = load_settings(
-        {"data_dir": data, "var_dir": var, "max_rows": 3, "query_timeout": 1.0, "workers": 1},
-        environ={},
-    )
-    engine = Engine(settings).start()
-    app = create_app(settings, engine=engine)
-    seen: list[str] = []
-
-    @app.before_request
-    def count() -> None:
-        seen.append("flask")
-
-    try:
-        yield app, settings, engine, seen
-    finally:
-        engine.close()
 
 
 def free_port() -> int:

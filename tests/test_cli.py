@@ -49,6 +49,9 @@ def test_stats_json_meets_the_graph_issue():
     assert stats["computed"] == stats["computed"] | {"eu": 22, "nato": 28, "oic": 37, "g20": 11}
     assert stats["claims_with_evidence"] == stats["claims"]
     assert stats["shacl_violations"] == 0
+    # the article's admissions of Kosovo: IMF, World Bank, WCO, IOC (provisional, then full),
+    # UEFA, FIFA, IRU, IBA; votes: UNGA 2008, IMF, FIFA, EBRD, Interpol, European Parliament x3
+    assert (stats["kosovo_admissions"], stats["kosovo_memberships"], stats["votes"]) == (9, 8, 8)
 
 
 QUERY = """PREFIX kr: <https://w3id.org/kosovo-kg/ontology#>

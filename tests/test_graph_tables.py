@@ -172,7 +172,7 @@ def test_organisation_rows_including_blank_and_ioc(q, iris):
         kr:rowIdentification [ kr:identifiedAs ?o ; kr:identificationBasis ?basis ] }""")
     assert arab and arab[0]["basis"].endswith("#RowNote")
     ioc = q("""SELECT ?o WHERE { ?loc kr:table "ngo" ; kr:rowLabel "(IOC)" .
-        ?p kr:evidence ?loc ; kr:claimant ?o }""")
+        ?p kr:evidence ?loc ; kr:positionOf ?o }""")
     assert ioc == [{"o": iris.org("ioc")}]  # the Olympic committee, not the OIC
 
 

@@ -11,6 +11,9 @@
   (non-overlapping day/month/year ranges), each date with its claimants and evidence;
 - `figures`: the article's figures (120, 84, ~110, 22/27, 28/32, 37/57, ...) against the count
   of its own rows and each perspective's count, state by state;
+- `claimed_counts`: every count claim (and ordinal) in the graph against the claimant's
+  perspective's [definite, possible] count at the claim's date, with the states that explain
+  each difference (`kosovo_kg.audit_counts`);
 - `coverage`: events with a stated date, derived-only, undated; sources per event.
 
 Everything is computed with SPARQL over the store (default graph = union of named graphs) and
@@ -28,7 +31,7 @@ from kosovo_kg import perspective as pv
 from kosovo_kg.store import select_rows
 from kosovo_kg.vocab import PREFIXES, Iris
 
-EVENT_KINDS = ("Recognition", "Withdrawal", "Annulment", "Invalidation")
+EVENT_KINDS = ("Recognition", "Resumption", "Withdrawal", "Annulment", "Invalidation")
 
 
 def _pre(iris: Iris) -> str:
@@ -290,7 +293,8 @@ def coverage(data: AuditData) -> dict[str, Any]:
 
 
 def run_audit(store: object, iris: Iris, today: dt.date) -> dict[str, Any]:
-    from kosovo_kg.audit_figures import figures
+    from kosovo_kg.audit_counts import claimed_vs_computed
+    from kosovo_kg.audit_figures import _members, figures
 
     data = AuditData(store, iris)
     facts = pv.load_facts(store, iris)
@@ -306,5 +310,6 @@ def run_audit(store: object, iris: Iris, today: dt.date) -> dict[str, Any]:
         "derived_only_dates": derived_only_dates(data),
         "date_conflicts": date_conflicts(data),
         "figures": figures(store, iris, facts, today),
+        "claimed_counts": claimed_vs_computed(store, iris, facts, _members(store, iris), today),
         "coverage": coverage(data),
     }

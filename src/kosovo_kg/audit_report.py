@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kosovo_kg.audit_counts import render_lines
+
 
 def _short(iri: str | None) -> str:
     return (iri or "").rsplit("/", 1)[-1]
@@ -106,4 +108,6 @@ def render(report: dict[str, Any]) -> str:
                 out.append(
                     f"    {name:8} {mark}{d['state']} ({d['status']}): " + "; ".join(d["why"][:3])
                 )
+    out += ["", f"== Claimed counts against computed ones ({len(report['claimed_counts'])}) =="]
+    out += render_lines(report["claimed_counts"])
     return "\n".join(out) + "\n"

@@ -18,6 +18,7 @@ from pathlib import Path
 from kosovo_kg import build_reference as ref
 from kosovo_kg import store as store_mod
 from kosovo_kg.build_article import ArticleExtractor
+from kosovo_kg.build_memberships import MembershipExtractor
 from kosovo_kg.build_news import NewsExtractor
 from kosovo_kg.build_positions import PositionExtractor, ProseExtractor
 from kosovo_kg.derive import OrderedRow, derive_row_order_bounds
@@ -85,7 +86,7 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
     ref.emit_agents(b, reg)
     progress("memberships and reference claims")
     ref.emit_memberships(b, reg, files["memberships"].path, report)
-    ref.emit_reference_recognitions(b, reg, files["recognitions"].path, report)
+    ref.emit_reference_recognitions(b, reg, files["recognitions"].path)
     members: dict[str, set[str]] = {}
     for row in read_csv(files["memberships"].path):
         members.setdefault(row["organisation"], set()).add(row["iso3"])
@@ -122,6 +123,9 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
     )
     counts = prose.counts()
     events = prose.events()
+    spec = curated / "kosovo_memberships.toml"
+    memberships = MembershipExtractor(ex, read_toml(spec), spec)
+    memberships.run()
 
     progress("ingesting news and official statements")
     news = NewsExtractor(b, reg, report, files["claims-news"].path, curated)
@@ -153,6 +157,8 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
             "position_rows": positions.count,
             "count_claims_prose": counts,
             "prose_events": events,
+            "kosovo_admissions": memberships.admissions,
+            "votes_about_kosovo": memberships.votes,
             "derived_datings": derived,
             "unidentified_rows": len(ex.unidentified),
             "news_claim_rows": news.claims,

@@ -282,7 +282,7 @@ class ArticleExtractor:
         m = _WITHDRAWN.search(note)
         if not m:
             return
-        b, kr = self.b, self.kr
+        b = self.b
         sentence = note[m.start() :].split(". ")[0].rstrip(".") + "."
         loc = self.loc(
             "un-recognitions", table.section_path, facts.line, row_label=facts.label, quote=sentence
@@ -293,11 +293,10 @@ class ArticleExtractor:
             G, claimant=self.wikipedia, about=wd, evidence=loc, date=when, date_text=m.group("w")
         )
         if r := _RESUMED.search(note):
-            res = self._noted_event(
+            self._noted_event(
                 entity, "resumption", "Resumption", "follows", wd, loc, r.group("r"),
                 f"Resumption of recognition by {entity.name}",
             )  # fmt: skip
-            b.typed(G, res, kr + "Recognition")
         if a := _ANNULLED.search(note):
             self._noted_event(
                 entity, "annulment", "Annulment", "annuls", wd, loc, a.group("a"),

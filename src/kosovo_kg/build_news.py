@@ -2,8 +2,9 @@
 
 Each source document (one URL) becomes a `kr:SourceDocument` with its own named graph, holding
 the claims read in it and their evidence (the verbatim quote). The same claim read in two
-documents is one claim (same IRI) with two pieces of evidence, one in each graph, so a
-researcher includes or excludes a source by including or excluding its graph.
+documents is two claims, one in each graph (events and agents are described once, in
+graph/reference: see kosovo_kg.graph), so a researcher includes or excludes a source by
+including or excluding its graph.
 
 Claimants are the people or bodies who assert a claim ("Serbian Foreign Minister Ivica Dačić");
 the outlet it came through ("via Tanjug") is kept on the evidence. Which side a claimant speaks

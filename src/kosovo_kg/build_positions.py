@@ -116,20 +116,25 @@ class PositionExtractor:
                     slug, table.section_path, row.line, row_label=label, printed_code=label or None
                 )
                 actor = self.actor_for(slug, label, text, row.line, loc)
-                self.position(actor, text, loc)
+                # An organisation's or movement's row is the article narrating: the article is
+                # the claimant and the organisation the one whose position it is. A state's row
+                # keeps the state as claimant (its position, as the article reports it).
+                states = slug in {"positions-un", "positions-other"}
+                self.position(actor, text, loc, actor if states else self.ex.wikipedia)
 
-    def position(self, actor: str, text: str, loc: str) -> str:
+    def position(self, actor: str, text: str, loc: str, claimant: str | None = None) -> str:
         b, kr = self.b, self.kr
         hedge = (
             "Reported" if _REPORTED.search(text) else "Alleged" if _ALLEGED.search(text) else None
         )
         claim = b.claim(
             G,
-            claimant=actor,
+            claimant=claimant or actor,
             cls="Position",
             evidence=loc,
             key=text,
             extra=[
+                (kr + "positionOf", actor),
                 (kr + "positionText", lit(text, lang="en")),
                 (kr + "positionOn", self.ex.xkx),
                 (kr + "hedge", kr + hedge if hedge else None),
@@ -211,6 +216,8 @@ class ProseExtractor:
             loc = self.ex.quote_loc(entry["quote"])
             actor = self.ref(entry["actor"]) if "actor" in entry else None
             event = b.event(G, entry["id"], entry["class"], actor=actor, label=entry["label"])
+            if "organisation" in entry:
+                b.add(G, event, kr + "organisation", self.ref(entry["organisation"]))
             for participant in entry.get("participants", []):
                 b.add(G, event, kr + "participant", self.ref(participant))
             for key, prop in (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from kosovo_kg import dates
 from kosovo_kg.graph import GraphBuilder, Loc, lit
-from kosovo_kg.registry import Registry
+from kosovo_kg.registry import Entity, Registry
 from kosovo_kg.report import BuildReport
-from kosovo_kg.sources import Manifest, read_csv
+from kosovo_kg.sources import CsvRow, Manifest, SourceError, read_csv
 from kosovo_kg.vocab import DCTERMS, ORG, PROV, SCHEMA, WD, XSD, slugify
 
 G = "reference"
@@ -161,18 +161,41 @@ def _publisher(source_url: str) -> str:
     return first.split(" ")[0]
 
 
-def emit_reference_recognitions(b: GraphBuilder, reg: Registry, path, report: BuildReport) -> int:
+def _row_entity(reg: Registry, path, row: CsvRow) -> Entity:
+    try:
+        return reg.get(row["iso3"])
+    except KeyError:
+        raise SourceError(
+            path, f"unknown ISO3 code {row['iso3']!r} (not in countries.csv)", row.line
+        ) from None
+
+
+def _row_date(path, row: CsvRow, column: str, text: str) -> dates.PartialDate:
+    try:
+        return dates.parse(text)
+    except ValueError as exc:
+        raise SourceError(path, f"{column}: {exc}", row.line) from None
+
+
+def emit_reference_recognitions(b: GraphBuilder, reg: Registry, path) -> int:
     """Dated recognition/withdrawal claims of `kosovo_recognitions.csv`, claimed by the site
     each row cites. Rows that only restate the article ("seed line N") are skipped: the article
-    graph already holds them with their own evidence."""
+    graph already holds them with their own evidence. Every row is checked, skipped or not: an
+    unknown ISO3 code or a date that is no date fails the build (SourceError, file and line)."""
     kr = b.kr
     xkx = reg.get("XKX").iri
     made = 0
     required = ("country", "iso3", "recognition_date", "withdrawal_date", "note", "source_url")
     for row in read_csv(path, required):
+        entity = _row_entity(reg, path, row)
+        recognised = withdrawn = None
+        if row["recognition_date"]:
+            recognised = _row_date(path, row, "recognition_date", row["recognition_date"])
+        if row["withdrawal_date"]:
+            text = row["withdrawal_date"].split(" ")[0]  # "2019-11 (reported)"
+            withdrawn = _row_date(path, row, "withdrawal_date", text)
         if row["source_url"].startswith("seed line"):
             continue
-        entity = reg.get(row["iso3"])
         publisher = _publisher(row["source_url"])
         agent = b.iris.agent("site-" + slugify(publisher))
         b.typed(G, agent, kr + "SpeakingAgent", PROV + "Agent")
@@ -189,25 +212,17 @@ def emit_reference_recognitions(b: GraphBuilder, reg: Registry, path, report: Bu
             target=xkx,
             label=f"Recognition of Kosovo by {entity.name}",
         )
-        if row["recognition_date"]:
+        if recognised is not None:
             b.claim(
                 G,
                 claimant=agent,
                 about=rec,
                 evidence=loc,
-                date=dates.parse(row["recognition_date"]),
+                date=recognised,
                 date_text=row["recognition_date"],
             )
             made += 1
-        if row["withdrawal_date"]:
-            text = row["withdrawal_date"].split(" ")[0]
-            try:
-                when = dates.parse(text)
-            except ValueError:
-                report.warn(
-                    path, row.line, f"unparseable withdrawal date {row['withdrawal_date']!r}"
-                )
-                continue
+        if withdrawn is not None:
             n = b.count_events(f"{entity.code}-XKX-withdrawal-") + 1
             wd = b.event(
                 G,
@@ -224,7 +239,7 @@ def emit_reference_recognitions(b: GraphBuilder, reg: Registry, path, report: Bu
                 claimant=agent,
                 about=wd,
                 evidence=loc,
-                date=when,
+                date=withdrawn,
                 date_text=row["withdrawal_date"],
                 extra=[(kr + "hedge", hedge)],
             )

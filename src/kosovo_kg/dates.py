@@ -53,15 +53,18 @@ _MDY = re.compile(rf"^({_MONTH_RE}) (\d{{1,2}}),? (\d{{4}})$", re.IGNORECASE)
 def parse(text: str) -> PartialDate:
     """Parse a printed or ISO date. Raises ValueError with the text when it is not a date."""
     value = " ".join(text.split())
-    if m := _ISO.match(value):
-        year, month, day = m.groups()
-        return make(int(year), int(month) if month else None, int(day) if day else None)
-    if m := _DMY.match(value):
-        return make(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
-    if m := _MDY.match(value):
-        return make(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
-    if m := _MY.match(value):
-        return make(int(m.group(2)), MONTHS[m.group(1).lower()])
+    try:
+        if m := _ISO.match(value):
+            year, month, day = m.groups()
+            return make(int(year), int(month) if month else None, int(day) if day else None)
+        if m := _DMY.match(value):
+            return make(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+        if m := _MDY.match(value):
+            return make(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
+        if m := _MY.match(value):
+            return make(int(m.group(2)), MONTHS[m.group(1).lower()])
+    except ValueError as exc:  # 30 February, month 13: datetime says which
+        raise ValueError(f"not a date: {text!r} ({exc})") from None
     raise ValueError(f"not a date: {text!r}")
 
 

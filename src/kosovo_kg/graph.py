@@ -2,8 +2,20 @@
 
 `GraphBuilder` gives the extractors a small vocabulary of their own: entities, events, claims,
 evidence locations. It mints every IRI through `vocab.Iris`, merges the same claim found in two
-places into one claim with two pieces of evidence, and serialises deterministically (sorted
-N-Quads, no blank nodes).
+places of one source into one claim with two pieces of evidence, and serialises deterministically
+(sorted N-Quads, no blank nodes).
+
+Every triple lives in exactly one named graph, decided here by rule (`GraphBuilder.owner`):
+
+- the description of a state, entity, organisation, agent or event (a subject under `id/state/`,
+  `id/entity/`, `id/org/`, `id/agent/` or `id/event/`) lives once, in `graph/reference`, whichever
+  extractor names it;
+- everything else (a claim, its evidence locations, a source document) lives in the graph of the
+  source that says it: a claim read in two sources is two claims, one in each source's graph;
+- `graph/derived` and `graph/perspectives` keep what is put there (derived facts, `owl:sameAs`
+  links, perspective periods), even about a state or an event.
+
+Adding a triple that another graph already holds raises `GraphConflict`.
 """
 
 from __future__ import annotations
@@ -73,10 +85,23 @@ class Loc:
     membership: str | None = None
 
 
+class GraphConflict(Exception):
+    """A triple would be held by two named graphs."""
+
+
+# Subjects whose description lives once, in the registry graph (see the module docstring).
+DESCRIBED = ("id/state/", "id/entity/", "id/org/", "id/agent/", "id/event/")
+REGISTRY = "reference"
+# Graphs that keep what is put in them, even about a described subject.
+KEEP_GRAPH = frozenset({"derived", "perspectives"})
+
+
 class GraphBuilder:
     def __init__(self, iris: Iris) -> None:
         self.iris = iris
         self.ds = Dataset()
+        self._described = tuple(iris.base + prefix for prefix in DESCRIBED)
+        self._held: dict[tuple[Node, Node, Node], str] = {}  # triple -> its one graph
         self._claims: dict[str, URIRef] = {}
         self._events: set[str] = set()
         self.claims_about: dict[str, list[ClaimInfo]] = {}
@@ -90,9 +115,22 @@ class GraphBuilder:
     def graph_iri(self, slug: str) -> URIRef:
         return URIRef(self.iris.graph(slug))
 
+    def owner(self, graph: str, s: str) -> str:
+        """The one graph that holds a triple about `s` that an extractor adds to `graph`."""
+        if graph not in KEEP_GRAPH and s.startswith(self._described):
+            return REGISTRY
+        return graph
+
     def add(self, graph: str, s: str, p: str, o: Term | str) -> None:
-        obj = o if isinstance(o, Node) else URIRef(o)
-        self.ds.add((URIRef(s), URIRef(p), obj, self.graph_iri(graph)))
+        graph = self.owner(graph, s)
+        triple = (URIRef(s), URIRef(p), o if isinstance(o, Node) else URIRef(o))
+        held = self._held.setdefault(triple, graph)
+        if held != graph:
+            raise GraphConflict(
+                f"{s} {p} {triple[2].n3()} is already in graph/{held}; not adding it to "
+                f"graph/{graph} (a triple lives in one named graph)"
+            )
+        self.ds.add((*triple, self.graph_iri(graph)))
 
     def add_all(self, graph: str, s: str, pairs: Iterable[tuple[str, Term | str | None]]) -> None:
         for p, o in pairs:
@@ -182,14 +220,15 @@ class GraphBuilder:
         bounds: tuple[dt.date, dt.date] | None = None,
         made: dates_mod.PartialDate | None = None,
     ) -> str:
-        """One claim per (claimant, stance, about, stated date and basis, class, key).
+        """One claim per (graph, claimant, stance, about, stated date and basis, class, key).
 
-        The same claim read in two places (or two graphs) is one claim with two pieces of
-        evidence; its core triples are repeated in each graph it was read in, so that excluding
-        a source's graph removes only that source's evidence.
+        The same claim read in two places of one source's graph is one claim with two pieces of
+        evidence. Read in two graphs, it is two claims, each in its own graph, so that excluding
+        a source's graph removes that source's claims and nothing else.
         """
         basis = (date_basis or "Stated") if date is not None else (date_basis or "")
-        canonical = (claimant, stance, about or "", date.lexical if date else "", basis, cls, key)
+        canonical = (graph, claimant, stance, about or "", date.lexical if date else "", basis)
+        canonical += (cls, key)
         iri = self.iris.claim(short_hash(*canonical))
         kr = self.kr
         evidence_list = [evidence] if isinstance(evidence, str) else list(evidence)

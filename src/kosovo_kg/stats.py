@@ -1,4 +1,8 @@
-"""Dataset statistics, each computed by a SPARQL query over the built graph."""
+"""Dataset statistics, each computed by a SPARQL query over the built graph.
+
+Every triple is in one named graph, so counting on the union default graph needs no DISTINCT: a
+COUNT(DISTINCT ...) below counts table lines or states, several claims of which may match.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +19,9 @@ def prologue(iris: Iris) -> str:
 
 
 COUNTS: dict[str, str] = {
-    "states": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a kr:PoliticalEntity }",
+    "states": "SELECT (COUNT(*) AS ?n) WHERE { ?s a kr:PoliticalEntity }",
     "states_with_wikidata": (
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a kr:PoliticalEntity ; kr:wikidata ?q }"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a kr:PoliticalEntity ; kr:wikidata ?q }"
     ),
     "recognitions_un": """SELECT (COUNT(DISTINCT ?line) AS ?n) WHERE {
         ?loc kr:table "un-recognitions" ; kr:line ?line . ?c kr:evidence ?loc ; kr:about/a kr:Recognition }""",
@@ -28,12 +32,19 @@ COUNTS: dict[str, str] = {
         ?loc kr:table "non-un-recognitions" ; kr:line ?line . ?c kr:evidence ?loc ; kr:about/a kr:Recognition }""",
     "withdrawals_reported": """SELECT (COUNT(DISTINCT ?line) AS ?n) WHERE {
         ?loc kr:table "withdrawn" ; kr:line ?line . ?c kr:evidence ?loc ; kr:about/a kr:Withdrawal }""",
-    "positions": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a kr:Position }",
-    "claims": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a kr:Claim }",
-    "claims_with_evidence": """SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {
-        ?c a kr:Claim ; kr:evidence ?loc . ?loc a kr:SourceLocation ; oa:hasSource ?doc }""",
-    "count_claims": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a kr:CountClaim }",
-    "events": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kr:Event }",
+    "positions": "SELECT (COUNT(*) AS ?n) WHERE { ?c a kr:Position }",
+    "claims": "SELECT (COUNT(*) AS ?n) WHERE { ?c a kr:Claim }",
+    "claims_with_evidence": """SELECT (COUNT(*) AS ?n) WHERE { ?c a kr:Claim
+        FILTER EXISTS { ?c kr:evidence ?loc . ?loc a kr:SourceLocation ; oa:hasSource ?doc } }""",
+    "count_claims": "SELECT (COUNT(*) AS ?n) WHERE { ?c a kr:CountClaim }",
+    "events": "SELECT (COUNT(*) AS ?n) WHERE { ?e a kr:Event }",
+    # Kosovo's own admissions to organisations (any level), and the organisations they admit it to
+    "kosovo_admissions": """SELECT (COUNT(*) AS ?n) WHERE {
+        ?e a kr:MembershipAdmission ; kr:actor <XKX> }""",
+    "kosovo_memberships": """SELECT (COUNT(DISTINCT ?org) AS ?n) WHERE {
+        ?e a kr:MembershipAdmission ; kr:actor <XKX> ; kr:organisation ?org }""",
+    # votes in organisations' bodies (all concern Kosovo) and court opinions, with their tallies
+    "votes": "SELECT (COUNT(*) AS ?n) WHERE { ?e a kr:Vote }",
 }
 
 COMPUTED = """SELECT ?org (COUNT(DISTINCT ?state) AS ?n) WHERE {
@@ -55,6 +66,7 @@ def compute(store: Any, iris: Iris) -> dict[str, Any]:
         "named_graphs": len(store_mod.named_graphs(store)),
     }
     for key, text in COUNTS.items():
+        text = text.replace("<XKX>", f"<{iris.state('XKX')}>")
         out[key] = int(store_mod.select_rows(store, pro + text)[0]["n"] or 0)
     rows = store_mod.select_rows(
         store, pro + COMPUTED.replace("GRAPH>", iris.graph("reference") + ">")

@@ -239,7 +239,9 @@ class Engine:
         for keyword, graph in named:
             if graph.startswith("?"):
                 raise QueryCheckError(f"{keyword} must name an IRI")
-            if graph not in self.graphs and graph not in self.allowlist:
+            # the embedded store reads an unknown graph as empty, never fetching it; an
+            # external engine might dereference it, so there it is refused
+            if self.remote is not None and graph not in self.graphs | self.allowlist:
                 raise QueryCheckError(
                     f"{keyword} <{graph}> is not a graph of this dataset and not on the"
                     " allowlist; the dataset's graphs are listed at /.well-known/void"

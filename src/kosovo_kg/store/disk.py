@@ -141,28 +141,12 @@ class Pinned:
     version: str
 
 
-def check_dump(path: Path) -> int:
-    """The number of quads of an N-Quads file; StoreError (with the line) if it does not parse
-    or holds none."""
-    count = 0
-    try:
-        for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-            count += 1
-    except SyntaxError as exc:
-        raise StoreError(f"the dump {path} does not parse: {exc}") from None
-    except OSError as exc:
-        raise StoreError(f"cannot read the dump {path}: {exc}") from None
-    if count == 0:
-        raise StoreError(f"the dump {path} holds no quads: run `kosovo-kg build`")
-    return count
-
-
 def pin_serving_data(mode: str, dump: Path, var_dir: Path, keep: Path | None = None) -> Pinned:
     """Fix the data every query worker opens until an explicit reload.
 
     The dump is copied to `var_dir/serve/<version>.nq` (the version is computed on the copy)
-    and checked (it parses and is not empty), so a rebuild while serving, or a corrupt file
-    left on disk, cannot give a restarted process other data. mode `memory`: the workers load
+    and checked (`check_nquads`: it parses and is not empty), so a rebuild while serving, or a
+    corrupt file left on disk, cannot give a restarted process other data. mode `memory`: the workers load
     that copy; mode `disk`: they open the on-disk store of that version (built when missing).
     Other copies in `var_dir/serve/` are deleted, except `keep` (the copy still served while a
     reload takes over). Raises StoreError, leaving what is served alone."""
@@ -174,7 +158,12 @@ def pin_serving_data(mode: str, dump: Path, var_dir: Path, keep: Path | None = N
             shutil.copyfile(dump, tmp)
         except OSError as exc:
             raise StoreError(f"cannot read the dump {dump}: {exc}") from exc
-        check_dump(tmp)
+        try:
+            quads = check_nquads(tmp)
+        except StoreError as exc:  # name the dump, not its copy
+            raise StoreError(str(exc).replace(str(tmp), str(dump))) from None
+        if quads == 0:
+            raise StoreError(f"the dump {dump} holds no quads: run `kosovo-kg build`")
         version = data_version(tmp)
         copy = serve_dir / f"{version}.nq"
         os.replace(tmp, copy)
@@ -201,3 +190,19 @@ def open_for_serving(mode: str, location: Path) -> tuple[ox.Store, str]:
     if mode == "memory":
         return memory_store_from_nquads(location), location.stem
     return open_read_only(location), store_version(location) or location.name
+
+
+def check_nquads(path: Path) -> int:
+    """The number of quads of an N-Quads file, read with Oxigraph's parser (streamed). Raises
+    StoreError `<path>:<line>: <message>` at the first syntax error (a truncated dump ends in
+    one), or `<path>: <message>` when the file cannot be read."""
+    count = 0
+    try:
+        for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+            count += 1
+    except SyntaxError as exc:
+        where = f"{path}:{exc.lineno}" if exc.lineno else str(path)
+        raise StoreError(f"{where}: not valid N-Quads: {exc.msg}") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return count

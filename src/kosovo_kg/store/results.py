@@ -58,6 +58,16 @@ def parse_term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return quads[0].object
 
 
+def is_iri(text: str) -> bool:
+    """Whether `text` is an absolute IRI (RFC 3987, as Oxigraph checks it): such an IRI holds
+    no space, `<`, `>`, `"`, `{`, `}`, `|`, `^`, backquote or backslash."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def run_serialized(
     store: ox.Store,
     text: str,
@@ -79,8 +89,12 @@ def run_serialized(
     Raises QueryFailed (400 for a bad query, 406 for a format the result kind lacks)."""
     kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
     if default_graph_uris or named_graph_uris:
-        kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
-        kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
+        # a graph the store does not hold is an empty graph (Oxigraph never fetches one)
+        try:
+            kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
+            kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
+        except ValueError as exc:
+            raise QueryFailed(400, f"a dataset graph is not a valid IRI: {exc}") from exc
     else:
         kwargs["use_default_graph_as_union"] = union
     if substitutions:

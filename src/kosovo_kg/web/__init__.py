@@ -4,7 +4,8 @@ Routes: /sparql (SPARQL 1.1 Protocol, service description), /.well-known/void (V
 /dumps/kosovo-kg.nq, /healthz, saved queries (/queries, /queries/<name>, /openapi.json),
 reading pages (home /, /editor, /queries/<name>/form, linked data /id/..., /graph/..., /ontology;
 see `kosovo_kg.web.pages`). Every response allows anonymous CORS (no credentials); HTML
-responses carry a strict Content-Security-Policy. Write methods get 405: the server is read-only.
+responses carry a strict Content-Security-Policy. Write methods get 405 (the server is read-only)
+with the path's Allow header; an unknown path is 404 whatever the method.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from kosovo_kg.store import Pinned
 
 CSP = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 EXPOSED = "X-Kosovo-KG-Truncated, X-Kosovo-KG-Rows, Retry-After, Content-Type"
-WRITE_METHODS = ["PUT", "DELETE", "PATCH"]
+WRITE_METHODS = ("PUT", "DELETE", "PATCH")
 COMMON_HEADERS = (
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Expose-Headers", EXPOSED),
@@ -82,16 +83,6 @@ def create_app(
         "saved queries checked and state index read in %.1f s", time.monotonic() - began
     )
 
-    @app.route("/", methods=WRITE_METHODS)
-    @app.route("/<path:path>", methods=WRITE_METHODS)
-    def refuse_write(path: str = "") -> Response:
-        return sparql.error_response(
-            405,
-            f"{request.method} is not allowed: this endpoint is read-only (no SPARQL Update, no"
-            " Graph Store writes)",
-            {"Allow": "GET, POST, OPTIONS" if path == "sparql" else "GET, HEAD, OPTIONS"},
-        )
-
     @app.before_request
     def note_client() -> None:
         forwarded = request.headers.get("X-Forwarded-For", "")
@@ -111,16 +102,21 @@ def create_app(
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         if isinstance(exc, ClientDisconnected) and isinstance(exc.__context__, TimeoutError):
-            return body_timeout(exc)  # werkzeug's reader reports the socket's timeout so
+            return body_timeout(exc)  # how werkzeug's reader reports the socket's timeout
+        # an unknown path is 404 whatever the method; a known one refuses other methods with
+        # 405 and the Allow header of that path (werkzeug's routing knows it)
         status = exc.code or 500
         message = exc.description or exc.name
         if status == 413:
             message = f"request body too large: the limit is {settings.max_body_bytes} bytes"
-        if status == 405 and request.method not in ("GET", "POST", "HEAD", "OPTIONS"):
-            message = f"{request.method} is not allowed: this endpoint is read-only"
+        if status == 405 and request.method in WRITE_METHODS:
+            message = (
+                f"{request.method} is not allowed: this endpoint is read-only (no SPARQL Update,"
+                " no Graph Store writes)"
+            )
         response = sparql.error_response(status, f"{exc.name}: {message}")
-        if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        if status == 405 and getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))  # type: ignore[attr-defined]
         return response
 
     @app.after_request
@@ -133,7 +129,8 @@ def create_app(
         if request.method == "OPTIONS" and response.status_code == 200:
             # CORS preflight (Flask answers OPTIONS itself; we add what browsers need)
             response.status_code = 204
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            allowed = response.headers.get("Allow", "GET, HEAD, OPTIONS")
+            response.headers["Access-Control-Allow-Methods"] = allowed
             response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
             response.headers["Access-Control-Max-Age"] = "86400"
         if response.mimetype in ("text/html", "application/xhtml+xml"):

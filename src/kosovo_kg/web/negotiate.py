@@ -35,6 +35,8 @@ GRAPH_TYPES: dict[str, str] = {
     "application/xml": "rdfxml",
     "application/ld+json": "jsonld",
     "application/json": "jsonld",
+    "text/n3": "turtle",  # Turtle is N3 (SPARQLWrapper's N3 asks for these)
+    "text/rdf+n3": "turtle",
     "text/html": "html",
     "application/xhtml+xml": "html",
 }
@@ -50,6 +52,7 @@ _RESULT_NAMES = {
 _GRAPH_NAMES = {
     "turtle": "turtle",
     "ttl": "turtle",
+    "n3": "turtle",
     "ntriples": "ntriples",
     "nt": "ntriples",
     "n-triples": "ntriples",
@@ -69,6 +72,31 @@ _GRAPH_NAMES = {
 KNOWN_NAMES = set(_RESULT_NAMES) | set(_GRAPH_NAMES)
 
 
+def same_format(a: str, b: str) -> bool:
+    """Whether two `format` values name one format for SELECT/ASK or for a graph: SPARQLWrapper
+    sends both `format=tsv` and `format=text/tab-separated-values` (also for JSON-LD, RDF/XML)."""
+    keys_a, keys_b = _format_keys(a), _format_keys(b)
+    return a == b or any(x is not None and x == y for x, y in zip(keys_a, keys_b, strict=True))
+
+
+def _format_keys(fmt: str) -> tuple[str | None, str | None]:
+    return _lookup(fmt, _RESULT_NAMES, RESULT_TYPES), _lookup(fmt, _GRAPH_NAMES, GRAPH_TYPES)
+
+
+def _lookup(fmt: str, names: dict[str, str], types: dict[str, str]) -> str | None:
+    """The key of a `format` value: a name, a media type, or a list of media types (SPARQLWrapper
+    sends `format=application/ld+json,application/x-json+ld`: the first known one counts)."""
+    # a media type in a URL loses its "+" to form decoding: "sparql-results json"
+    key = fmt.strip().lower().replace(" ", "+")
+    if key in names:
+        return names[key]
+    for part in key.split(","):
+        media = part.split(";")[0].strip()
+        if media in types:
+            return types[media]
+    return None
+
+
 def choose(form: str, fmt: str | None, accept: MIMEAccept, has_accept: bool) -> str:
     """The format key for a query form (SELECT, ASK, CONSTRUCT, DESCRIBE); 406 if none fits."""
     graph = form in ("CONSTRUCT", "DESCRIBE")
@@ -76,12 +104,10 @@ def choose(form: str, fmt: str | None, accept: MIMEAccept, has_accept: bool) -> 
     names = _GRAPH_NAMES if graph else _RESULT_NAMES
     kind = "a CONSTRUCT/DESCRIBE graph" if graph else f"{form} results"
     if fmt is not None:
-        # a media type in a URL loses its "+" to form decoding: "sparql-results json"
+        found = _lookup(fmt, names, types)
+        if found is not None:
+            return found
         key = fmt.strip().lower().replace(" ", "+")
-        if key in names:
-            return names[key]
-        if key.split(";")[0].strip() in types:
-            return types[key.split(";")[0].strip()]
         if key in KNOWN_NAMES or key.split(";")[0].strip() in {*RESULT_TYPES, *GRAPH_TYPES}:
             raise ProtocolError(406, f"format {fmt!r} is not available for {kind}")
         raise ProtocolError(400, f"unknown format {fmt!r}")

@@ -6,11 +6,14 @@ invalid UTF-8 is refused with 400 instead of being replaced.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
 from flask import Request
 from werkzeug.http import parse_options_header
+
+from kosovo_kg.store import is_iri
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -122,9 +125,7 @@ def parse_parts(
         queries.append(body_query)
     if len(queries) > 1:
         raise ProtocolError(400, "more than one query in the request; send exactly one")
-    formats = [v for k, v in params if k == "format"]
-    if len(formats) > 1:
-        raise ProtocolError(400, "more than one format parameter; send at most one")
+    fmt = single_format([v for k, v in params if k == "format"])
     query = queries[0] if queries else None
     if query is not None and not query.strip():
         raise ProtocolError(400, "the query is empty")
@@ -132,7 +133,29 @@ def parse_parts(
         raise ProtocolError(400, "missing query: send a `query` parameter or a query body")
     return SparqlRequest(
         query=query,
-        default_graph_uris=tuple(v for k, v in params if k == "default-graph-uri"),
-        named_graph_uris=tuple(v for k, v in params if k == "named-graph-uri"),
-        format=formats[0] if formats else None,
+        default_graph_uris=_graph_iris(params, "default-graph-uri"),
+        named_graph_uris=_graph_iris(params, "named-graph-uri"),
+        format=fmt,
     )
+
+
+def single_format(values: Sequence[str]) -> str | None:
+    """The one `format` of a request (the first value): the same format may be given more than
+    once, also by two names (SPARQLWrapper sends `format=tsv&format=text/tab-separated-values`);
+    two different formats get 400."""
+    from kosovo_kg.web.negotiate import same_format  # negotiate imports this module
+
+    if any(not same_format(values[0], other) for other in values[1:]):
+        shown = ", ".join(sorted(repr(v) for v in set(values)))
+        raise ProtocolError(400, f"conflicting format parameters ({shown}); send one")
+    return values[0] if values else None
+
+
+def _graph_iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
+    """The IRIs of a dataset parameter; each must be an absolute IRI (400 otherwise). An IRI that
+    names no graph of this dataset is an empty graph: it is never fetched."""
+    iris = tuple(v for k, v in params if k == name)
+    for iri in iris:
+        if not is_iri(iri):
+            raise ProtocolError(400, f"{name} {iri[:200]!r} is not an absolute IRI")
+    return iris

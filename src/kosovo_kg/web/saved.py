@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
+from werkzeug.routing import BaseConverter
 
 from kosovo_kg.engine import Engine, QueryCheckError, QueryOutcome, analyse
 from kosovo_kg.saved.cache import AnswerCache, Entry
@@ -24,7 +25,7 @@ from kosovo_kg.saved.openapi import openapi_document
 from kosovo_kg.saved.params import StateIndex
 from kosovo_kg.settings import Settings
 from kosovo_kg.web import negotiate
-from kosovo_kg.web.protocol import ProtocolError
+from kosovo_kg.web.protocol import ProtocolError, single_format
 from kosovo_kg.web.sparql import ROWS_HEADER, TRUNCATED_HEADER, _html, error_response
 
 bp = Blueprint("saved", __name__)
@@ -96,8 +97,16 @@ def load(settings: Settings, engine: Engine) -> SavedQueries:
     return saved
 
 
+class RunName(BaseConverter):
+    """A query name in /queries/<name> that is not `<name>.rq` (the query's text, GET only), so
+    a POST there is 405 and OPTIONS lists only GET, HEAD."""
+
+    regex = r"[^/]+(?<!\.rq)"
+
+
 def init_app(app: Flask, settings: Settings, engine: Engine) -> None:
     app.extensions[EXTENSION] = load(settings, engine)
+    app.url_map.converters["run_name"] = RunName
     app.register_blueprint(bp)
 
 
@@ -164,13 +173,11 @@ def _arguments() -> tuple[list[tuple[str, str]], str | None]:
     items = list(request.args.items(multi=True))
     if request.method == "POST":
         items += list(request.form.items(multi=True))
-    formats = [v for k, v in items if k == "format"]
-    if len(formats) > 1:
-        raise ProtocolError(400, "more than one format parameter; send at most one")
-    return [(k, v) for k, v in items if k != "format"], (formats[0] if formats else None)
+    fmt = single_format([v for k, v in items if k == "format"])
+    return [(k, v) for k, v in items if k != "format"], fmt
 
 
-@bp.route("/queries/<name>", methods=["GET", "POST"])
+@bp.route("/queries/<run_name:name>", methods=["GET", "POST"])
 def run(name: str) -> Response:
     saved = _saved()
     query = saved.library.get(name)

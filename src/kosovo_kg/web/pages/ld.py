@@ -4,6 +4,7 @@ A request path maps to the IRI `<base IRI> + path without its leading '/'`: /id/
 `<base>id/state/XKX` (docs/linked-data.md). Direct content negotiation (Vary: Accept): browsers
 get HTML, clients asking for Turtle, N-Triples, JSON-LD or RDF/XML get the resource's triples
 (outgoing, one hop into blank nodes such as quote selectors, and incoming), `?format=` overrides.
+A path that makes no valid IRI (a `>`, a space, a bad %-escape) is 404 before any query is written.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request
 
+from kosovo_kg.store import is_iri
 from kosovo_kg.web import negotiate, pages
 from kosovo_kg.web.pages import ontology, resource
 from kosovo_kg.web.protocol import ProtocolError
@@ -49,6 +51,8 @@ def _rdf(body: bytes, key: str) -> Response:
 def minted(rest: str) -> Response:
     st = pages.state()
     iri = st.settings.base_iri + request.path.lstrip("/")
+    if not is_iri(iri):  # the page queries name the IRI: only a valid one can stand there
+        return _vary(error_response(404, f"no resource here: {iri[:300]!r} is not a valid IRI"))
     try:
         key = _format()
     except ProtocolError as exc:
