@@ -511,8 +511,7 @@ def render(
         "```",
         "",
         "Other benchmarks: loading and saved-query latency from 1x to 100x the dump in"
-        " [RESULTS-scale.md](RESULTS-scale.md); CPU time per request, process by process, in"
-        " [RESULTS-cpu.md](RESULTS-cpu.md).",
+        " [RESULTS-scale.md](RESULTS-scale.md).",
         "",
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: "
         f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other work), "
