@@ -6,12 +6,14 @@ Messages are pickled tuples over a `multiprocessing` pipe:
   worker -> pool per job: ("ok", kind, body, rows, truncated) or ("fail", status, message)
 
 A worker exits when its pipe closes; a thread also ends it when the process that started it is
-gone, so a worker busy in a long query never outlives the server.
+gone, so a worker busy in a long query never outlives the server. It ignores SIGINT and SIGTERM
+sent to the whole process group (Ctrl-C, a service manager): the pool stops it.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -41,6 +43,8 @@ def answer(db: Any, job: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def worker_main(conn: Connection, mode: str, location: str, parent_pid: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
     from kosovo_kg import store as st
 
