@@ -17,6 +17,7 @@ import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 FIXTURE = Path(__file__).parent / "fixtures" / "endpoint.nq"
 FIXTURE_QUADS = sum(1 for line in FIXTURE.read_text(encoding="utf-8").splitlines() if line.strip())
@@ -36,6 +37,22 @@ def make_data_dir(root: Path, nquads: bytes | None = None) -> tuple[Path, Path]:
     else:
         target.write_bytes(nquads)
     return data, var
+
+
+@contextlib.contextmanager
+def fixture_app(root: Path, **overrides: Any) -> Iterator[Any]:
+    """The Flask app on the fixture, with an engine of its own (closed at the end)."""
+    from kosovo_kg.engine import Engine
+    from kosovo_kg.settings import load_settings
+    from kosovo_kg.web import create_app
+
+    data, var = make_data_dir(root)
+    settings = load_settings({"data_dir": data, "var_dir": var, **overrides}, environ={})
+    engine = Engine(settings).start()
+    try:
+        yield create_app(settings, engine=engine)
+    finally:
+        engine.close()
 
 
 def free_port() -> int:

@@ -259,7 +259,7 @@ def serve(ctx: click.Context, debug: bool, reload_: bool, **raw: str | None) -> 
         load_library(settings.queries_dir, settings.base_iri)
     except HeaderError as exc:
         raise click.ClickException(f"saved query refused: {exc}") from None
-    click.echo(f"serving on http://{settings.host}:{settings.port}/sparql", err=True)
+    click.echo(f"starting the endpoint at http://{settings.host}:{settings.port}/sparql", err=True)
     try:
         (serve_debug if debug else serve_production)(settings)
     except store.StoreError as exc:
