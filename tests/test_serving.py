@@ -132,6 +132,18 @@ def test_one_clients_slow_queries_take_one_worker_not_all(tmp_path):
         assert [f.result() for f in slow] == [504, 504]  # one after the other
 
 
+def test_one_client_cannot_fill_the_queue_against_another(tmp_path):
+    env = {**ENV, "KOSOVO_KG_WORKERS": "1", "KOSOVO_KG_QUEUE_SIZE": "2"}
+    env["KOSOVO_KG_QUERY_TIMEOUT"] = "5"  # shorter than queue_timeout: every turn comes
+    with run_server(tmp_path, env) as server, ThreadPoolExecutor(4) as pool:
+        heavy = [pool.submit(as_client, server, "10.0.0.1", CARTESIAN)]
+        wait_until(lambda: health(server)["busy"] == 1)
+        heavy += [pool.submit(as_client, server, "10.0.0.1", CARTESIAN) for _ in range(2)]
+        wait_until(lambda: health(server)["waiting"] == 2)  # the queue is full
+        assert as_client(server, "10.0.0.2", "ASK {}") == 200  # took the heavy client's place
+        assert sorted(f.result() for f in heavy) == [503, 504, 504]
+
+
 def _served(server: Server) -> tuple[int, str]:
     return server.count(), server.get(path="/healthz").json()["data_version"]
 

@@ -9,7 +9,9 @@ just before a job is given to it, so a job never goes to a dead one.
 
 Fairness: a client (a key the caller gives, e.g. its address) has at most one job running at a
 time; the other jobs wait, at most `queue_size` of them, at most `queue_timeout` seconds. When a
-worker frees, it goes to the waiting job whose client started a job longest ago.
+worker frees, it goes to the waiting job whose client started a job longest ago. When the queue
+is full, the newest waiting job of the client with the most waiting jobs is refused, so one
+client cannot fill the queue against the others.
 """
 
 from __future__ import annotations
@@ -76,6 +78,11 @@ class _Waiter:
     client: str
     seq: int
     worker: Worker | None = field(default=None)
+    refused: bool = False
+
+
+def _seq(waiter: _Waiter) -> int:
+    return waiter.seq
 
 
 class Pool:
@@ -213,13 +220,31 @@ class Pool:
             self._dispatch()
             try:
                 if waiter.worker is None and len(self._waiters) > self.queue_size:
+                    self._refuse_one(waiter)
+                arrived = self._cond.wait_for(
+                    lambda: waiter.worker is not None or waiter.refused, max(timeout, 0)
+                )
+                if waiter.refused:
                     raise Busy("the query queue is full")
-                if not self._cond.wait_for(lambda: waiter.worker is not None, max(timeout, 0)):
+                if not arrived:
                     raise Busy("no query worker became free in time")
             finally:
-                if waiter.worker is None:
+                if waiter.worker is None and not waiter.refused:
                     self._waiters.remove(waiter)
             return waiter.worker
+
+    def _refuse_one(self, newcomer: _Waiter) -> None:
+        """The queue is full: refuse the newest waiting job of the client with the most waiting
+        jobs (the newcomer's own if its client has as many as any)."""
+        counts = Counter(w.client for w in self._waiters)
+        most = max(counts.values())
+        if counts[newcomer.client] == most:
+            victim = newcomer
+        else:
+            victim = max((w for w in self._waiters if counts[w.client] == most), key=_seq)
+        self._waiters.remove(victim)
+        victim.refused = True
+        self._cond.notify_all()
 
     def _dispatch(self) -> None:
         """Give idle workers to waiting jobs (under the lock): first the waiting job of the
