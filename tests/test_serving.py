@@ -278,3 +278,11 @@ def test_a_reload_serves_the_new_build_without_refusing_a_query(tmp_path):
         reloaded.set()
         assert set(asking.result()) == {200}
         assert _served(server)[0] == before[0] + 1
+
+
+def test_a_host_header_that_makes_no_iri_does_not_break_queries(tmp_path):
+    with run_server(tmp_path, ENV) as server:
+        headers = {"Content-Type": "application/sparql-query", "Host": 'a"b'}
+        reply = server.request("POST", "/sparql", b"ASK {}", headers)
+        assert reply.status == 200, reply.text  # the request URL is no base IRI: none is used
+        assert reply.json()["boolean"] is True
