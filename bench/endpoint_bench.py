@@ -5,7 +5,8 @@
 Builds the on-disk store from the dump (kosovo_kg.store.build_store) in a temporary folder,
 starts `oxigraph serve-read-only --union-default-graph` on that store and `kosovo-kg serve` once
 per store mode (memory, disk), and sends each query of the mix `--requests` times at concurrency
-1 and 8 over keep-alive HTTP connections. Reports p50/p95 latency and throughput per query and
+1 and 8 over keep-alive HTTP connections (at 8, as 8 clients: kosovo-kg runs one query per client
+at a time, so each connection names its own client in `X-Forwarded-For`, trusted from loopback). Reports p50/p95 latency and throughput per query and
 the ratios to Oxigraph's server. Targets (issue 3): p50 at concurrency 1 <= 1.5 x Oxigraph's p50
 + 1 ms; throughput at concurrency 8 >= 0.7 x Oxigraph's.
 """
@@ -171,11 +172,13 @@ def rows_of(data: bytes, query: str) -> int:
     return 1 if "boolean" in parsed else len(parsed["results"]["bindings"])
 
 
-def post(conn: http.client.HTTPConnection, path: str, query: str) -> int:
+def post(conn: http.client.HTTPConnection, path: str, query: str, client: str = "") -> int:
     """One POST form request; reconnects once when the server closed an idle keep-alive
     connection (servers close idle keep-alive connections after a few seconds)."""
     body = urllib.parse.urlencode({"query": query})
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept_for(query)}
+    if client:
+        headers["X-Forwarded-For"] = client
     for attempt in (1, 2):
         try:
             conn.request("POST", path, body, headers)
@@ -200,18 +203,18 @@ def measure(
     counter = itertools.count()
     until = [0.0]  # set when the timed part starts
 
-    def worker() -> None:
+    def worker(client: str) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         local: list[tuple[float, int]] = []
         for _ in range(3):  # warm-up on this connection
-            post(conn, path, query)
+            post(conn, path, query, client)
         barrier.wait()
         while True:
             with lock:
                 if next(counter) >= requests and time.perf_counter() >= until[0]:
                     break
             start = time.perf_counter()
-            status = post(conn, path, query)
+            status = post(conn, path, query, client)
             local.append((time.perf_counter() - start, status))
         conn.close()
         with lock:
@@ -219,7 +222,9 @@ def measure(
             statuses.extend(s for _, s in local)
 
     barrier = threading.Barrier(concurrency + 1)
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [
+        threading.Thread(target=worker, args=(f"10.0.0.{i + 1}",)) for i in range(concurrency)
+    ]
     for t in threads:
         t.start()
     barrier.wait()
@@ -326,9 +331,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--variants",
-        default="memory/uvicorn,memory/uvicorn+inline_ms=0,memory/granian,memory/gunicorn,disk/uvicorn",
-        help="comma-separated store_mode/http_server[/http_threads][@cpu_affinity][+setting=value]"
-        " variants of kosovo-kg to run",
+        default="memory,disk",
+        help="comma-separated store_mode[+setting=value] variants of kosovo-kg to run",
+    )
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        help="also run this checkout's `src` (e.g. the commit before a change) in its default"
+        " configuration, as variant `baseline`, in the same run",
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
@@ -358,11 +368,9 @@ def main() -> None:
                     tmp / "oxigraph.log",
                 )
             )
-            for variant in args.variants.split(","):
-                spec, *overrides = variant.split("+")  # e.g. memory/uvicorn+inline_ms=0
-                spec, _, cpus = spec.partition("@")  # e.g. memory/uvicorn@0: on CPU 0
-                mode, _, rest = spec.partition("/")
-                http_server, _, threads = rest.partition("/")
+            variants = args.variants.split(",") + (["baseline"] if args.baseline_src else [])
+            for variant in variants:
+                mode, *overrides = variant.split("+")  # e.g. memory+http_threads=8
                 port = free_port()
                 env = dict(
                     os.environ,
@@ -371,12 +379,11 @@ def main() -> None:
                     KOSOVO_KG_PORT=str(port),
                     KOSOVO_KG_STORE_MODE=mode,
                     KOSOVO_KG_WORKERS=str(args.workers),
-                    KOSOVO_KG_HTTP_SERVER=http_server or "uvicorn",
+                    KOSOVO_KG_TRUSTED_PROXIES="127.0.0.1",  # the client names 8 clients at c=8
                 )
-                if threads:
-                    env["KOSOVO_KG_HTTP_THREADS"] = threads
-                if cpus:
-                    env["KOSOVO_KG_CPU_AFFINITY"] = cpus
+                if variant == "baseline":
+                    env["PYTHONPATH"] = str(args.baseline_src.resolve())
+                    env["KOSOVO_KG_STORE_MODE"] = "memory"
                 for override in overrides:  # any setting, by its name
                     name, _, value = override.partition("=")
                     env["KOSOVO_KG_" + name.upper()] = value
@@ -499,12 +506,12 @@ def render(
         "```sh",
         f".venv/bin/python bench/endpoint_bench.py --dump {_shown(args.dump)} --requests {args.requests}"
         f" --workers {args.workers} --variants {args.variants} --rounds {args.rounds}"
-        f" --min-seconds {args.min_seconds:g}",
+        + (" --baseline-src <checkout of the baseline commit>/src" if args.baseline_src else "")
+        + f" --min-seconds {args.min_seconds:g}",
         "```",
         "",
         "Other benchmarks: loading and saved-query latency from 1x to 100x the dump in"
-        " [RESULTS-scale.md](RESULTS-scale.md); CPU time per request, process by process, in"
-        " [RESULTS-cpu.md](RESULTS-cpu.md).",
+        " [RESULTS-scale.md](RESULTS-scale.md).",
         "",
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: "
         f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other work), "
@@ -517,13 +524,13 @@ def render(
         " the client runs on the same machine. All servers run at once and are measured in turn,"
         " query by query, the order rotating each round, so load from elsewhere on the shared"
         " machine falls on all of them alike.",
-        "- kosovo-kg variants are `store_mode/http_server` (`@0`: with `cpu_affinity=0`, the"
-        " server and its workers kept on CPU 0; `+name=value`: a setting, e.g. `+inline_ms=0`,"
-        " every query in a worker): one HTTP server process (uvicorn, the default, under its"
-        f" supervisor; granian; or gunicorn's gthread worker) + {args.workers} query worker"
-        " processes; under uvicorn a query a worker has answered within `inline_ms` (2 ms) is"
-        " answered by the HTTP server process itself when it comes again; Oxigraph:"
-        " `serve-read-only --union-default-graph` on the same on-disk store.",
+        "- kosovo-kg variants are `store_mode` (`+name=value`: a setting): gunicorn's master,"
+        f" one gunicorn worker (gthread) and {args.workers} query worker processes; every query"
+        " runs in a query worker. At c=8 each connection names its own client"
+        " (`X-Forwarded-For`, `trusted_proxies=127.0.0.1`): kosovo-kg runs one query per client"
+        " at a time, so 8 connections from one address would be one client's queue. Oxigraph:"
+        " `serve-read-only --union-default-graph` on the same on-disk store (it ignores the"
+        " header).",
         "- non-200 answers are counted, not timed away: for kosovo-kg they are 503s of the"
         " bounded queue (`queue_timeout` 5 s) or 504s of the deadline (`query_timeout` 10 s);"
         " Oxigraph's server has neither.",
@@ -589,34 +596,9 @@ def render(
             f" c=8; Oxigraph answers a whole ASK in {oxi_ask[1]['p50']:.2f} ms and"
             f" {oxi_ask[8]['throughput']:.0f} q/s."
         )
-    first = next(name for name in results if name != "oxigraph")
-    floor = floors[first]
     lines += [
-        f"- With no query at all, `{first}` serves /healthz at"
-        f" {floor[8]['throughput'] / oxi_ask[8]['throughput']:.2f}x Oxigraph's ASK throughput at"
-        " c=8. A query Oxigraph answers in well under a millisecond costs us HTTP and Python work"
-        " plus, the first time, the round trip to a killable worker process, on the same two"
-        " cores as the client; every query that does real work is answered faster than by"
-        " Oxigraph's server (in memory, with Oxigraph's own JSON writer). `bench/wakeup_cost.py`"
-        " measures that round trip with the two processes on one CPU or on two: on a small"
-        " virtual machine most of it is the wake-up of a process on another CPU, hence the"
-        " answers from the server process itself (`inline_ms`; compare the `+inline_ms=0`"
-        " variant).",
-        "- CPU per request, process by process (client, HTTP server, query workers), is"
-        " measured by `bench/cpu_per_request.py` (bench/RESULTS-cpu.md).",
-        "- The default server is uvicorn (uvloop, httptools): a query waits for its worker on"
-        " the event loop, with no request thread (`kosovo_kg.web.asgi`); under granian and"
-        " gunicorn each query holds one of `http_threads` threads, and at c=8 about half of the"
-        " server's CPU went to switching between them. `/healthz` is a Flask view: under"
-        " uvicorn it runs on a thread of `kosovo_kg.web.wsgi_bridge` and its answer goes back to"
-        " the loop, two hand-overs between threads that a /sparql query does not make; so under"
-        " uvicorn pages are slower than under granian while queries are not.",
-        "- Tried and not adopted: the same event-loop design under granian's ASGI or RSGI"
-        " interface, where each request crosses from granian's Rust runtime to Python's loop:"
-        " about 1,000 us against about 600 us for the WSGI server (ASGI + a2wsgi,"
-        " ask-withdrawal, c=8, 2026-11-28), and 350 us against 328 us (RSGI with"
-        " `loop.add_reader`, describe-kosovo, 2026-12-05). 8 or 4 HTTP threads instead of 16"
-        " under granian: within the noise.",
+        "- Server memory (PSS) and worker start times: [RESULTS-memory.md](RESULTS-memory.md)"
+        " (`bench/server_memory.py`, `bench/worker_start.py`).",
         "",
     ]
     return "\n".join(lines)

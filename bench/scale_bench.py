@@ -38,7 +38,6 @@ from generate import generate  # noqa: E402
 from saved_queries_bench import free_port, session_processes, started  # noqa: E402
 
 from kosovo_kg import store  # noqa: E402
-from kosovo_kg.engine import embedded_query_text  # noqa: E402
 from kosovo_kg.saved.library import bind, load_library  # noqa: E402
 from kosovo_kg.saved.params import StateIndex  # noqa: E402
 from kosovo_kg.saved.sample import STATES, federated  # noqa: E402
@@ -221,7 +220,7 @@ def run_scale(
                 continue
             args = query.example_args()
             bindings = bind(query, args, states)
-            text = embedded_query_text(query.text, bindings, 10_000) if bindings else query.text
+            text = query.text
             path = f"/queries/{name}" + ("?" + urllib.parse.urlencode(args) if args else "")
             try:
                 warm = get(port, path)  # warm-up (pages the store in for both)
@@ -234,7 +233,7 @@ def run_scale(
                 t0 = time.perf_counter()
                 _, _, n, _ = store.run_serialized(
                     db,
-                    text,  # what the engine sends the store (the values also as VALUES)
+                    text,  # what the engine sends the store, with the bound values below
                     result_format="json",
                     max_rows=MAX_ROWS,
                     max_bytes=16 << 20,

@@ -40,34 +40,6 @@ def make_data_dir(root: Path, nquads: bytes | None = None) -> tuple[Path, Path]:
 
 
 @contextlib.contextmanager
-def counted_app(root: Path) -> Iterator[tuple[Any, Any, Any, list[str]]]:
-    """The Flask app on the fixture (max_rows 3, 1 s deadline, 1 worker), its settings and
-    engine, and a list that gets one entry per request the Flask app itself handles (so a test
-    can tell which path answered)."""
-    from kosovo_kg.engine import Engine
-    from kosovo_kg.settings import load_settings
-    from kosovo_kg.web import create_app
-
-    data, var = make_data_dir(root)
-    settings = load_settings(
-        {"data_dir": data, "var_dir": var, "max_rows": 3, "query_timeout": 1.0, "workers": 1},
-        environ={},
-    )
-    engine = Engine(settings).start()
-    app = create_app(settings, engine=engine)
-    seen: list[str] = []
-
-    @app.before_request
-    def count() -> None:
-        seen.append("flask")
-
-    try:
-        yield app, settings, engine, seen
-    finally:
-        engine.close()
-
-
-@contextlib.contextmanager
 def fixture_app(root: Path, **overrides: Any) -> Iterator[Any]:
     """The Flask app on the fixture, with an engine of its own (closed at the end)."""
     from kosovo_kg.engine import Engine

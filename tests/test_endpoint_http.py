@@ -1,5 +1,4 @@
-"""The endpoint over HTTP: a real `kosovo-kg serve` (uvicorn; granian and gunicorn too) process on
-a loopback port."""
+"""The endpoint over HTTP: a real `kosovo-kg serve` (gunicorn) process on a loopback port."""
 
 from __future__ import annotations
 
@@ -7,13 +6,11 @@ import contextlib
 import csv
 import io
 import json
-import os
 import threading
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import rdflib
@@ -48,7 +45,7 @@ def server(tmp_path_factory):
         "KOSOVO_KG_WORKERS": "2",
         "KOSOVO_KG_QUEUE_SIZE": "16",
         "KOSOVO_KG_QUEUE_TIMEOUT": "3",
-        "KOSOVO_KG_HTTP_THREADS": "8",
+        "KOSOVO_KG_HTTP_THREADS": "24",
         "KOSOVO_KG_STORE_MODE": "disk",
     }
     with run_server(tmp_path_factory.mktemp("endpoint-http"), env) as srv:
@@ -377,7 +374,6 @@ def test_query_killed_at_deadline_then_next_query_answered(server):
     assert ask.json()["boolean"] is True
     health = server.get(path="/healthz").json()
     assert health["replaced"] >= 1
-    # the server writes its log lines in batches (kosovo_kg.web.logs): wait for the next write
     deadline = time.monotonic() + 5
     while "status=504" not in server.log.read_text() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -387,25 +383,22 @@ def test_query_killed_at_deadline_then_next_query_answered(server):
 
 
 def test_request_target_and_header_fields_are_bounded(server):
-    """uvicorn's parser has no limits of its own: the server bounds what it buffers before the
-    app sees a request, and answers with the status that says which limit it hit."""
+    """gunicorn bounds the request line and the header fields before the app sees a request."""
     long_get = server.get({"query": "ASK {}" + " " * 9000})
-    assert long_get.status == 414
-    assert "by POST" in long_get.text
+    assert long_get.status in (400, 414)
     by_post = server.post_form({"query": "ASK {}" + " " * 9000})
     assert by_post.status == 200  # the same query, where long queries go
     many = server.request("GET", "/healthz", headers={f"X-Field-{i}": "v" for i in range(150)})
-    assert many.status == 431
+    assert many.status in (400, 431)
     huge = server.request("GET", "/healthz", headers={"X-Big": "v" * 70_000})
-    assert huge.status == 431
+    assert huge.status in (400, 431)
     assert server.get(path="/healthz").status == 200
 
 
 def test_pages_answer_while_queries_wait_for_workers(server):
-    """A query waiting for a worker holds no thread (uvicorn: it waits on the event loop), so
-    with more slow queries in flight than `http_threads` (8), /healthz still answers before the
-    first of them is stopped at the 1 s deadline. Under a threaded server it would wait for a
-    thread, i.e. for a query to end."""
+    """A query waiting for a worker holds one of gunicorn's threads; with `http_threads` (24)
+    above `workers` + `queue_size` (18), 16 slow queries in flight leave threads for the rest:
+    /healthz answers before the first of them is stopped at the 1 s deadline."""
     with ThreadPoolExecutor(max_workers=16) as pool:
         slow = [pool.submit(server.post_query, CARTESIAN, None, 30) for _ in range(16)]
         time.sleep(0.3)  # all sent: 2 run, 14 wait for a worker
@@ -521,6 +514,10 @@ def test_busy_server_answers_503_with_retry_after(tmp_path):
             assert reply.header("retry-after")
             assert "busy" in reply.text
             assert slow.result(timeout=60).status == 504
+        for _ in range(1200):  # the killed worker's replacement starts (no queue to wait in)
+            if busy.get(path="/healthz").json()["workers_alive"] == 1:
+                break
+            threading.Event().wait(0.05)
         assert busy.post_query("ASK {}").status == 200
 
 
@@ -539,64 +536,3 @@ def test_listener_control_pyoxigraph_alone_would_fetch_service():
         assert listener.connections and b"POST /sparql" in listener.connections[0]
     finally:
         listener.close()
-
-
-def _session_cpus(session: int) -> dict[int, str]:
-    """pid -> Cpus_allowed_list of every process in the session `session`."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[3]) == session:  # the session id (field 6 of stat)
-                status = (entry / "status").read_text()
-                found[int(entry.name)] = status.split("Cpus_allowed_list:")[1].split()[0]
-    return found
-
-
-@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux only")
-def test_cpu_affinity_keeps_the_server_and_its_workers_on_those_cpus(server, tmp_path):
-    own = {"KOSOVO_KG_DATA_DIR", "KOSOVO_KG_VAR_DIR", "KOSOVO_KG_PORT"}
-    env = {k: v for k, v in server.env.items() if k.startswith("KOSOVO_KG_") and k not in own}
-    env["KOSOVO_KG_CPU_AFFINITY"] = "0"
-    with run_server(tmp_path, env) as pinned:
-        assert pinned.post_query("ASK {}").json()["boolean"] is True
-        cpus = _session_cpus(pinned.process.pid)
-        assert len(cpus) >= 4  # the server, the store process, 2 workers (and the spare)
-        assert set(cpus.values()) == {"0"}, cpus
-    assert len(set(_session_cpus(server.process.pid).values()) - {"0"}) >= (os.cpu_count() > 1)
-
-
-# --- the other production servers --------------------------------------------------------------
-@pytest.mark.parametrize("http_server", ["granian", "gunicorn"])
-def test_other_servers_give_the_same_answers(server, tmp_path, http_server):
-    """`http_server=granian` and `gunicorn` (WSGI, the alternatives to the default uvicorn)
-    answer alike: a query in each protocol form, a refused update, a deadline and the service
-    description."""
-    own = {"KOSOVO_KG_DATA_DIR", "KOSOVO_KG_VAR_DIR", "KOSOVO_KG_PORT"}  # run_server sets them
-    env = {k: v for k, v in server.env.items() if k.startswith("KOSOVO_KG_") and k not in own}
-    env["KOSOVO_KG_HTTP_SERVER"] = http_server
-    with run_server(tmp_path, env) as other:
-        assert other.request("GET", "/").header("server") == http_server
-        assert server.request("GET", "/").header("server") == "uvicorn"
-        srv_a, srv_b = server, other
-        pairs = [
-            (srv_a.get({"query": RECOGNITIONS}), srv_b.get({"query": RECOGNITIONS})),
-            (srv_a.post_query(RECOGNITIONS), srv_b.post_query(RECOGNITIONS)),
-            (
-                srv_a.post_form({"update": "CLEAR ALL"}),
-                srv_b.post_form({"update": "CLEAR ALL"}),
-            ),
-            (srv_a.get({"query": CARTESIAN}), srv_b.get({"query": CARTESIAN})),
-            (srv_a.get(accept="text/turtle"), srv_b.get(accept="text/turtle")),
-        ]
-        for a, b in pairs:
-            assert a.status == b.status, (a.text, b.text)
-            # the service description names the server's own URL
-            assert a.body.replace(srv_a.url.encode(), srv_b.url.encode()) == b.body or (
-                a.status == 504
-            )
-            for name in ("content-type", "x-kosovo-kg-truncated", "vary"):
-                assert a.header(name) == b.header(name)
-        assert [a.status for a, _ in pairs] == [200, 200, 403, 504, 200]

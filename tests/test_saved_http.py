@@ -1,4 +1,4 @@
-"""Saved queries over real HTTP: a `kosovo-kg serve` (granian) process holding the shipped graph
+"""Saved queries over real HTTP: a `kosovo-kg serve` (gunicorn) process holding the shipped graph
 on a loopback port. Caching and 304, formats, and a schemathesis fuzz run against /openapi.json
 (no 5xx, every response matches the document)."""
 

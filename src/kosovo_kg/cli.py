@@ -225,14 +225,30 @@ def _load(ctx: click.Context, raw: dict[str, str | None]):  # type: ignore[no-un
 
 @main.command()
 @click.option("--debug", is_flag=True, help="Use Flask's development server (never in production).")
+@click.option(
+    "--reload",
+    "reload_",
+    is_flag=True,
+    help="Tell the server running on this port to serve the current dump (SIGHUP): it checks"
+    " the dump first and keeps the data it serves if the dump does not load.",
+)
 @_settings_options
 @click.pass_context
-def serve(ctx: click.Context, debug: bool, **raw: str | None) -> None:
-    """Serve the SPARQL endpoint (uvicorn, granian or gunicorn; Flask's dev server only with --debug)."""
+def serve(ctx: click.Context, debug: bool, reload_: bool, **raw: str | None) -> None:
+    """Serve the SPARQL endpoint (gunicorn; Flask's dev server only with --debug)."""
     from kosovo_kg import store
-    from kosovo_kg.web.server import serve_debug, serve_production
+    from kosovo_kg.web.server import reload, serve_debug, serve_production
 
     settings = _load(ctx, raw)
+    if reload_:
+        try:
+            pid = reload(settings)
+        except (RuntimeError, OSError) as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(
+            f"reload asked of the server (pid {pid}); its log says whether it took", err=True
+        )
+        return
     dump = store.dump_path(settings.data_dir)
     if not dump.exists():
         raise click.ClickException(f"no dump at {dump}: run `kosovo-kg build` first")
@@ -243,14 +259,11 @@ def serve(ctx: click.Context, debug: bool, **raw: str | None) -> None:
         load_library(settings.queries_dir, settings.base_iri)
     except HeaderError as exc:
         raise click.ClickException(f"saved query refused: {exc}") from None
-    if settings.store_mode == "disk":
-        current = store.current_store(settings.var_dir)
-        version = store.data_version(dump)
-        if current is None or store.store_version(current) != version:
-            click.echo(f"building the store from {dump} ...", err=True)
-            store.build_store(dump, settings.var_dir, version)
-    click.echo(f"serving on http://{settings.host}:{settings.port}/sparql", err=True)
-    (serve_debug if debug else serve_production)(settings)
+    click.echo(f"starting the endpoint at http://{settings.host}:{settings.port}/sparql", err=True)
+    try:
+        (serve_debug if debug else serve_production)(settings)
+    except store.StoreError as exc:
+        raise click.ClickException(f"cannot serve: {exc}") from None
 
 
 def _write_generated(target: Path, text: str, check: bool, command: str) -> None:

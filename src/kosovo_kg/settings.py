@@ -7,7 +7,6 @@ Precedence: CLI flag > environment variable > default.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -131,43 +130,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Longest wait in seconds for a free worker before a query gets 503 with Retry-After.",
     ),
     Setting(
-        "inline_ms",
-        float,
-        2.0,
-        "Under uvicorn, a query that a worker answered within this many milliseconds (an answer"
-        " of at most 64 KiB, no SERVICE, at most 8,192 characters of text and bound values) is"
-        " answered by the server process itself when it comes"
-        " again, from its own copy of the store, without the hand-over to a worker"
-        " (`kosovo_kg.engine.inline`); its deadline is kept by ending and restarting the server"
-        " process. 0: every query runs in a worker.",
-    ),
-    Setting(
-        "http_server",
-        str,
-        "uvicorn",
-        "Production server of `kosovo-kg serve`: `uvicorn` (ASGI on uvloop: queries wait for"
-        " their worker on the event loop, other pages run in `http_threads`; the fastest, see"
-        " bench/RESULTS.md; one server process under a supervisor that replaces it if it ends),"
-        " `granian` (WSGI, HTTP in Rust) or `gunicorn` (WSGI, gthread), each one process. Queries"
-        " run in `workers` (and, under uvicorn, see `inline_ms`).",
-    ),
-    Setting(
         "http_threads",
         int,
-        16,
-        "Threads that run the Flask app: the WSGI server's (granian, gunicorn) or, under"
-        " uvicorn, those of the WSGI adapter that serves every request but queries (one server"
-        " process; queries run in `workers`).",
+        96,
+        "Threads of the one gunicorn worker process that runs the Flask app (gthread). Queries"
+        " do not run in them, but a query waiting for one of the `workers` holds its thread:"
+        " keep this above `workers` + `queue_size` so that pages answer while queries wait.",
     ),
     Setting(
-        "cpu_affinity",
+        "trusted_proxies",
         tuple,
         (),
-        "Comma-separated CPU numbers that the server process and its query workers may run on"
-        " (Linux `sched_setaffinity`); empty (the default): any CPU. On a small virtual machine"
-        " a wake-up across CPUs is costly, and the server hands queries to a worker process and"
-        " back: kept on one CPU, the hand-over costs less, but at most that CPU runs queries at"
-        " once (measure with `bench/endpoint_bench.py --variants memory/uvicorn@0`).",
+        "Comma-separated addresses of reverse proxies whose `X-Forwarded-For` names the client"
+        " (and whose `X-Forwarded-Proto` gunicorn trusts). A client, so named or by its remote"
+        " address, has at most one query running at a time; its other queries wait their turn."
+        " Empty: the remote address is the client.",
     ),
     Setting(
         "service_allowlist",
@@ -181,10 +158,10 @@ SETTINGS: tuple[Setting, ...] = (
         "store_mode",
         str,
         "memory",
-        "How the workers hold the data: `memory` (one process loads the dump into an in-memory"
-        " store at start and the workers are forks of it, each with its own copy; faster"
-        " queries, see bench/RESULTS.md) or `disk` (each worker opens the on-disk store made by"
-        " `kosovo-kg build` read-only).",
+        "How the query workers hold the pinned data: `memory` (each worker loads the pinned dump"
+        " into an in-memory store: one copy per worker, and a replaced worker loads it again) or"
+        " `disk` (each worker opens the on-disk store of the pinned version read-only, in"
+        " milliseconds, sharing the page cache; for large graphs). See docs/endpoint.md.",
     ),
     Setting(
         "sparql_backend_url",
@@ -269,27 +246,7 @@ def load_settings(
     return Settings(values)
 
 
-def settings_environ(settings: Settings) -> dict[str, str]:
-    """Every setting as the environment variable that gives it back through `load_settings`
-    (how `kosovo-kg serve` hands its resolved settings to a server's worker process)."""
-    env = {}
-    for s in SETTINGS:
-        value = settings.values[s.name]
-        if isinstance(value, tuple):
-            text = ",".join(value)
-        elif isinstance(value, bool):
-            text = "true" if value else "false"
-        else:
-            text = str(value)
-        env[s.env] = text
-    return env
-
-
 def _check_serve_values(values: Mapping[str, Any]) -> None:
-    if values["http_server"] not in {"uvicorn", "granian", "gunicorn"}:
-        raise ValueError(
-            f"http_server must be 'uvicorn', 'granian' or 'gunicorn': {values['http_server']!r}"
-        )
     if values["store_mode"] not in {"memory", "disk"}:
         raise ValueError(f"store_mode must be 'memory' or 'disk': {values['store_mode']!r}")
     for name in ("max_rows", "max_bytes", "max_body_bytes", "max_query_length", "max_nesting"):
@@ -301,12 +258,8 @@ def _check_serve_values(values: Mapping[str, Any]) -> None:
     for name in ("query_timeout", "queue_timeout"):
         if values[name] <= 0:
             raise ValueError(f"{name} must be positive: {values[name]!r}")
-    if not 0 <= values["inline_ms"] < math.inf:
-        raise ValueError(f"inline_ms must be 0 or more milliseconds: {values['inline_ms']!r}")
     if values["queue_size"] < 0:
         raise ValueError(f"queue_size must not be negative: {values['queue_size']!r}")
-    if not all(cpu.isdigit() for cpu in values["cpu_affinity"]):
-        raise ValueError(f"cpu_affinity must list CPU numbers: {values['cpu_affinity']!r}")
 
 
 def _doc_default(setting: Setting) -> str:

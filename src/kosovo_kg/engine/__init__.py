@@ -2,29 +2,25 @@
 
 `Engine.run` is the one entry point. Two backends sit behind it: the embedded Oxigraph store in
 worker processes (`pool`), or, when the `sparql_backend_url` setting is set, any SPARQL 1.1
-endpoint (`remote`); checks, limits, deadlines and logging are the same for both. It checks the query text before any parser sees it (length,
-nesting, update, federation), waits for a free worker in a bounded queue, runs the query in the
-worker under a hard deadline (killing the worker when it passes), and returns a `QueryOutcome`
-with the serialised, capped body. Every call logs one line: query hash, status, rows, duration
-(`querylog`: made off the request path).
+endpoint (`remote`); checks, limits, deadlines and logging are the same for both. It checks the
+query text before any parser sees it (length, nesting, update, federation), waits for a free
+worker in a bounded queue, runs the query in the worker under a hard deadline (killing the
+worker when it passes), and returns a `QueryOutcome` with the serialised, capped body. Every call logs one line on `kosovo_kg.query`: query hash,
+status, rows, truncated, duration, where it ran. No query runs in the calling process.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
+import contextvars
 import hashlib
 import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kosovo_kg import vocab
-from kosovo_kg.engine.inject import bind_values
-from kosovo_kg.engine.inline import InlineRunner, job_key
 from kosovo_kg.engine.lexer import QueryCheckError, QueryInfo, analyse
 from kosovo_kg.engine.outcome import (
     GRAPH_RESULT_FORMATS,
@@ -34,64 +30,35 @@ from kosovo_kg.engine.outcome import (
     reply_outcome,
 )
 from kosovo_kg.engine.pool import Busy, Pool
-from kosovo_kg.engine.querylog import QueryLog
 from kosovo_kg.engine.remote import RemoteBackend
 from kosovo_kg.settings import Settings
-from kosovo_kg.store import dump_path, pin_serving_data
+from kosovo_kg.store import Pinned, dump_path, pin_serving_data
 
 start_log = logging.getLogger("kosovo_kg.engine")
+query_log = logging.getLogger("kosovo_kg.query")
+LOG_FORMAT = "query hash=%s status=%d rows=%d truncated=%s duration_ms=%.1f ran=%s"
 
-__all__ = ["Engine", "QueryCheckError", "QueryInfo", "QueryOutcome", "analyse"]
+__all__ = ["CLIENT", "Engine", "QueryCheckError", "QueryInfo", "QueryOutcome", "analyse"]
+
+# who asks: the web app sets it per request (remote address, or the forwarded one from a trusted
+# proxy); a client has at most one query running at a time (`pool`)
+CLIENT: contextvars.ContextVar[str] = contextvars.ContextVar("kosovo_kg_client", default="")
 
 
-CACHED_QUERY_CHARS = 8192
 INTERNAL_CAP = 1 << 40  # rows and bytes of the service's own listings (not the public caps)
 LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"
 COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
-@lru_cache(maxsize=512)
-def _analyse_cached(query: str, max_nesting: int) -> QueryInfo:
-    return analyse(query, max_nesting)
-
-
-def _digest(query: str) -> str:
-    """The query's hash in the log: the first 16 hex digits of its SHA-256."""
-    return hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-_digest_cached = lru_cache(maxsize=512)(_digest)
-
-
-def _analysed(query: str, max_nesting: int) -> QueryInfo:
-    """`analyse`, memoised for queries up to CACHED_QUERY_CHARS (clients repeat their queries;
-    the results are only read). A refused query raises each time: exceptions are not kept."""
-    if len(query) <= CACHED_QUERY_CHARS:
-        return _analyse_cached(query, max_nesting)
-    return analyse(query, max_nesting)
-
-
-def embedded_query_text(query: str, substitutions: Mapping[str, str], max_nesting: int) -> str:
-    """The text sent to the embedded store with `substitutions`: the values also as a VALUES
-    block. pyoxigraph's planner does not see substituted values and starts from inline data (a
-    parameterised look-up at 10x: memberships-of-state 49 -> 3 ms, count-claims 381 -> 84 ms).
-    The substitutions stay: they reach into sub-selects and nested FILTERs, where a VALUES block
-    does not (bench/saved_query_diff.py --values checks that both agree)."""
-    try:
-        return bind_values(query, substitutions, max_nesting)
-    except (QueryCheckError, ValueError, SyntaxError):
-        return query  # the worker reports a bad term through the substitutions
-
-
 class Engine:
     """Runs read-only SPARQL queries in a pool of worker processes under the settings' limits."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, pinned: Pinned | None = None) -> None:
         self.settings = settings
+        self.pinned = pinned  # the data to serve; None: pinned at start
         self.allowlist = frozenset(settings.service_allowlist)
         self.pool: Pool | None = None
         self.remote: RemoteBackend | None = None
-        self.inline: InlineRunner | None = None
         self._version = ""
         self.dump = dump_path(settings.data_dir)  # until start(): then the pinned copy
         self.graph_names: frozenset[str] = frozenset()
@@ -99,7 +66,6 @@ class Engine:
         self._sizes_counted = threading.Event()
         self.prefixes = dict(vocab.PREFIXES, kr=settings.base_iri + "ontology#")
         self.started = False
-        self.query_log = QueryLog()
 
     @property
     def graphs(self) -> frozenset[str]:
@@ -123,7 +89,9 @@ class Engine:
         return self.pool.version if self.pool else ""
 
     def start(self) -> Engine:
-        """Pin the data (see `store.pin_serving_data`), start the workers, list the graphs.
+        """Pin the data unless it was pinned for us (`kosovo-kg serve` pins it once, in the
+        process that outlives the others; see `store.pin_serving_data`), start the workers,
+        list the graphs.
 
         With `sparql_backend_url` set: no workers; the graphs are listed on the external engine
         and the data version is derived from its URL and the graphs' sizes (so the saved-query
@@ -137,20 +105,17 @@ class Engine:
                 max_nesting=s.max_nesting,
             )
         else:
+            if self.pinned is None or self.pinned.mode != s.store_mode:
+                self.pinned = pin_serving_data(s.store_mode, dump_path(s.data_dir), s.var_dir)
+            self.dump = self.pinned.dump
             began = time.monotonic()
-            location, self.dump, version = pin_serving_data(
-                s.store_mode, dump_path(s.data_dir), s.var_dir
-            )
-            pinned = time.monotonic()
-            start_log.info("data %s pinned in %.1f s", version, pinned - began)
-            self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(location))
+            self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(self.pinned.location))
             self.pool.start()
-            if s.inline_ms > 0:  # its copy loads at the first query from an event loop
-                self.inline = InlineRunner(s.store_mode, location, s.inline_ms / 1000)
             start_log.info(
-                "%d query workers ready in %.1f s (store_mode=%s; the spare starts next)",
+                "%d query workers ready in %.1f s (data %s, store_mode=%s)",
                 s.workers,
-                time.monotonic() - pinned,
+                time.monotonic() - began,
+                self.pinned.version,
                 s.store_mode,
             )
         self.started = True
@@ -181,14 +146,8 @@ class Engine:
         """A query of the service's own (e.g. the state index of the saved queries) as SPARQL
         JSON: no checks, no log line, and not capped by the public row and byte limits.
         `aside`: on a worker of its own, not one of those that answer queries."""
-        return self._execute(
-            query,
-            result_format="json",
-            union=union,
-            timeout=max(self.settings.query_timeout, 600.0),
-            uncapped=True,
-            aside=aside,
-        )
+        job = self._job(query, result_format="json", union=union, uncapped=True)
+        return self._execute(job, max(self.settings.query_timeout, 600.0), aside=aside)
 
     def _list_graphs(self, query: str, aside: bool = False) -> dict[str, int]:
         """Graph IRI -> quads (0 when the query does not count), in full (a graph the listing
@@ -221,7 +180,6 @@ class Engine:
         if self.pool:
             self.pool.close()
         self.started = False
-        self.query_log.close()
 
     def health(self) -> dict[str, Any]:
         if self.remote is not None:
@@ -246,11 +204,8 @@ class Engine:
         info["data_version"] = self.data_version
         info["store_mode"] = self.settings.store_mode
         info["graph_sizes_counted"] = self._sizes_counted.is_set()
-        if self.inline is not None:  # the front's own copy (kosovo_kg.engine.inline)
-            info["front_copy_loaded"] = self.inline.ready
-            info["front_known_jobs"] = self.inline.known
-            info["front_answered"] = self.inline.answered
-        info["ok"] = info["store_open"] and info["workers_alive"] == info["workers"]
+        # ok: queries are answered (a worker being replaced shows as workers_alive < workers)
+        info["ok"] = info["store_open"]
         return info
 
     def check(
@@ -265,7 +220,7 @@ class Engine:
                 f"query too long: {len(query)} characters, the limit is"
                 f" {self.settings.max_query_length}"
             )
-        info = _analysed(query, self.settings.max_nesting)
+        info = analyse(query, self.settings.max_nesting)
         for target in info.services:
             if target.startswith("?"):
                 raise QueryCheckError(
@@ -303,6 +258,8 @@ class Engine:
         result_format: str = "json",
         timeout: float | None = None,
         checked: QueryInfo | None = None,
+        base_iri: str | None = None,
+        client: str | None = None,
     ) -> QueryOutcome:
         """Run one query and serialise its results.
 
@@ -313,100 +270,17 @@ class Engine:
         rdfxml, jsonld (CONSTRUCT/DESCRIBE); a mismatch gives 406.
         timeout: seconds, at most the `query_timeout` setting (the default).
         checked: the result of `check(query, default_graph_uris, named_graph_uris)` when the
-        caller already ran it (saves a second scan)."""
+        caller already ran it (saves a second scan).
+        base_iri: what relative IRIs of a query without BASE resolve against (the request URL).
+        client: who asks (default: `CLIENT`); one query of a client's runs at a time."""
         started = time.monotonic()
-        prepared = self._prepare(
-            query,
-            substitutions=substitutions,
-            default_graph_uris=default_graph_uris,
-            named_graph_uris=named_graph_uris,
-            result_format=result_format,
-            timeout=timeout,
-            checked=checked,
-        )
-        if isinstance(prepared, QueryOutcome):
-            self._log(query, prepared, started, "none")
-            return prepared
-        job, limit, _ = prepared
-        outcome = self._execute_job(job, limit)
-        self._log(query, outcome, started, "remote" if self.remote else "worker")
-        return outcome
-
-    async def run_async(
-        self,
-        query: str,
-        *,
-        overrun: Callable[[QueryOutcome], None] | None = None,
-        **options: Any,
-    ) -> QueryOutcome:
-        """`run` (the same keywords) for a coroutine on the ASGI front's event loop
-        (`kosovo_kg.web.asgi`): it waits for a worker and for its reply without holding a
-        thread. With an external engine the query runs in a thread (its HTTP client blocks).
-
-        With `overrun` (a callable that writes a 504 outcome to this request's client from
-        another thread), a job that a worker has answered fast before is answered here, on the
-        loop (`kosovo_kg.engine.inline`); without it, every query goes to a worker."""
-        if self.pool is None:
-            call = functools.partial(self.run, query, **options)
-            return await asyncio.get_running_loop().run_in_executor(None, call)
-        started = time.monotonic()
-        prepared = self._prepare(query, **options)
-        if isinstance(prepared, QueryOutcome):
-            self._log(query, prepared, started, "none")
-            return prepared
-        job, limit, info = prepared
-        fmt, queue_timeout = job["result_format"], self.settings.queue_timeout
-        inline = self.inline if overrun is not None and not info.services else None
-        key = job_key(job) if inline is not None else None
-        if inline is not None and not inline.started:
-            inline.start()
-        if inline is not None and inline.knows(key):
-
-            def stopped() -> None:  # on the watchdog's thread; the process ends next
-                outcome = reply_outcome(("timeout",), fmt, limit, queue_timeout)
-                self._log(query, outcome, started, "front")
-                self.query_log.flush()
-                start_log.error(
-                    "query hash=%s ran past its %g s deadline in the server process: the"
-                    " process ends to stop it (the supervisor starts a new one)",
-                    _digest(query),
-                    limit,
-                )
-                overrun(outcome)
-
-            outcome = reply_outcome(inline.run(job, limit, stopped), fmt, limit, queue_timeout)
-            self._log(query, outcome, started, "front")
-            return outcome
-        try:
-            reply = await self.pool.execute_async(job, queue_timeout, limit)
-        except Busy as exc:
-            outcome = busy_outcome(exc, queue_timeout)
-        else:
-            if inline is not None:
-                inline.learn(key, reply)
-            outcome = reply_outcome(reply, fmt, limit, queue_timeout)
-        self._log(query, outcome, started, "worker")
-        return outcome
-
-    def _prepare(
-        self,
-        query: str,
-        *,
-        substitutions: Mapping[str, str] | None = None,
-        default_graph_uris: Iterable[str] = (),
-        named_graph_uris: Iterable[str] = (),
-        result_format: str = "json",
-        timeout: float | None = None,
-        checked: QueryInfo | None = None,
-    ) -> tuple[dict[str, Any], float, QueryInfo] | QueryOutcome:
-        """The job for a public query, its deadline and what the checks found, or the 400 of a
-        query the checks refuse."""
         dgu, ngu = tuple(default_graph_uris), tuple(named_graph_uris)
         try:
             info = checked if checked is not None else self.check(query, dgu, ngu)
         except QueryCheckError as exc:
-            return error_outcome(400, str(exc))
-        limit = self.settings.query_timeout
+            outcome = error_outcome(400, str(exc))
+            self._log(query, outcome, started, "none")
+            return outcome
         job = self._job(
             query,
             result_format=result_format,
@@ -414,32 +288,21 @@ class Engine:
             substitutions=dict(substitutions or {}),
             default_graph_uris=dgu,
             named_graph_uris=ngu,
+            base_iri=base_iri,
         )
-        return job, limit if timeout is None else min(timeout, limit), info
+        limit = self.settings.query_timeout
+        limit = limit if timeout is None else min(timeout, limit)
+        outcome = self._execute(job, limit, client=CLIENT.get() if client is None else client)
+        self._log(query, outcome, started, "remote" if self.remote else "worker")
+        return outcome
 
     def _log(self, query: str, outcome: QueryOutcome, started: float, ran: str) -> None:
-        digest = _digest_cached(query) if len(query) <= CACHED_QUERY_CHARS else _digest(query)
-        self.query_log.add(
-            digest,
-            outcome.status,
-            outcome.rows,
-            outcome.truncated,
-            (time.monotonic() - started) * 1000,
-            ran,
-        )
-
-    def _execute(
-        self,
-        query: str,
-        *,
-        result_format: str,
-        union: bool,
-        timeout: float,
-        uncapped: bool = False,
-        aside: bool = False,
-    ) -> QueryOutcome:
-        job = self._job(query, result_format=result_format, union=union, uncapped=uncapped)
-        return self._execute_job(job, timeout, aside)
+        if not query_log.isEnabledFor(logging.INFO):
+            return
+        digest = hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        ms = (time.monotonic() - started) * 1000
+        truncated = str(outcome.truncated).lower()
+        query_log.info(LOG_FORMAT, digest, outcome.status, outcome.rows, truncated, ms, ran)
 
     def _job(
         self,
@@ -451,12 +314,10 @@ class Engine:
         default_graph_uris: tuple[str, ...] = (),
         named_graph_uris: tuple[str, ...] = (),
         uncapped: bool = False,
+        base_iri: str | None = None,
     ) -> dict[str, Any]:
-        text = query
-        if substitutions and self.remote is None:
-            text = embedded_query_text(query, substitutions, self.settings.max_nesting)
         job = {
-            "text": text,
+            "text": query,
             "result_format": result_format,
             "max_rows": INTERNAL_CAP if uncapped else self.settings.max_rows,
             "max_bytes": INTERNAL_CAP if uncapped else self.settings.max_bytes,
@@ -464,22 +325,25 @@ class Engine:
             "substitutions": substitutions or None,
             "default_graph_uris": default_graph_uris,
             "named_graph_uris": named_graph_uris,
+            "base_iri": base_iri,
         }
         if result_format in GRAPH_RESULT_FORMATS:
             job["prefixes"] = self.prefixes
         return job
 
-    def _execute_job(
-        self, job: dict[str, Any], timeout: float, aside: bool = False
+    def _execute(
+        self, job: dict[str, Any], timeout: float, aside: bool = False, client: str = ""
     ) -> QueryOutcome:
-        backend = self.remote or self.pool
-        if backend is None:
-            return error_outcome(503, "the query engine is not started", **{"Retry-After": "5"})
+        wait = self.settings.queue_timeout
         try:
-            if aside and self.pool is not None:
+            if self.remote is not None:
+                reply = self.remote.execute(job, wait, timeout)
+            elif self.pool is None:
+                reply = ("unavailable", "the query engine is not started")
+            elif aside:
                 reply = self.pool.run_aside(job, timeout)
             else:
-                reply = backend.execute(job, self.settings.queue_timeout, timeout)
+                reply = self.pool.execute(job, wait, timeout, client)
         except Busy as exc:
             return busy_outcome(exc, self.settings.queue_timeout)
         return reply_outcome(reply, job["result_format"], timeout, self.settings.queue_timeout)

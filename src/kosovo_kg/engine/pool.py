@@ -1,95 +1,88 @@
-"""A pool of query worker processes that can be killed at a deadline and replaced at once.
+"""A small pool of query worker processes: one job per worker, a hard deadline, fair turns.
 
-`size` workers take queries; one extra process is kept started and ready (the spare) so that a
-worker killed at the deadline is replaced immediately, and a background thread starts the next
-spare. With `store_mode=disk` workers are started with the `spawn` method (no fork of a threaded
-server) and each opens the store read-only; with `store_mode=memory` they are forked from one
-process that has loaded the store (`kosovo_kg.engine.zygote`).
+Workers are started with the standard library's `multiprocessing` (`spawn`: a fresh
+interpreter, no fork of a threaded server) and each opens the pinned data itself
+(`kosovo_kg.engine.worker`). A job goes to a free worker; at the deadline that worker is killed
+and the caller gets ("timeout",). A background thread keeps `size` workers alive: it replaces a
+worker that was killed or died, and checks the idle ones every second. A worker is also checked
+just before a job is given to it, so a job never goes to a dead one.
+
+Fairness: a client (a key the caller gives, e.g. its address) has at most one job running at a
+time; the other jobs wait, at most `queue_size` of them, at most `queue_timeout` seconds. When a
+worker frees, it goes to the waiting job whose client started a job longest ago. When the queue
+is full, the newest waiting job of the client with the most waiting jobs is refused, so one
+client cannot fill the queue against the others.
 """
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextlib
+import itertools
 import logging
-import math
 import multiprocessing as mp
 import os
-import queue
-import select
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from kosovo_kg.engine import wire
-from kosovo_kg.engine.idle import IdleStack, expire
 from kosovo_kg.engine.worker import worker_main
-from kosovo_kg.engine.zygote import Zygote, ZygoteError
 
 log = logging.getLogger("kosovo_kg.engine")
-START_TIMEOUT = 300.0  # a worker opening the on-disk store, or forked from the zygote
-LOAD_TIMEOUT = 3600.0  # the zygote loading the dump (about 40 s for 5.6 M quads, 100x the dump)
-LOOP_GRACE = 30.0  # beyond a job's own bounds, for a thread's job run on the event loop
-
-
-# glibc's per-thread cache keeps 7 freed blocks of each size by default; the set-up of each
-# Oxigraph query frees and takes more than that, and the rest goes through the slower arena
-# (perf on a worker at concurrency 8: _int_malloc 17% of its CPU). With 1,000 a look-up query
-# runs 12-17% faster in-process (describe-kosovo 29 -> 24.5 us, ask-withdrawal 23.4 -> 19.6 us);
-# queries of milliseconds do not change. Read by each process at exec, so it is put in the
-# environment the query processes are started with (unless GLIBC_TUNABLES is set already).
-WORKER_MALLOC_TUNABLES = "glibc.malloc.tcache_count=1000"
+START_TIMEOUT = 600.0  # seconds for a worker to open its data (an in-memory load at 100x: ~45 s)
+CHECK_INTERVAL = 1.0  # seconds between checks of the idle workers
+MAX_CLIENTS_KEPT = 10_000  # clients whose last turn is remembered
 
 
 class PoolError(RuntimeError):
     """A worker could not be started."""
 
 
-@dataclass
+class Busy(Exception):
+    """No worker became free in time, or the wait queue is full."""
+
+
+@dataclass(eq=False)
 class Worker:
     process: Any
     conn: Connection
-    version: str
-    poller: Any = field(init=False)  # a select.poll on the pipe (cheaper than conn.poll per job)
-    fd: int = field(init=False)  # the pipe, for jobs and replies (`kosovo_kg.engine.wire`)
-    on_loop: Any = None  # the event loop watching the pipe (`Pool.execute_async`), if any
-    waiter: Any = None  # the future of the job in flight on the loop
 
-    def __post_init__(self) -> None:
-        self.fd = self.conn.fileno()
-        self.poller = select.poll()
-        self.poller.register(self.fd, select.POLLIN)
+    def alive(self) -> bool:
+        """Running and its pipe quiet (an idle worker's pipe reads only at its end)."""
+        try:
+            return self.process.is_alive() and not self.conn.poll()
+        except (OSError, ValueError):
+            return False
 
-    def wait(self, timeout: float) -> bool:
-        """Whether a reply (or the pipe's end) arrived within `timeout` seconds."""
-        return bool(self.poller.poll(max(0, math.ceil(timeout * 1000))))
+    def ask(self, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:
+        """Send a job; the reply, ("timeout",) or ("crash", message)."""
+        try:
+            self.conn.send(job)
+            if not self.conn.poll(timeout):
+                return ("timeout",)
+            return self.conn.recv()
+        except (EOFError, OSError) as exc:
+            return ("crash", f"the query worker stopped ({exc or self.process.exitcode})")
 
-
-def _reply_ready(loop: asyncio.AbstractEventLoop, worker: Worker) -> None:
-    waiter = worker.waiter
-    if waiter is not None:
-        if not waiter.done():
-            waiter.set_result(True)
-    elif select.select([worker.fd], [], [], 0)[0]:
-        # readable with no job of the loop's in flight: the worker died (EOF), or a thread that
-        # took it before the loop was bound is waiting for its reply (`worker.wait` polls in
-        # that thread: its poll object must not be used here at the same time)
-        _unwatch(loop, worker)
-    # else a readiness event that went stale: the reply was read meanwhile
+    def stop(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
 
 
-def _unwatch(loop: asyncio.AbstractEventLoop, worker: Worker) -> None:
-    if worker.on_loop is loop:
-        worker.on_loop = None
-        with contextlib.suppress(RuntimeError, ValueError, OSError):  # loop or pipe closed
-            loop.remove_reader(worker.fd)
+@dataclass(eq=False)
+class _Waiter:
+    client: str
+    seq: int
+    worker: Worker | None = field(default=None)
+    refused: bool = False
 
 
-class Busy(Exception):
-    """No worker became free in time, or the wait queue is full."""
+def _seq(waiter: _Waiter) -> int:
+    return waiter.seq
 
 
 class Pool:
@@ -98,70 +91,47 @@ class Pool:
         self.queue_size = queue_size
         self._args = (mode, location)
         self._ctx = mp.get_context("spawn")
-        os.environ.setdefault("GLIBC_TUNABLES", WORKER_MALLOC_TUNABLES)  # for the processes
-        # last in, first out: at low concurrency the same worker answers again, its CPU caches
-        # warm (a sequence of look-ups alternating between two workers ran up to 0.5 ms slower)
-        self._idle = IdleStack()
-        self._spares: queue.Queue[Worker] = queue.Queue()
-        self._lock = threading.Lock()
-        self._active: set[int] = set()  # pids of workers in rotation (idle or busy)
-        self._all: dict[int, Worker] = {}
-        self._waiting = 0
+        self._cond = threading.Condition()
+        self._idle: list[Worker] = []
+        self._busy: set[Worker] = set()
+        self._waiters: list[_Waiter] = []
+        self._running: Counter[str] = Counter()  # client -> jobs running
+        self._last_turn: dict[str, int] = {}  # client -> when its last job started
+        self._seq = itertools.count()
         self._wake = threading.Event()
         self._closed = False
         self.version = ""
         self.replaced = 0
-        self._thread: threading.Thread | None = None
-        self._zygote: Zygote | None = None
-        self._zygote_lock = threading.Lock()
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the workers in rotation (all at once, then each is awaited); the spare is
-        started by the background thread, so the pool is ready without waiting for it."""
+        """Start `size` workers at once and wait until each has opened the data."""
         launched = [self._launch() for _ in range(self.size)]
-        workers = []
         try:
-            for process, parent in launched:
-                workers.append(self._await_ready(process, parent))
+            workers = [self._await_ready(*pair) for pair in launched]
         except PoolError:
-            for process, parent in launched:
-                process.kill()
-                parent.close()
+            for process, conn in launched:
+                Worker(process, conn).stop()
             raise
-        for worker in workers:
-            self._add(worker, spare=False)
-        self._thread = threading.Thread(target=self._replenish, name="kkg-pool", daemon=True)
-        self._thread.start()
-        self._wake.set()
+        self._idle.extend(workers)
+        threading.Thread(target=self._supervise, name="kkg-pool", daemon=True).start()
 
     def close(self) -> None:
-        self._closed = True
+        with self._cond:
+            self._closed = True
+            workers = [*self._idle, *self._busy]
+            self._idle.clear()
+            self._busy.clear()
+            self._cond.notify_all()
         self._wake.set()
-        with self._lock:
-            workers = list(self._all.values())
-            self._all.clear()
-            self._active.clear()
-        for w in workers:
-            with contextlib.suppress(OSError, ValueError):
-                w.conn.send(None)
-        for w in workers:
-            w.process.join(1)
-            if w.process.is_alive():
-                w.process.kill()
-                w.process.join(1)
-            w.conn.close()
-        with self._zygote_lock:
-            if self._zygote is not None:
-                self._zygote.close()
-                self._zygote = None
+        for worker in workers:
+            worker.stop()
 
-    def _spawn(self) -> Worker:
+    def spawn(self) -> Worker:
+        """A new worker, ready (raises PoolError)."""
         return self._await_ready(*self._launch())
 
     def _launch(self) -> tuple[Any, Connection]:
-        if self._args[0] == "memory":
-            return self._fork()
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=worker_main,
@@ -173,223 +143,170 @@ class Pool:
         child.close()
         return process, parent
 
-    def _fork(self) -> tuple[Any, Connection]:
-        """A worker forked from the process holding the loaded store (loaded first if none is
-        running, e.g. at start or after it died)."""
-        with self._zygote_lock:
-            if self._closed:
-                raise PoolError("the pool is closed")
-            try:
-                if self._zygote is not None and not self._zygote.alive():
-                    self._zygote.close()
-                    self._zygote = None
-                if self._zygote is None:
-                    zygote = Zygote(self._ctx, *self._args)
-                    try:
-                        zygote.wait_ready(LOAD_TIMEOUT)
-                    except ZygoteError:
-                        zygote.close()
-                        raise
-                    self._zygote = zygote
-                return self._zygote.fork()
-            except ZygoteError as exc:
-                raise PoolError(str(exc)) from exc
-
-    def _await_ready(self, process: Any, parent: Connection) -> Worker:
-        if not parent.poll(START_TIMEOUT):
-            process.kill()
-            raise PoolError("a query worker did not start in time")
+    def _await_ready(self, process: Any, conn: Connection) -> Worker:
+        worker = Worker(process, conn)
         try:
-            message = parent.recv()
+            if not conn.poll(START_TIMEOUT):
+                raise PoolError("a query worker did not open the data in time")
+            message = conn.recv()
         except (EOFError, OSError) as exc:
+            worker.stop()
             raise PoolError("a query worker died while starting") from exc
+        except PoolError:
+            worker.stop()
+            raise
         if message[0] != "ready":
-            process.join(1)
-            raise PoolError(f"a query worker could not open the store: {message[1]}")
+            worker.stop()
+            raise PoolError(f"a query worker could not open the data: {message[1]}")
         self.version = message[1]
-        return Worker(process, parent, message[1])
+        return worker
 
-    def _add(self, worker: Worker, spare: bool) -> None:
-        with self._lock:
-            self._all[worker.process.pid] = worker
-            if not spare:
-                self._active.add(worker.process.pid)
-        (self._spares if spare else self._idle).put(worker)
-
-    def _replenish(self) -> None:
+    def _supervise(self) -> None:
+        """Keep `size` workers: drop dead idle ones, start replacements one at a time."""
         while not self._closed:
-            self._wake.wait(1.0)
+            self._wake.wait(CHECK_INTERVAL)
             self._wake.clear()
-            try:
-                while not self._closed and len(self._active) < self.size:
-                    self._add(self._spawn(), spare=False)
-                while not self._closed and self._spares.qsize() < 1:
-                    self._add(self._spawn(), spare=True)
-            except PoolError:
-                log.exception("cannot start a query worker; retrying")
-                time.sleep(1.0)
+            with self._cond:
+                for worker in [w for w in self._idle if not w.alive()]:
+                    self._drop(worker)
+                missing = self.size - len(self._idle) - len(self._busy)
+            for _ in range(missing):
+                try:
+                    worker = self.spawn()
+                except PoolError:
+                    if self._closed:
+                        return
+                    log.exception("cannot start a query worker; retrying")
+                    time.sleep(CHECK_INTERVAL)
+                    break
+                with self._cond:
+                    if self._closed:
+                        worker.stop()
+                        return
+                    self._idle.append(worker)
+                    self._dispatch()
 
-    # --- use ----------------------------------------------------------------------------------
-    def acquire(self, timeout: float) -> Worker:
-        with self._lock:
-            if self._waiting >= self.queue_size and self._idle.empty():
-                raise Busy("the query queue is full")
-            self._waiting += 1
-        try:
-            return self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise Busy("no query worker became free in time") from None
-        finally:
-            with self._lock:
-                self._waiting -= 1
-
-    async def acquire_async(self, timeout: float) -> Worker:
-        """`acquire` for a coroutine on the ASGI front's event loop."""
-        with self._lock:
-            if self._waiting >= self.queue_size and self._idle.empty():
-                raise Busy("the query queue is full")
-            self._waiting += 1
-        try:
-            return await self._idle.take(timeout)
-        except queue.Empty:
-            raise Busy("no query worker became free in time") from None
-        finally:
-            with self._lock:
-                self._waiting -= 1
-
-    def release(self, worker: Worker) -> None:
-        self._idle.put(worker)
-
-    @staticmethod
-    def _stop(worker: Worker) -> None:
-        with contextlib.suppress(OSError):
-            worker.process.kill()
-        worker.process.join(5)
-        worker.conn.close()
-
-    def discard(self, worker: Worker) -> None:
-        """Kill a worker (deadline passed or it crashed) and put the spare in its place."""
-        self._stop(worker)
-        with self._lock:
-            self._all.pop(worker.process.pid, None)
-            self._active.discard(worker.process.pid)
-            self.replaced += 1
-        try:
-            spare = self._spares.get_nowait()
-        except queue.Empty:
-            spare = None
-        if spare is not None:
-            with self._lock:
-                self._active.add(spare.process.pid)
-            self._idle.put(spare)
+    def _drop(self, worker: Worker) -> None:
+        """Forget a dead worker and stop it (under the lock); the supervisor replaces it."""
+        log.warning("query worker %s died while idle; replacing it", worker.process.pid)
+        self._idle.remove(worker)
+        worker.stop()
+        self.replaced += 1
         self._wake.set()
 
-    def execute(self, job: dict[str, Any], queue_timeout: float, timeout: float) -> tuple[Any, ...]:
-        """Run one job. Returns the worker's reply, ("timeout",) or ("crash", message).
+    # --- use ----------------------------------------------------------------------------------
+    def execute(
+        self, job: dict[str, Any], queue_timeout: float, timeout: float, client: str = ""
+    ) -> tuple[Any, ...]:
+        """Run one job on a free worker: its reply, ("timeout",) or ("crash", message).
 
-        Raises Busy when no worker is free within `queue_timeout`. While an event loop serves
-        queries (`execute_async`), a job from another thread runs there too: the loop then does
-        all the talking to the workers, whose pipes it watches."""
-        loop = self._idle.loop_elsewhere()
-        if loop is not None:
-            future = asyncio.run_coroutine_threadsafe(
-                self.execute_async(job, queue_timeout, timeout), loop
-            )
-            try:  # the queue's wait, then the deadline, then killing the worker
-                return future.result(queue_timeout + timeout + LOOP_GRACE)
-            except concurrent.futures.TimeoutError:
-                future.cancel()
-                raise Busy("the event loop did not answer in time") from None
-        worker = self.acquire(queue_timeout)
-        reply = self._ask(worker, job, timeout)
-        if reply[0] in ("timeout", "crash"):
-            self.discard(worker)
-        else:
-            self.release(worker)
+        Raises Busy when the queue is full or no worker (or no turn of `client`'s) comes within
+        `queue_timeout`. A worker that dies as the job reaches it is replaced and the job given
+        once more to another."""
+        waited = time.monotonic()
+        for attempt in range(2):
+            remaining = queue_timeout - (time.monotonic() - waited)
+            worker = self._acquire(client, remaining if attempt else queue_timeout)
+            reply = worker.ask(job, timeout)
+            self._release(worker, client, keep=reply[0] not in ("timeout", "crash"))
+            if reply[0] != "crash":
+                break
         return reply
 
-    async def execute_async(
-        self, job: dict[str, Any], queue_timeout: float, timeout: float
-    ) -> tuple[Any, ...]:
-        """`execute` for a coroutine: the wait for a worker and for its reply happen on the event
-        loop (no thread per query); killing a worker happens in a thread (it may wait).
-
-        The loop watches a worker's pipe from its first job on (adding and removing the watch
-        per job cost six epoll_ctl and two ioctl calls); it stops watching before the worker is
-        killed, or when the pipe is readable with no job in flight (the worker died)."""
-        loop = asyncio.get_running_loop()
-        self._idle.bind(loop)
-        worker = await self.acquire_async(queue_timeout)
-        try:
-            reply = await self._ask_async(loop, worker, job, timeout)
-        except BaseException:  # cancelled mid-job: its reply would be read as the next one's
-            _unwatch(loop, worker)
-            await loop.run_in_executor(None, self.discard, worker)
-            raise
-        if reply[0] in ("timeout", "crash"):
-            _unwatch(loop, worker)
-            await loop.run_in_executor(None, self.discard, worker)
-        else:
-            self.release(worker)
-        return reply
-
-    @staticmethod
-    async def _ask_async(
-        loop: asyncio.AbstractEventLoop, worker: Worker, job: dict[str, Any], timeout: float
-    ) -> tuple[Any, ...]:
-        try:
-            if worker.on_loop is not loop:
-                loop.add_reader(worker.fd, _reply_ready, loop, worker)  # makes it non-blocking
-                worker.on_loop = loop
-            waiter: asyncio.Future[bool] = loop.create_future()
-            worker.waiter = waiter
-            wire.send(worker.fd, job)
-            timer = loop.call_later(timeout, expire, waiter)
+    def _acquire(self, client: str, timeout: float) -> Worker:
+        with self._cond:
+            waiter = _Waiter(client, next(self._seq))
+            self._waiters.append(waiter)
+            self._dispatch()
             try:
-                arrived = await waiter
+                if waiter.worker is None and len(self._waiters) > self.queue_size:
+                    self._refuse_one(waiter)
+                arrived = self._cond.wait_for(
+                    lambda: waiter.worker is not None or waiter.refused, max(timeout, 0)
+                )
+                if waiter.refused:
+                    raise Busy("the query queue is full")
+                if not arrived:
+                    raise Busy("no query worker became free in time")
             finally:
-                timer.cancel()
-                worker.waiter = None
-            if not arrived:
-                return ("timeout",)
-            return wire.recv(worker.fd)
-        except (EOFError, OSError) as exc:
-            code = worker.process.exitcode
-            return ("crash", f"the query worker stopped ({exc or 'exit code ' + str(code)})")
+                if waiter.worker is None and not waiter.refused:
+                    self._waiters.remove(waiter)
+            return waiter.worker
 
-    @staticmethod
-    def _ask(worker: Worker, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:
-        """Send a job and wait for the reply: the worker's, ("timeout",) or ("crash", message)."""
-        try:
-            wire.send(worker.fd, job)
-            if not worker.wait(timeout):
-                return ("timeout",)
-            return wire.recv(worker.fd)
-        except (EOFError, OSError) as exc:
-            code = worker.process.exitcode
-            return ("crash", f"the query worker stopped ({exc or 'exit code ' + str(code)})")
+    def _refuse_one(self, newcomer: _Waiter) -> None:
+        """The queue is full: refuse the newest waiting job of the client with the most waiting
+        jobs (the newcomer's own if its client has as many as any)."""
+        counts = Counter(w.client for w in self._waiters)
+        most = max(counts.values())
+        if counts[newcomer.client] == most:
+            victim = newcomer
+        else:
+            victim = max((w for w in self._waiters if counts[w.client] == most), key=_seq)
+        self._waiters.remove(victim)
+        victim.refused = True
+        self._cond.notify_all()
+
+    def _dispatch(self) -> None:
+        """Give idle workers to waiting jobs (under the lock): first the waiting job of the
+        client whose last turn is oldest, among clients with no job running."""
+        served = False
+        while self._idle and not self._closed:
+            ready = [w for w in self._waiters if not self._running[w.client]]
+            if not ready:
+                break
+            waiter = min(ready, key=lambda w: (self._last_turn.get(w.client, -1), w.seq))
+            worker = self._idle.pop()
+            if not worker.alive():
+                self._idle.append(worker)
+                self._drop(worker)
+                continue
+            self._waiters.remove(waiter)
+            self._busy.add(worker)
+            self._running[waiter.client] += 1
+            if len(self._last_turn) > MAX_CLIENTS_KEPT:
+                self._last_turn = {c: t for c, t in self._last_turn.items() if self._running[c]}
+            self._last_turn[waiter.client] = next(self._seq)
+            waiter.worker = worker
+            served = True
+        if served:
+            self._cond.notify_all()
+
+    def _release(self, worker: Worker, client: str, keep: bool) -> None:
+        """Back to the idle workers, or (deadline passed, crashed) killed and replaced."""
+        if not keep:
+            worker.stop()
+        with self._cond:
+            self._busy.discard(worker)
+            self._running[client] -= 1
+            if not self._running[client]:
+                del self._running[client]
+            if keep and not self._closed:
+                self._idle.append(worker)
+            elif not keep:
+                self.replaced += 1
+                self._wake.set()
+            self._dispatch()
 
     def run_aside(self, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:
-        """Run one job on a worker started for it and stopped after, outside the rotation: the
-        service's own long scans (counting each graph's quads) take no worker from the queries."""
+        """Run one job on a worker started for it and stopped after, outside the pool: the
+        service's own long scans (counting each graph's quads) take no worker from queries."""
         try:
-            worker = self._spawn()
+            worker = self.spawn()
         except PoolError as exc:
             return ("crash", str(exc))
         try:
-            return self._ask(worker, job, timeout)
+            return worker.ask(job, timeout)
         finally:
-            self._stop(worker)
+            worker.stop()
 
     def health(self) -> dict[str, Any]:
-        with self._lock:
-            workers = [self._all[pid] for pid in self._active if pid in self._all]
-        alive = sum(1 for w in workers if w.process.is_alive())
+        with self._cond:
+            workers = [*self._idle, *self._busy]
+            busy, waiting = len(self._busy), len(self._waiters)
         return {
             "workers": self.size,
-            "workers_alive": alive,
-            "busy": max(0, len(workers) - self._idle.qsize()),
-            "spare_ready": self._spares.qsize(),
-            "waiting": self._waiting,
+            "workers_alive": sum(1 for w in workers if w.process.is_alive()),
+            "busy": busy,
+            "waiting": waiting,
             "replaced": self.replaced,
         }

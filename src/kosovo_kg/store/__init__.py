@@ -6,6 +6,7 @@ The package: `disk` (dumps, versions, on-disk stores), `query` (running queries 
 
 from kosovo_kg.store.disk import (
     DUMP_NAME,
+    Pinned,
     StoreError,
     build_store,
     bytes_version,
@@ -46,6 +47,7 @@ __all__ = [
     "DUMP_NAME",
     "GRAPH_FORMATS",
     "RESULT_FORMATS",
+    "Pinned",
     "QueryError",
     "QueryFailed",
     "StoreError",

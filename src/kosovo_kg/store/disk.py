@@ -16,6 +16,7 @@ import hashlib
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -130,31 +131,55 @@ def store_version(path: Path) -> str | None:
     return marker.read_text().strip() if marker.exists() else None
 
 
-def pin_serving_data(mode: str, dump: Path, var_dir: Path) -> tuple[Path, Path, str]:
-    """Fix, once per server, the data every query worker opens: (location, dump copy, version).
+@dataclass(frozen=True)
+class Pinned:
+    """The data a server serves until an explicit reload (see `pin_serving_data`)."""
 
-    The dump is copied to `var_dir/serve/<version>.nq` (the version is computed on the copy), so
-    a rebuild while serving cannot give a replaced worker other data than its siblings, and the
-    downloadable dump matches what is queried. mode `memory`: location is that copy; mode
-    `disk`: location is the on-disk store of that version (built when missing)."""
+    mode: str
+    location: Path  # what each query worker opens: the dump copy, or an on-disk store
+    dump: Path  # the pinned copy of the dump (also what /dumps/kosovo-kg.nq serves)
+    version: str
+
+
+def pin_serving_data(mode: str, dump: Path, var_dir: Path, keep: Path | None = None) -> Pinned:
+    """Fix the data every query worker opens until an explicit reload.
+
+    The dump is copied to `var_dir/serve/<version>.nq` (the version is computed on the copy)
+    and checked (`check_nquads`: it parses and is not empty), so a rebuild while serving, or a
+    corrupt file left on disk, cannot give a restarted process other data. mode `memory`: the workers load
+    that copy; mode `disk`: they open the on-disk store of that version (built when missing).
+    Other copies in `var_dir/serve/` are deleted, except `keep` (the copy still served while a
+    reload takes over). Raises StoreError, leaving what is served alone."""
     serve_dir = Path(var_dir) / "serve"
     serve_dir.mkdir(parents=True, exist_ok=True)
     tmp = serve_dir / f"dump.tmp-{os.getpid()}"
     try:
-        shutil.copyfile(dump, tmp)
+        try:
+            shutil.copyfile(dump, tmp)
+        except OSError as exc:
+            raise StoreError(f"cannot read the dump {dump}: {exc}") from exc
+        try:
+            quads = check_nquads(tmp)
+        except StoreError as exc:  # name the dump, not its copy
+            raise StoreError(str(exc).replace(str(tmp), str(dump))) from None
+        if quads == 0:
+            raise StoreError(f"the dump {dump} holds no quads: run `kosovo-kg build`")
         version = data_version(tmp)
         copy = serve_dir / f"{version}.nq"
         os.replace(tmp, copy)
-    except OSError as exc:
+    finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-        raise StoreError(f"cannot read the dump {dump}: {exc}") from exc
-    if mode == "memory":
-        return copy, copy, version
-    location = stores_dir(var_dir) / version
-    if store_version(location) != version:
-        location = build_store(copy, var_dir, version)
-    return location, copy, version
+    location = copy
+    if mode == "disk":
+        location = stores_dir(var_dir) / version
+        if store_version(location) != version:
+            location = build_store(copy, var_dir, version)
+    for old in serve_dir.glob("*.nq"):
+        if old not in (copy, keep):
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return Pinned(mode, location, copy, version)
 
 
 def open_for_serving(mode: str, location: Path) -> tuple[ox.Store, str]:

@@ -68,6 +68,14 @@ def is_iri(text: str) -> bool:
     return True
 
 
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def run_serialized(
     store: ox.Store,
     text: str,
@@ -80,12 +88,15 @@ def run_serialized(
     default_graph_uris: tuple[str, ...] = (),
     named_graph_uris: tuple[str, ...] = (),
     prefixes: dict[str, str] | None = None,
+    base_iri: str | None = None,
 ) -> tuple[str, bytes, int, bool]:
     """Run a query and serialise at most `max_rows` rows / `max_bytes` bytes of its results.
+    Relative IRIs of a query without BASE resolve against `base_iri` (ignored if it is no IRI,
+    e.g. a request URL made from a malformed Host header).
 
     Returns (kind, body, rows, truncated), kind being "solutions", "boolean" or "graph".
     Raises QueryFailed (400 for a bad query, 406 for a format the result kind lacks)."""
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri and _is_iri(base_iri) else {}
     if default_graph_uris or named_graph_uris:
         # a graph the store does not hold is an empty graph (Oxigraph never fetches one)
         try:

@@ -15,10 +15,11 @@ import logging
 import time
 
 from flask import Flask, Response, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
-from kosovo_kg.engine import Engine
+from kosovo_kg.engine import CLIENT, Engine
 from kosovo_kg.settings import Settings, load_settings
+from kosovo_kg.store import Pinned
 
 CSP = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 EXPOSED = "X-Kosovo-KG-Truncated, X-Kosovo-KG-Rows, Retry-After, Content-Type"
@@ -28,19 +29,49 @@ COMMON_HEADERS = (
     ("Access-Control-Expose-Headers", EXPOSED),
     ("X-Content-Type-Options", "nosniff"),
 )
+BODY_TIMEOUT = 10.0  # seconds a request body may pause before the request gets 408
+LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
-    """Build the app and start its query workers (or use `engine`, already started)."""
-    from kosovo_kg.web import fastpath, logs, meta, pages, saved, sparql
+def configure_logging() -> None:
+    """The `kosovo_kg` loggers write at INFO to stderr (unless the embedding application has
+    given them a handler)."""
+    logger = logging.getLogger("kosovo_kg")
+    logger.setLevel(logging.INFO)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
+def client_address(remote: str, forwarded: str, trusted: tuple[str, ...]) -> str:
+    """Who sent a request: the remote address, or, when that is a trusted proxy, the nearest
+    address in X-Forwarded-For that is not one."""
+    if remote not in trusted:
+        return remote
+    for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
+        if hop not in trusted:
+            return hop
+    return remote
+
+
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, pinned: Pinned | None = None
+) -> Flask:
+    """Build the app and start its query workers on `pinned` data (pinned now if None), or use
+    `engine`, already started."""
+    from kosovo_kg.web import meta, pages, saved, sparql
 
     settings = settings or load_settings()
-    logs.configure()
+    configure_logging()
     app = Flask(__name__)
     app.config["KOSOVO_KG_SETTINGS"] = settings
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    # one byte more than the limit: a reader of at most max_body_bytes + 1 bytes then sees a
+    # body of unknown length (chunked) that is too long, instead of a body cut at the limit
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes + 1
     if engine is None:
-        engine = Engine(settings).start()
+        engine = Engine(settings, pinned).start()
         atexit.register(engine.close)
     app.extensions["kosovo_kg.engine"] = engine
     app.register_blueprint(sparql.bp)
@@ -52,8 +83,26 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         "saved queries checked and state index read in %.1f s", time.monotonic() - began
     )
 
+    @app.before_request
+    def note_client() -> None:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        CLIENT.set(client_address(request.remote_addr or "", forwarded, settings.trusted_proxies))
+        sock = request.environ.get("gunicorn.socket")
+        if sock is not None:  # a client that announces a body and stops sending is timed out
+            sock.settimeout(BODY_TIMEOUT)
+
+    @app.errorhandler(TimeoutError)
+    def body_timeout(exc: Exception) -> Response:
+        response = sparql.error_response(
+            408, f"request timeout: no part of the body came for {BODY_TIMEOUT:g} s"
+        )
+        response.headers["Connection"] = "close"
+        return response
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
+        if isinstance(exc, ClientDisconnected) and isinstance(exc.__context__, TimeoutError):
+            return body_timeout(exc)  # how werkzeug's reader reports the socket's timeout
         # an unknown path is 404 whatever the method; a known one refuses other methods with
         # 405 and the Allow header of that path (werkzeug's routing knows it)
         status = exc.code or 500
@@ -72,6 +121,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @app.after_request
     def headers(response: Response) -> Response:
+        sock = request.environ.get("gunicorn.socket")
+        if sock is not None:  # the answer is written without a deadline
+            sock.settimeout(None)
         for name, value in COMMON_HEADERS:
             response.headers[name] = value
         if request.method == "OPTIONS" and response.status_code == 200:
@@ -88,7 +140,4 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
-    app.wsgi_app = fastpath.SparqlFastPath(  # type: ignore[method-assign]
-        app.wsgi_app, engine, settings, COMMON_HEADERS
-    )
     return app

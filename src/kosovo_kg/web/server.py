@@ -1,41 +1,66 @@
-"""Running the app: uvicorn, granian or gunicorn (production, the `http_server` setting) or
-Flask's development server (`--debug` only).
+"""Running the app: gunicorn (production) or Flask's development server (`--debug` only).
 
-One server process runs the app: the query workers (`kosovo_kg.engine`) are where the
-parallelism is, and one process keeps the bounded queue and the deadline bookkeeping global.
-uvicorn (the default; `kosovo_kg.web.front`: a supervisor and one front process) serves the ASGI
-app of `kosovo_kg.web.asgi`, which waits for query workers on its event loop and answers queries
-known to be fast itself; granian and gunicorn run the WSGI app with threads (bench/RESULTS.md
-compares them).
+gunicorn's master process is `kosovo-kg serve` itself. It pins the data once (see
+`store.pin_serving_data`) and keeps that pin: the one gunicorn worker process (gthread,
+`http_threads` threads) runs `create_app` on it, and a worker gunicorn restarts gets the same
+pin, whatever is on disk by then. SIGHUP to the master (`kosovo-kg serve --reload`) checks the
+current dump first: if it pins, gunicorn starts a new worker on it and stops the old one
+gracefully; if not, the error is logged and the new worker serves the old pin. The query worker
+processes are children of the gunicorn worker (`kosovo_kg.engine.pool`).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import os
+import signal
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from kosovo_kg.settings import Settings, load_settings, settings_environ
+from kosovo_kg import store
+from kosovo_kg.settings import Settings
+
+log = logging.getLogger("kosovo_kg.web")
+WORKER_BOOT_TIMEOUT = 300  # seconds: the gunicorn worker's query workers load the data at boot
+
+
+def pidfile(settings: Settings) -> Path:
+    return Path(settings.var_dir) / "serve" / f"server-{settings.port}.pid"
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+    def __init__(self, settings: Settings, pinned: store.Pinned) -> None:
         self.settings = settings
-        self.options = options
+        self.pinned = pinned
         super().__init__()
 
     def load_config(self) -> None:
-        for key, value in self.options.items():
+        for key, value in gunicorn_options(self.settings).items():
             if key in self.cfg.settings:  # e.g. control_socket_disable exists from gunicorn 24
                 self.cfg.set(key, value)
+        self.cfg.set("on_reload", self._on_reload)
 
     def load(self) -> Any:
-        from kosovo_kg.web import create_app, logs
+        from kosovo_kg.web import create_app
 
-        logs.lean_records()
-        return create_app(self.settings)
+        return create_app(self.settings, pinned=self.pinned)
+
+    def _on_reload(self, arbiter: Any) -> None:
+        """SIGHUP, before gunicorn starts the new worker: pin the current dump, or keep the old
+        pin if it does not load."""
+        s = self.settings
+        try:
+            pinned = store.pin_serving_data(
+                s.store_mode, store.dump_path(s.data_dir), s.var_dir, keep=self.pinned.dump
+            )
+        except (store.StoreError, OSError) as exc:
+            log.error("reload refused, still serving data %s: %s", self.pinned.version, exc)
+            return
+        log.info("reload: data %s pinned (was %s)", pinned.version, self.pinned.version)
+        self.pinned = pinned
 
 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
@@ -44,12 +69,15 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "workers": 1,
         "worker_class": "gthread",
         "threads": settings.http_threads,
-        "timeout": math.ceil(settings.query_timeout + settings.queue_timeout) + 60,
-        "graceful_timeout": 10,
+        # the gthread main loop never runs a query; this only bounds a worker that hangs at boot
+        "timeout": max(WORKER_BOOT_TIMEOUT, math.ceil(settings.query_timeout) * 2),
+        "graceful_timeout": math.ceil(settings.query_timeout + settings.queue_timeout) + 5,
         "keepalive": 5,
         # GET queries up to 8 KiB of URL; longer queries go by POST (limit: max_body_bytes)
         "limit_request_line": 8190,
         "backlog": 2048,
+        "forwarded_allow_ips": ",".join(settings.trusted_proxies),
+        "pidfile": str(pidfile(settings)),
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "info",
@@ -60,69 +88,27 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def granian_app() -> Any:
-    """The app factory granian's worker process calls: settings come from the environment
-    that `serve_granian` filled from the resolved settings."""
-    from kosovo_kg.web import create_app, logs
-
-    logs.lean_records()
-    return create_app(load_settings())
-
-
-def granian_options(settings: Settings) -> dict[str, Any]:
-    from granian.constants import HTTPModes, Interfaces
-
-    return {
-        "target": "kosovo_kg.web.server:granian_app",
-        "factory": True,
-        "address": settings.host,
-        "port": settings.port,
-        "interface": Interfaces.WSGI,
-        "http": HTTPModes.http1,
-        "workers": 1,
-        "blocking_threads": settings.http_threads,
-        "backlog": 2048,
-        "log_access": False,
-        # a worker that does not stop within this many seconds is killed (queries are bounded
-        # by query_timeout; their worker processes die with the server process)
-        "workers_kill_timeout": 10,
-    }
-
-
-def pin_cpus(settings: Settings) -> None:
-    """Keep this process, and the processes it starts from now on, on `cpu_affinity`."""
-    if not settings.cpu_affinity:
-        return
-    cpus = {int(cpu) for cpu in settings.cpu_affinity}
-    try:
-        os.sched_setaffinity(0, cpus)
-    except (OSError, AttributeError) as exc:
-        raise SystemExit(
-            f"cpu_affinity {','.join(settings.cpu_affinity)}: cannot run on these CPUs ({exc});"
-            f" this machine has {os.cpu_count()}"
-        ) from exc
-
-
 def serve_production(settings: Settings) -> None:
-    pin_cpus(settings)
-    if settings.http_server == "uvicorn":
-        from kosovo_kg.web.front import serve_uvicorn
+    pinned = store.pin_serving_data(
+        settings.store_mode, store.dump_path(settings.data_dir), settings.var_dir
+    )
+    _Gunicorn(settings, pinned).run()
 
-        serve_uvicorn(settings)
-        return
-    if settings.http_server == "gunicorn":
-        _Gunicorn(settings, gunicorn_options(settings)).run()
-        return
-    from granian import Granian
 
-    os.environ.update(settings_environ(settings))
-    Granian(**granian_options(settings)).serve()
+def reload(settings: Settings) -> int:
+    """Send SIGHUP to the server of these settings (its pidfile); return its pid."""
+    path = pidfile(settings)
+    try:
+        pid = int(path.read_text().strip())
+    except (OSError, ValueError) as exc:
+        raise RuntimeError(f"no server running on port {settings.port}: {path}: {exc}") from exc
+    os.kill(pid, signal.SIGHUP)
+    return pid
 
 
 def serve_debug(settings: Settings) -> None:
     from kosovo_kg.web import create_app
 
-    pin_cpus(settings)
     app = create_app(settings)
     # debug logging and tracebacks, but never the interactive (code-executing) debugger
     app.run(

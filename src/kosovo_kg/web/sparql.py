@@ -62,6 +62,7 @@ def endpoint() -> Response:
         named_graph_uris=req.named_graph_uris,
         result_format=("turtle" if graph else "json") if html else key,
         checked=info,
+        base_iri=request.base_url,  # relative IRIs of a query without BASE: SPARQL 1.1, 4.1.1
     )
     if html:
         return _html(req.query, outcome)
@@ -70,8 +71,8 @@ def endpoint() -> Response:
 
 
 def outcome_parts(outcome: QueryOutcome) -> tuple[int, list[tuple[str, str]], bytes]:
-    """Status, headers and body of the answer to a query that ran (shared with the fast path,
-    `kosovo_kg.web.fastpath`); the app adds the headers every response carries."""
+    """Status, headers and body of the answer to a query that ran; the app adds the headers
+    every response carries."""
     if not outcome.ok:
         body = outcome.body.rstrip(b"\n") + b"\n"
         return outcome.status, [("Content-Type", PLAIN), *outcome.headers.items()], body
