@@ -344,20 +344,47 @@ def audit(ctx: click.Context, as_json: bool, on: str | None) -> None:
     default=None,
     help="CSV file to write (default: stdout).",
 )
+@click.option("--panel", is_flag=True, help="Write the state-period panel (docs/codebook.md).")
+@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
+@click.option("--from", "first", default=None, help="Panel: first year/month (2008, 2008-02).")
+@click.option("--to", "last", default=None, help="Panel: last year/month (default: this one).")
 @click.pass_context
-def export(ctx: click.Context, out: Path | None) -> None:
-    """Export our claims as a Wikidata-shaped CSV for review."""
+def export(
+    ctx: click.Context,
+    out: Path | None,
+    panel: bool,
+    by: str,
+    first: str | None,
+    last: str | None,
+) -> None:
+    """Export our claims as a Wikidata-shaped CSV for review, or (--panel) the state-period
+    panel of the perspectives."""
     from kosovo_kg.export import export_csv
     from kosovo_kg.vocab import Iris
 
     settings = _settings(ctx)
-    text = export_csv(_open_store(settings), Iris(settings.base_iri))
+    if out is not None and not out.parent.exists():
+        _fail(f"{out.parent}: no such folder")
+    if panel:
+        from kosovo_kg.panel import PanelError, default_range, panel_csv
+        from kosovo_kg.sources import SourceError
+
+        first, last = default_range(by, first, last)
+        try:
+            text, n = panel_csv(
+                _open_store(settings), Iris(settings.base_iri), settings.data_dir, by, first, last
+            )
+        except (PanelError, SourceError) as exc:
+            _fail(str(exc))
+            return
+        what = f"{n} rows (state x {by}, {first} to {last})"
+    else:
+        text = export_csv(_open_store(settings), Iris(settings.base_iri))
+        what = f"{text.count(chr(10)) - 1} rows (claim x evidence)"
     if out is None:
         click.echo(text, nl=False)
         return
-    if not out.parent.exists():
-        _fail(f"{out.parent}: no such folder")
     from kosovo_kg.build import write_atomically
 
     write_atomically(out, text.encode("utf-8"))
-    click.echo(f"wrote {text.count(chr(10)) - 1} rows (claim x evidence) to {out}", err=True)
+    click.echo(f"wrote {what} to {out}", err=True)
