@@ -388,3 +388,31 @@ def export(
 
     write_atomically(out, text.encode("utf-8"))
     click.echo(f"wrote {what} to {out}", err=True)
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write (new or empty).",
+)
+@click.pass_context
+def release(ctx: click.Context, out: Path) -> None:
+    """Write a release: dump (N-Quads, TriG), claims CSV, panels, ontology, shapes, SHA256SUMS
+    and an RO-Crate (docs/release.md)."""
+    from kosovo_kg.release import ReleaseError
+    from kosovo_kg.release import release as write_release
+    from kosovo_kg.sources import SourceError
+
+    try:
+        made = write_release(_settings(ctx), out)
+    except (ReleaseError, SourceError) as exc:
+        _fail(str(exc))
+        return
+    for m in made:
+        rows = f"{m.rows} rows" if m.rows is not None else ""
+        size = (out / m.name).stat().st_size
+        click.echo(f"{m.name:24} {size:>10} bytes {rows:>12} {m.seconds:6.2f} s")
+    click.echo(f"wrote {len(made)} files to {out}", err=True)
