@@ -150,10 +150,13 @@ def _licence(crate: ROCrate, source: SourceRecord) -> ContextEntity:
         ContextEntity(
             crate,
             f"#licence-{source.id}",
-            properties={"@type": "CreativeWork", "name": source.licence,
-                        "description": f"Licence of the source file {source.path}, as "
-                        "data/sources/manifest.json states it."},
-        )  # fmt: skip
+            properties={
+                "@type": "CreativeWork",
+                "name": source.licence,
+                "description": f"Licence of the source file {source.path}, as "
+                "data/sources/manifest.json states it.",
+            },
+        )
     )
 
 
@@ -181,9 +184,13 @@ def write_crate(settings: object, out: Path, made: list[Made], when: dt.datetime
         ContextEntity(
             crate,
             "#kosovo-kg",
-            properties={"@type": "SoftwareApplication", "name": "kosovo-kg",
-                        "version": __version__, "license": mit},
-        )  # fmt: skip
+            properties={
+                "@type": "SoftwareApplication",
+                "name": "kosovo-kg",
+                "version": __version__,
+                "license": mit,
+            },
+        )
     )
     files = []
     for m in made:
@@ -193,14 +200,16 @@ def write_crate(settings: object, out: Path, made: list[Made], when: dt.datetime
                 path,
                 dest_path=m.name,
                 properties={
-                    "name": m.name, "encodingFormat": m.media,
+                    "name": m.name,
+                    "encodingFormat": m.media,
                     "description": m.description
                     + (f" {m.rows} rows." if m.rows is not None else ""),
-                    "contentSize": str(path.stat().st_size), "sha256": sha256_file(path),
+                    "contentSize": str(path.stat().st_size),
+                    "sha256": sha256_file(path),
                     "license": [mit] if m.own else data_licences,
                     **({"isBasedOn": sources} if not m.own else {}),
                 },
-            )  # fmt: skip
+            )
         )
     for m, f in zip(made, files, strict=True):
         crate.add_action(
