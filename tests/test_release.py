@@ -19,7 +19,7 @@ from kosovo_kg.store import data_version, dump_path
 
 FILES = {
     "kosovo-kg.nq", "kosovo-kg.trig", "claims.csv", "panel-year.csv", "panel-month.csv",
-    "kosovo-kg.ttl", "kosovo-kg.shapes.ttl", "codebook.md", "CITATION.cff",
+    "kosovo-kg.ttl", "kosovo-kg.shapes.ttl", "context.jsonld", "codebook.md", "CITATION.cff",
 }  # fmt: skip
 CC_BY_SA = "https://creativecommons.org/licenses/by-sa/4.0/"
 

@@ -23,6 +23,7 @@ from rocrate.rocrate import ROCrate
 from kosovo_kg import __version__
 from kosovo_kg.citation import AUTHOR, TITLE, SourceRecord, citation_text, source_records
 from kosovo_kg.export import export_csv
+from kosovo_kg.jsonld_context import context_json
 from kosovo_kg.panel import default_range, panel_csv
 from kosovo_kg.settings import PROJECT_ROOT
 from kosovo_kg.sources import sha256_file
@@ -76,8 +77,8 @@ def write_files(settings: object, out: Path) -> list[Made]:
 
         return run
 
-    def text(name: str, body: Callable[[], tuple[str, int]]) -> Callable[[], int]:
-        def run() -> int:
+    def text(name: str, body: Callable[[], tuple[str, int | None]]) -> Callable[[], int | None]:
+        def run() -> int | None:
             content, rows = body()
             (out / name).write_text(content, encoding="utf-8")
             return rows
@@ -118,6 +119,10 @@ def write_files(settings: object, out: Path) -> list[Made]:
         (Made("kosovo-kg.shapes.ttl", "text/turtle", "The SHACL shapes every build validates.",
               "copied from shapes/kosovo-kg.shapes.ttl", True),
          copy(PROJECT_ROOT / "shapes" / "kosovo-kg.shapes.ttl", "kosovo-kg.shapes.ttl")),
+        (Made("context.jsonld", "application/ld+json",
+              "The JSON-LD @context of the vocabulary (served at <base>context.jsonld).",
+              "kosovo-kg release (made from the ontology)", True),
+         text("context.jsonld", lambda: (context_json(iris.base), None))),
         (Made("codebook.md", "text/markdown", "The codebook of the panels.",
               "copied from docs/codebook.md", True),
          copy(PROJECT_ROOT / "docs" / "codebook.md", "codebook.md")),

@@ -43,6 +43,15 @@ def void() -> Response:
     return response
 
 
+@bp.route("/context.jsonld")
+def context() -> Response:
+    """The JSON-LD @context of the vocabulary, at the stable IRI `<base>context.jsonld`."""
+    from kosovo_kg.jsonld_context import context_json
+
+    text = context_json(current_app.config["KOSOVO_KG_SETTINGS"].base_iri)
+    return Response(text, 200, content_type="application/ld+json")
+
+
 @bp.route("/healthz")
 def healthz() -> Response:
     health = engine().health()
