@@ -9,13 +9,12 @@ import shutil
 import pytest
 import rdflib
 import yaml
+from app_once import get_once
 from endpoint_support import BASE, FIXTURE, make_data_dir
 
 from kosovo_kg import __version__, store
-from kosovo_kg.engine import Engine
-from kosovo_kg.settings import PROJECT_ROOT, load_settings
+from kosovo_kg.settings import PROJECT_ROOT
 from kosovo_kg.sources import Manifest, sha256_file
-from kosovo_kg.web import create_app
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
@@ -43,12 +42,7 @@ def void_graph(tmp_path_factory):
     data, var = make_data_dir(tmp_path_factory.mktemp("citation"))
     (data / "sources").mkdir()
     shutil.copy(PROJECT_ROOT / "data" / "sources" / "manifest.json", data / "sources")
-    settings = load_settings({"data_dir": data, "var_dir": var, "workers": 1}, environ={})
-    engine = Engine(settings).start()
-    try:
-        reply = create_app(settings, engine=engine).test_client().get("/.well-known/void")
-    finally:
-        engine.close()
+    reply = get_once(data, var, "/.well-known/void")
     assert reply.status_code == 200
     return rdflib.Graph().parse(data=reply.data.decode(), format="turtle")
 
@@ -81,13 +75,7 @@ def test_void_lists_every_pinned_source_with_its_real_checksum(void_graph):
 
 
 def test_void_without_manifest_has_no_sources(tmp_path):
-    data, var = make_data_dir(tmp_path)
-    settings = load_settings({"data_dir": data, "var_dir": var, "workers": 1}, environ={})
-    engine = Engine(settings).start()
-    try:
-        reply = create_app(settings, engine=engine).test_client().get("/.well-known/void")
-    finally:
-        engine.close()
+    reply = get_once(*make_data_dir(tmp_path), "/.well-known/void")
     graph = rdflib.Graph().parse(data=reply.data.decode(), format="turtle")
     assert not list(graph.objects(rdflib.URIRef(BASE + "dataset"), DCTERMS.source))
     assert str(graph.value(rdflib.URIRef(BASE + "dataset"), DCAT.version)) == __version__

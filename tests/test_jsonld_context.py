@@ -7,13 +7,11 @@ import json
 
 import rdflib
 import rdflib.compare
+from app_once import get_once
 from endpoint_support import BASE, make_data_dir
 
-from kosovo_kg.engine import Engine
 from kosovo_kg.jsonld_context import ONTOLOGY, context_iri, context_json, jsonld_context
-from kosovo_kg.settings import load_settings
 from kosovo_kg.store import dump_path
-from kosovo_kg.web import create_app
 
 KR = rdflib.Namespace(BASE + "ontology#")
 OWL = rdflib.OWL
@@ -72,13 +70,7 @@ def test_compacting_real_claims_with_the_context_loses_nothing(settings):
 
 
 def test_served_at_its_stable_path(tmp_path):
-    data, var = make_data_dir(tmp_path)
-    settings = load_settings({"data_dir": data, "var_dir": var, "workers": 1}, environ={})
-    engine = Engine(settings).start()
-    try:
-        reply = create_app(settings, engine=engine).test_client().get("/context.jsonld")
-    finally:
-        engine.close()
+    reply = get_once(*make_data_dir(tmp_path), "/context.jsonld")
     assert reply.status_code == 200
     assert reply.content_type.startswith("application/ld+json")
     assert reply.data.decode() == context_json(BASE)

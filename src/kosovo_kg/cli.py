@@ -344,6 +344,19 @@ def audit(ctx: click.Context, as_json: bool, on: str | None) -> None:
     default=None,
     help="CSV file to write (default: stdout).",
 )
+@click.option(
+    "--nanopubs",
+    "nanopubs",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write every claim as a signed nanopublication into this folder (docs/nanopubs.md).",
+)
+@click.option(
+    "--key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Nanopubs: RSA private key to sign with (created there if missing; default: a new key).",
+)
 @click.option("--panel", is_flag=True, help="Write the state-period panel (docs/codebook.md).")
 @click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
 @click.option("--from", "first", default=None, help="Panel: first year/month (2008, 2008-02).")
@@ -352,6 +365,8 @@ def audit(ctx: click.Context, as_json: bool, on: str | None) -> None:
 def export(
     ctx: click.Context,
     out: Path | None,
+    nanopubs: Path | None,
+    key: Path | None,
     panel: bool,
     by: str,
     first: str | None,
@@ -363,6 +378,9 @@ def export(
     from kosovo_kg.vocab import Iris
 
     settings = _settings(ctx)
+    if nanopubs is not None:
+        _export_nanopubs(settings, nanopubs, key)
+        return
     if out is not None and not out.parent.exists():
         _fail(f"{out.parent}: no such folder")
     if panel:
@@ -388,6 +406,31 @@ def export(
 
     write_atomically(out, text.encode("utf-8"))
     click.echo(f"wrote {what} to {out}", err=True)
+
+
+def _export_nanopubs(settings: Any, folder: Path, key: Path | None) -> None:
+    from kosovo_kg.nanopubs import NanopubError, export_nanopubs
+    from kosovo_kg.store import data_version, dump_path
+    from kosovo_kg.vocab import Iris
+
+    def progress(n: int, total: int) -> None:
+        if n % 200 == 0 or n == total:
+            click.echo(f"[nanopubs] {n}/{total}", err=True)
+
+    store = _open_store(settings)
+    try:
+        count, seconds, _ = export_nanopubs(
+            store,
+            Iris(settings.base_iri),
+            folder,
+            data_version(dump_path(settings.data_dir)),
+            key,
+            progress,
+        )
+    except NanopubError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"wrote {count} signed nanopublications to {folder} in {seconds:.1f} s", err=True)
 
 
 @main.command()
