@@ -379,6 +379,10 @@ def export(
 
     settings = _settings(ctx)
     if nanopubs is not None:
+        if panel or out is not None:
+            raise click.UsageError(
+                "--nanopubs writes a folder of its own: not with --panel or --out"
+            )
         _export_nanopubs(settings, nanopubs, key)
         return
     if out is not None and not out.parent.exists():
