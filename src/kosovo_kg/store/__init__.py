@@ -31,6 +31,7 @@ from kosovo_kg.store.query import (
     run_cli_query,
     select_rows,
     turtle_to,
+    write_trig,
 )
 from kosovo_kg.store.results import (
     GRAPH_FORMATS,
@@ -76,4 +77,5 @@ __all__ = [
     "store_version",
     "stores_dir",
     "turtle_to",
+    "write_trig",
 ]

@@ -4,6 +4,7 @@ graphs, a printed table, and the parse check of saved queries."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -119,3 +120,8 @@ def turtle_to(text: str, result_format: str, base_iri: str | None = None) -> byt
     """Re-serialise a Turtle document (service description, VoID) in one of GRAPH_FORMATS."""
     quads = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=base_iri))
     return ox.serialize([q.triple for q in quads], format=GRAPH_FORMATS[result_format])
+
+
+def write_trig(store: ox.Store, path: Path, prefixes: dict[str, str]) -> None:
+    """Write the whole dataset (every named graph) to `path` as TriG with these prefixes."""
+    store.dump(str(path), format=ox.RdfFormat.TRIG, prefixes=prefixes)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from kosovo_kg import __version__
+from kosovo_kg.citation import SourceRecord, citation_text
 from kosovo_kg.store import DUMP_NAME
 
 _FORMATS = "http://www.w3.org/ns/formats/"
@@ -26,6 +28,7 @@ PREFIXES = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix spdx: <http://spdx.org/rdf/terms#> .
 """
 
 
@@ -76,11 +79,40 @@ def service_description(root: str, base_iri: str, graph_sizes: Mapping[str, int]
 """
 
 
+def _sources(sources: Sequence[SourceRecord]) -> str:
+    """` ; dcterms:source [...]`: each pinned source file with its licence and SHA-256."""
+    if not sources:
+        return ""
+    nodes = []
+    for s in sources:
+        url = f" ;\n        dcat:accessURL <{s.url}>" if s.url else ""
+        nodes.append(
+            f"""[ a dcat:Distribution ;
+        dcterms:identifier {_lit(s.id)} ; dcterms:title {_lit(s.title)} ;
+        dcterms:rights {_lit(s.licence)} ; rdfs:comment {_lit("data/sources/" + s.path)}{url} ;
+        spdx:checksum [ a spdx:Checksum ; spdx:algorithm spdx:checksumAlgorithm_sha256 ;
+            spdx:checksumValue "{s.sha256}"^^xsd:hexBinary ] ]"""
+        )
+    return " ;\n    dcterms:source " + " ,\n    ".join(nodes)
+
+
 def void_description(
-    root: str, base_iri: str, graph_sizes: Mapping[str, int], version: str, dump_bytes: int | None
+    root: str,
+    base_iri: str,
+    graph_sizes: Mapping[str, int],
+    version: str,
+    dump_bytes: int | None,
+    *,
+    modified: str | None = None,
+    sources: Sequence[SourceRecord] = (),
 ) -> str:
-    """Turtle for /.well-known/void: VoID and DCAT for the dataset, its graphs and its dump."""
+    """Turtle for /.well-known/void: VoID and DCAT for the dataset, its graphs and its dump.
+
+    `version` is the data version (owl:versionInfo); the release version (dcat:version) is the
+    package's; `modified` is when the dump was written (dcterms:modified); `sources` are the
+    pinned source files, each with its licence and SHA-256 (dcterms:source)."""
     dataset = f"<{base_iri}dataset>"
+    when = f' ;\n    dcterms:modified "{modified}"^^xsd:dateTime' if modified else ""
     total = _total(graph_sizes)
     subsets = " , ".join(f"<{g}>" for g in sorted(graph_sizes))
     graphs = "\n".join(
@@ -99,6 +131,10 @@ def void_description(
         )
     }@en ;
     owl:versionInfo {_lit(version)} ;
+    dcat:version {_lit(__version__)} ;
+    dcterms:bibliographicCitation {_lit(citation_text(version, base_iri))}{when}{
+        _sources(sources)
+    } ;
     void:uriSpace {_lit(base_iri)}{total} ;
 {subset_line}    void:sparqlEndpoint <{root}sparql> ;
     void:dataDump <{root}dumps/{DUMP_NAME}> ;

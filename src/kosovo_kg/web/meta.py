@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
 
+from kosovo_kg.citation import file_date, source_records
 from kosovo_kg.store import DUMP_NAME, turtle_to
 from kosovo_kg.web import negotiate
 from kosovo_kg.web.describe import void_description
@@ -26,7 +27,13 @@ def void() -> Response:
     dump = engine().dump
     size = dump.stat().st_size if dump.exists() else None
     text = void_description(
-        request.url_root, settings.base_iri, engine().graph_sizes, engine().data_version, size
+        request.url_root,
+        settings.base_iri,
+        engine().graph_sizes,
+        engine().data_version,
+        size,
+        modified=file_date(dump) if dump.exists() else None,
+        sources=source_records(settings.data_dir),
     )
     if key in ("turtle", "html"):
         response = Response(text, 200, content_type=_RDF_MEDIA["turtle"])
@@ -34,6 +41,15 @@ def void() -> Response:
         response = Response(turtle_to(text, key), 200, content_type=_RDF_MEDIA[key])
     response.vary.add("Accept")
     return response
+
+
+@bp.route("/context.jsonld")
+def context() -> Response:
+    """The JSON-LD @context of the vocabulary, at the stable IRI `<base>context.jsonld`."""
+    from kosovo_kg.jsonld_context import context_json
+
+    text = context_json(current_app.config["KOSOVO_KG_SETTINGS"].base_iri)
+    return Response(text, 200, content_type="application/ld+json")
 
 
 @bp.route("/healthz")
