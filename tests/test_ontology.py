@@ -189,6 +189,10 @@ DIRECT_SUPERCLASSES = [
     ("Claim", ext(SCHEMA, "Claim")),
     ("CountClaim", kr("Claim")),
     ("Position", kr("Claim")),
+    ("WikipediaEdition", ext(PROV, "Agent")),
+    ("Carrier", ext(PROV, "Agent")),
+    ("StoredCopy", kr("SourceDocument")),
+    ("MachineTranslatedCopy", kr("StoredCopy")),
     ("SourceDocument", ext(PROV, "Entity")),
     ("SourceDocument", ext(SCHEMA, "CreativeWork")),
     ("SourceLocation", ext(OA, "SpecificResource")),
@@ -316,7 +320,12 @@ CONTROLLED = {
     "DatePrecision": ["Day", "Month", "Year"],
     "DateBasis": ["Stated", "InferredBySource", "RowOrderBound"],
     "Hedge": ["Reported", "Alleged"],
-    "CountCategory": ["RecognisingStates", "NonRecognisingStates", "Withdrawals"],
+    "CountCategory": [
+        "RecognisingStates",
+        "EverRecognisingStates",
+        "NonRecognisingStates",
+        "Withdrawals",
+    ],
     "IdentificationBasis": ["PrintedCode", "RowNote", "ReferenceRow"],
 }
 
