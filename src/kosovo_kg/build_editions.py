@@ -132,7 +132,7 @@ class EditionExtractor:
         return iri
 
     # -- copies ---------------------------------------------------------------------------------
-    def copy(self, table: str, row: CsvRow, lang: str, graph: str) -> str:
+    def copy(self, table: str, path: Path, row: CsvRow, lang: str, graph: str) -> str:
         slug = graph.replace("/", "-")
         if graph in self.copies:
             return slug
@@ -159,7 +159,7 @@ class EditionExtractor:
         if translated:
             text_lang = CODES.get(translated.group(1))
             if text_lang is None:
-                raise SourceError(f"{table}.csv", f"unknown language {translated.group(1)!r}")
+                raise SourceError(path, f"unknown language {translated.group(1)!r}", row.line)
             b.add(graph, iri, kr + "translatedFrom", edition)
             b.add(graph, iri, DCTERMS + "language", lit(text_lang))
         else:
@@ -177,7 +177,7 @@ class EditionExtractor:
     def row(self, table: str, path: Path, row: CsvRow, lang: str) -> None:
         b, kr = self.b, self.kr
         graph = graph_slug(lang, row["url"])
-        doc = self.copy(table, row, lang, graph)
+        doc = self.copy(table, path, row, lang, graph)
         loc = b.location(
             graph, Loc(doc, "lead of the stored copy", row.line, row_label=row["id"],
                        quote=row["quote"]),
