@@ -231,3 +231,33 @@ def test_a_kind_that_names_no_printed_figure_is_refused(data_copy):
         handle.write('wikipedia_editions,E001,withdrawn_count,Withdrawals,,,"no such figure"\n')
     with pytest.raises(SourceError, match="E001/withdrawn_count names no printed figure"):
         extract(data_copy)
+
+
+def test_latest_figure_per_edition_in_the_audit(kg, iris):
+    from kosovo_kg.audit_report import render
+
+    report = run_audit(kg, iris, TODAY)
+    latest = report["wikipedia_latest"]
+    arabic = {
+        (e["as_of"], e["value"], e["category"]) for e in latest if e["edition"].startswith("Ar")
+    }
+    assert arabic == {
+        ("2025-10-29", 109, "RecognisingStates"),
+        ("2025-10-29", 117, "EverRecognisingStates"),
+    }
+    korean = next(e for e in latest if e["edition"] == "Korean Wikipedia")
+    assert (korean["as_of"], korean["value"], korean["as_of_shared_with"]) == (
+        "2020-09-04",
+        104,
+        [97, 98, 101],
+    )
+    # every edition with a figure of UN members is there once per figure; the Czech edition
+    # prints none, the French one no UN total but an undated "90 pays membres de l'ONU"
+    editions = {e["edition"] for e in latest}
+    assert "Czech Wikipedia" not in editions and "French Wikipedia" in editions
+    assert len(editions) == 17  # 18 editions but the Czech
+    for e in latest:
+        assert set(e["computed"]) == {"kosovo", "serbia", "article", "all"}
+    text = render(report)
+    assert "== Wikipedia editions: latest figures against computed counts ==" in text
+    assert "Korean Wikipedia       2020-09-04  104 now" in text
