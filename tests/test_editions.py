@@ -35,10 +35,22 @@ def csv_rows() -> list[dict[str, str]]:
     return rows
 
 
+def figures(row: dict[str, str]) -> int:
+    """How many figures a row prints: its figure columns, and the curated extra figures (each
+    a number its quote prints outside those columns)."""
+    path = PROJECT_ROOT / "data" / "curated" / "wikipedia_extra_figures.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        extra = [e for e in csv.DictReader(handle) if e["row"] == row["id"]]
+    assert all(e["words"] in row["quote"] for e in extra)
+    return sum(1 for column in DEFAULTS if row[column]) + len(extra)
+
+
 def test_copies_and_claims_by_edition_match_the_rows(q):
     rows = csv_rows()
     copies = Counter(edition for edition, _ in {(r["edition"], r["url"]) for r in rows})
-    claims = Counter(r["edition"] for r in rows for column in DEFAULTS if r[column])
+    claims = Counter()
+    for r in rows:
+        claims[r["edition"]] += figures(r)
     found = q(
         """SELECT ?edition (COUNT(DISTINCT ?copy) AS ?copies) (COUNT(DISTINCT ?c) AS ?claims) {
           ?copy a kr:StoredCopy ; kr:copyOfEdition ?e . ?e skos:altLabel ?edition .
@@ -47,7 +59,7 @@ def test_copies_and_claims_by_edition_match_the_rows(q):
     )
     assert {r["edition"]: int(r["copies"]) for r in found} == dict(copies)
     assert {r["edition"]: int(r["claims"]) for r in found if r["claims"] != "0"} == dict(claims)
-    assert len(copies) == 18 and sum(copies.values()) == 44 and sum(claims.values()) == 121
+    assert len(copies) == 18 and sum(copies.values()) == 44 and sum(claims.values()) == 125
 
 
 def test_every_copy_is_its_own_graph_with_its_url_and_carrier(q):
@@ -70,8 +82,8 @@ def test_the_claimant_is_the_edition_never_the_carrier(q):
     )
     types = {r["type"].rsplit("#", 1)[-1] for r in found}
     assert "WikipediaEdition" in types and "Carrier" not in types
-    with_figures = {r["edition"] for r in csv_rows() if any(r[c] for c in DEFAULTS)}
-    assert len({r["claimant"] for r in found}) == len(with_figures) == 17  # Czech prints none
+    with_figures = {r["edition"] for r in csv_rows() if figures(r)}
+    assert len({r["claimant"] for r in found}) == len(with_figures) == 18
 
 
 def test_machine_translated_copies_are_claims_of_their_source_edition(q):
@@ -108,17 +120,17 @@ def test_the_seed_article_joins_the_english_series(q, iris):
           GRAPH <{iris.graph("article")}> {{ ?c a kr:CountClaim ; kr:claimant ?e }}
           ?e a kr:WikipediaEdition }}"""
     )
-    revisions = sum(1 for r in csv_rows() if r["language"] == "en" for c in DEFAULTS if r[c])
+    revisions = sum(figures(r) for r in csv_rows() if r["language"] == "en")
     assert int(english[0]["n"]) == int(seed[0]["n"]) + revisions
     assert int(seed[0]["n"]) > 0
 
 
 def test_a_copy_that_prints_no_figure_has_no_count_claim(q):
     rows = csv_rows()
-    printed = {r["url"] for r in rows if any(r[c] for c in DEFAULTS)}
+    printed = {r["url"] for r in rows if figures(r)}
     empty = {r["url"] for r in rows} - printed
-    # R001, E008, E020, E036 (E027 prints only a range, but its copy prints E028's 97)
-    assert len(empty) == 4
+    # R001, E008, E036 (E027 prints only a range, but its copy prints E028's 97)
+    assert len(empty) == 3
     found = q(
         """SELECT ?url (COUNT(?c) AS ?n) {
           ?copy a kr:StoredCopy ; schema:url ?url .
@@ -183,8 +195,10 @@ def test_the_audit_flags_an_as_of_date_printed_with_different_figures(kg, iris):
 def test_every_edition_and_revision_is_in_the_audit_table(kg, iris, q):
     rows = run_audit(kg, iris, TODAY)["claimed_counts"]
     in_audit = Counter(r["edition"] for r in rows if r.get("edition") and r.get("carrier"))
-    expected = Counter(r["edition"] for r in csv_rows() for column in DEFAULTS if r[column])
-    assert in_audit == expected
+    expected = Counter()
+    for r in csv_rows():
+        expected[r["edition"]] += figures(r)
+    assert in_audit == +expected
     # the seed's own figures are in the English series too, without a carrier
     seed = [r for r in rows if r.get("edition") == "English Wikipedia" and not r.get("carrier")]
     assert {r["value"] for r in seed} >= {110, 22, 28, 37}
@@ -261,3 +275,15 @@ def test_latest_figure_per_edition_in_the_audit(kg, iris):
     text = render(report)
     assert "== Wikipedia editions: latest figures against computed counts ==" in text
     assert "Korean Wikipedia       2020-09-04  104 now" in text
+
+
+def test_an_extra_figure_must_be_printed_in_its_quote(data_copy):
+    path = Path(data_copy.data_dir) / "curated" / "wikipedia_extra_figures.csv"
+    text = path.read_text(encoding="utf-8").replace("44 členských států OSN,44", "45 států,45")
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, t in enumerate(text.split("\n"), start=1) if t.count("45 států,45"))
+    with pytest.raises(SourceError) as failure:
+        extract(data_copy)
+    assert f"wikipedia_extra_figures.csv:{line}: words '45 států' not in the quote of E020" in str(
+        failure.value
+    )

@@ -18,7 +18,10 @@ URL) becomes a `kr:StoredCopy` with its own named graph, holding the count claim
   and the as-of date as printed (`kr:statedDateText`) and parsed (`kr:asOf`, with its first and
   last day as `kr:earliest`/`kr:latest`). The kind of each column is set by `DEFAULTS`; the
   rows whose wording says otherwise are listed, with the words, in
-  `data/curated/wikipedia_count_kinds.csv`. A copy that prints no figure has no count claim.
+  `data/curated/wikipedia_count_kinds.csv`. Figures a row prints in its quote outside those
+  columns (the Czech lead's "44 členských států OSN" that refuse to recognise) are listed, with
+  the words, in `data/curated/wikipedia_extra_figures.csv`; the build checks the words are in the
+  quote. A copy that prints no figure has no count claim.
 
 Nothing is inferred: a figure, a date or a language a row does not print stays absent, and a
 copy of unknown date has no copy date. Figures given only in words or ranges (`other_figures`:
@@ -88,6 +91,8 @@ class EditionExtractor:
         self.b, self.reg, self.report, self.kr = b, reg, report, b.kr
         self.kinds_path = curated / "wikipedia_count_kinds.csv"
         self.kinds = self._kinds()
+        self.extras_path = curated / "wikipedia_extra_figures.csv"
+        self.extras = self._extras()
         self.copies: dict[str, str] = {}  # graph slug -> document slug
         self.editions: dict[str, str] = {}  # language code -> agent IRI
         self.claims = 0
@@ -107,6 +112,22 @@ class EditionExtractor:
                 raise SourceError(self.kinds_path, "a kind needs its basis (the words)", r.line)
             key = (r["table"], r["row"], r["column"])
             out[key] = Kind(r["category"], r["scope"] or None, r["as_of"] or None, r["basis"])
+        return out
+
+    def _extras(self) -> dict[tuple[str, str], list]:
+        """Figures a row prints in its quote outside the figure columns (see the CSV)."""
+        out: dict[tuple[str, str], list] = {}
+        cols = ("table", "row", "words", "value", "category", "scope", "basis")
+        for r in read_csv(self.extras_path, cols):
+            if r["category"] not in CATEGORIES:
+                raise SourceError(self.extras_path, f"unknown category {r['category']!r}", r.line)
+            if not r["value"].isdigit() or r["value"] not in r["words"]:
+                raise SourceError(
+                    self.extras_path, "value must be a number printed in words", r.line
+                )
+            if r["scope"] and r["scope"] not in self.reg.orgs:
+                raise SourceError(self.extras_path, f"unknown organisation {r['scope']!r}", r.line)
+            out.setdefault((r["table"], r["row"]), []).append(r)
         return out
 
     # -- agents ---------------------------------------------------------------------------------
@@ -215,6 +236,23 @@ class EditionExtractor:
                        (RDFS + "comment", lit(kind.basis, lang="en") if kind else None)],
             )  # fmt: skip
             self.claims += 1
+        for extra in self.extras.get((table, row["id"]), []):
+            if extra["words"] not in row["quote"]:
+                raise SourceError(
+                    self.extras_path, f"words {extra['words']!r} not in the quote of {row['id']}",
+                    extra.line,
+                )  # fmt: skip
+            self.used.add((table, row["id"], extra["words"]))
+            scope = extra["scope"]
+            b.claim(
+                graph, claimant=self.edition(lang), cls="CountClaim", evidence=loc,
+                key=f"{row['id']}|{extra['words']}",
+                extra=[(kr + "claimedValue", lit(int(extra["value"]))),
+                       (kr + "countCategory", kr + extra["category"]),
+                       (kr + "countScope", self.reg.org_iri(scope) if scope else None),
+                       (RDFS + "comment", lit(extra["basis"], lang="en"))],
+            )  # fmt: skip
+            self.claims += 1
 
     def integer(self, path: Path, row: CsvRow, column: str | None) -> int | None:
         text = row[column] if column else ""
@@ -237,6 +275,10 @@ class EditionExtractor:
         for key in self.kinds:
             if key not in self.used:
                 raise SourceError(self.kinds_path, f"{'/'.join(key)} names no printed figure")
+        for (table, row), extras in self.extras.items():
+            for extra in extras:
+                if (table, row, extra["words"]) not in self.used:
+                    raise SourceError(self.extras_path, f"no row {table}/{row}", extra.line)
 
     def seed_joins_english(self) -> None:
         """The bundled seed article is a copy of the English edition (graph/article)."""
