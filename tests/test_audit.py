@@ -31,7 +31,7 @@ def test_report_is_json_and_has_every_section(report):
     again = json.loads(json.dumps(report))
     assert set(again) == {
         "date", "perspective_counts", "contradictions", "single_source", "derived_only_dates",
-        "date_conflicts", "figures", "claimed_counts", "coverage", "hedged",
+        "date_conflicts", "figures", "claimed_counts", "coverage", "hedged", "wikipedia_latest",
     }  # fmt: skip
 
 

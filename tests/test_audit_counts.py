@@ -32,7 +32,8 @@ def facts(kg, iris):
     return pv.load_facts(kg, iris)
 
 
-def find(rows, label: str, value: int, date: str | None, kind: str = "count"):
+def find(rows, label: str, value: int, date: str | None, kind: str = "count", copy: bool = False):
+    """The one row of `label`'s claim; read in a carried Wikipedia copy if `copy`, else not."""
     hits = [
         r
         for r in rows
@@ -40,6 +41,7 @@ def find(rows, label: str, value: int, date: str | None, kind: str = "count"):
         and r["value"] == value
         and r["date"] == date
         and r["kind"] == kind
+        and bool(r.get("carrier")) == copy
     ]
     assert len(hits) == 1, (label, value, date, len(hits))
     return hits[0]

@@ -189,6 +189,10 @@ DIRECT_SUPERCLASSES = [
     ("Claim", ext(SCHEMA, "Claim")),
     ("CountClaim", kr("Claim")),
     ("Position", kr("Claim")),
+    ("WikipediaEdition", ext(PROV, "Agent")),
+    ("Carrier", ext(PROV, "Agent")),
+    ("StoredCopy", kr("SourceDocument")),
+    ("MachineTranslatedCopy", kr("StoredCopy")),
     ("SourceDocument", ext(PROV, "Entity")),
     ("SourceDocument", ext(SCHEMA, "CreativeWork")),
     ("SourceLocation", ext(OA, "SpecificResource")),
@@ -317,7 +321,12 @@ CONTROLLED = {
     "DateBasis": ["Stated", "InferredBySource", "RowOrderBound"],
     "Hedge": ["Reported", "Alleged"],
     "Modality": ["Asserted", "ReportedOnly", "Speculated", "Rumoured", "Denied", "Retracted"],
-    "CountCategory": ["RecognisingStates", "NonRecognisingStates", "Withdrawals"],
+    "CountCategory": [
+        "RecognisingStates",
+        "EverRecognisingStates",
+        "NonRecognisingStates",
+        "Withdrawals",
+    ],
     "IdentificationBasis": ["PrintedCode", "RowNote", "ReferenceRow"],
 }
 

@@ -33,6 +33,8 @@ EXPECTED_SHOTS = {
     "editor",
     "editor-nojs",
     "sparql-results",
+    "claims-chart",
+    "claims-chart-wikipedia",
 }
 
 

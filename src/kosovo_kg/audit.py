@@ -332,13 +332,14 @@ def hedged(data: AuditData) -> list[dict[str, Any]]:
 
 def run_audit(store: object, iris: Iris, today: dt.date) -> dict[str, Any]:
     from kosovo_kg.audit_counts import claimed_vs_computed
+    from kosovo_kg.audit_editions import latest_by_edition
     from kosovo_kg.audit_figures import _members, figures
 
     data = AuditData(store, iris)
     facts = pv.load_facts(store, iris)
     views = pv.predefined(facts)
     days = sorted({dt.date(2019, 12, 31), today})
-    return {
+    report = {
         "date": today.isoformat(),
         "perspective_counts": [
             pv.count_at(facts, views[name], day).as_dict() for day in days for name in views
@@ -352,3 +353,5 @@ def run_audit(store: object, iris: Iris, today: dt.date) -> dict[str, Any]:
         "coverage": coverage(data),
         "hedged": hedged(data),
     }
+    report["wikipedia_latest"] = latest_by_edition(report["claimed_counts"])
+    return report

@@ -19,6 +19,7 @@ from kosovo_kg import perspective as pv
 from kosovo_kg.store import select_rows
 from kosovo_kg.vocab import PREFIXES, Iris
 
+EVER = (pv.RECOGNISES, pv.WITHDRAWN)  # statuses a state can only have after recognising
 EXPLAIN_LIMIT = 12  # states named per reason in the text report (all of them in --json)
 
 
@@ -201,6 +202,13 @@ class Counts:
                 if any(p.start_earliest is None or p.start_earliest <= day for p in started):
                     possible.add(code)
                 continue
+            if category == "EverRecognisingStates":  # recognised by `day`, withdrawn or not
+                first = next((p for p in periods[1:] if p.status in EVER), None)
+                if first and first.start_latest and first.start_latest <= day:
+                    definite.add(code)
+                if first and (first.start_earliest is None or first.start_earliest <= day):
+                    possible.add(code)
+                continue
             status = pv.status_from_periods(self.facts, periods, day)
             if category == "NonRecognisingStates":
                 definite |= {code} if not status.possibly_recognises else set()
@@ -255,6 +263,7 @@ def claimed_vs_computed(
             store, _pre(iris) + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
         )
     }
+    copies = _edition_copies(store, iris)
     out = []
     for claim in count_claims(store, iris):
         name = perspective_of(facts, claim["claimant"])
@@ -269,6 +278,7 @@ def claimed_vs_computed(
             {
                 **claim,
                 "claimant_label": labels.get(claim["claimant"]),
+                **copies.get(claim["claim"], {}),
                 "dated_by": dated_by,
                 "from": lo.isoformat(),
                 "to": hi.isoformat(),
@@ -287,13 +297,48 @@ def claimed_vs_computed(
                 "explanation": explain(counter, claim, name, lo, hi),
             }
         )
+    flag_shared_as_of(out)
     return out
+
+
+def _edition_copies(store: object, iris: Iris) -> dict[str, dict[str, str]]:
+    """claim -> the Wikipedia edition that makes it, and the copy and carrier it was read in."""
+    rows = select_rows(
+        store,
+        _pre(iris)
+        + """SELECT ?c (SAMPLE(?n) AS ?edition) (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?carrier)
+        WHERE { ?c a kr:CountClaim ; kr:claimant ?e . ?e a kr:WikipediaEdition ; skos:altLabel ?n .
+          OPTIONAL { ?c kr:evidence/oa:hasSource ?doc .
+                     OPTIONAL { ?doc schema:url ?u } OPTIONAL { ?doc kr:carrier/rdfs:label ?h } }
+        } GROUP BY ?c""",
+    )
+    return {
+        r["c"]: {k: r[k] for k in ("edition", "url", "carrier") if r[k] is not None} for r in rows
+    }
+
+
+def flag_shared_as_of(rows: list[dict[str, Any]]) -> None:
+    """Wikipedia figures whose printed as-of date is printed elsewhere with another figure (same
+    date, category and scope) cannot be dated by it: each gets `as_of_shared_with`, the others."""
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r.get("edition") and r["date_is"] == "as of":
+            groups.setdefault((r["date"], r["category"], r["scope"]), []).append(r)
+    for group in groups.values():
+        if len({r["value"] for r in group}) < 2:
+            continue
+        for r in group:
+            r["as_of_shared_with"] = [
+                {"value": o["value"], "edition": o["edition"], "carrier": o.get("carrier")}
+                for o in group
+                if o["value"] != r["value"]
+            ]
 
 
 # -- text -----------------------------------------------------------------------------------------
 
 SHORT = {"RecognisingStates": "recognising", "NonRecognisingStates": "not recognising",
-         "Withdrawals": "withdrawn"}  # fmt: skip
+         "Withdrawals": "withdrawn", "EverRecognisingStates": "ever recognised"}  # fmt: skip
 
 
 def _states(items: list[dict[str, Any]], key: str | None = None) -> str:
@@ -321,6 +366,8 @@ def render_lines(rows: list[dict[str, Any]]) -> list[str]:
         )
         scope = f" of {r['scope'].rsplit('/', 1)[-1]}" if r["scope"] else ""
         who = (r["claimant_label"] or r["claimant"].rsplit("/", 1)[-1])[:60]
+        if r.get("edition"):
+            who = r["edition"] + (f" via {r['carrier']}" if r.get("carrier") else "")
         diff = f" by {abs(r['difference'])}" if r["difference"] else ""
         date = f"{r['date']}, " if r["date"] else ""
         days = r["from"] if r["from"] == r["to"] else f"{r['from']}..{r['to']}"
@@ -329,6 +376,11 @@ def render_lines(rows: list[dict[str, Any]]) -> list[str]:
             f"{r['perspective']} {r['definite']}..{r['possible']}: {r['verdict']}{diff}"
         )
         ex = r["explanation"]
+        if r.get("as_of_shared_with"):
+            others = ", ".join(
+                f"{o['value']} ({o['edition']} via {o['carrier']})" for o in r["as_of_shared_with"]
+            )
+            out.append(f"    as-of date not trusted: also printed with {others}")
         if ex.get("missing"):
             out.append("    counted elsewhere, not here: " + _states(ex["missing"], "counted_by"))
         if ex.get("contested"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kosovo_kg.audit_counts import render_lines
+from kosovo_kg.audit_editions import render_lines as editions_lines
 
 
 def _short(iri: str | None) -> str:
@@ -121,4 +122,6 @@ def render(report: dict[str, Any]) -> str:
                 )
     out += ["", f"== Claimed counts against computed ones ({len(report['claimed_counts'])}) =="]
     out += render_lines(report["claimed_counts"])
+    out += ["", "== Wikipedia editions: latest figures against computed counts =="]
+    out += editions_lines(report["wikipedia_latest"])
     return "\n".join(out) + "\n"

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kosovo_kg import build_editions
 from kosovo_kg import build_reference as ref
 from kosovo_kg import store as store_mod
 from kosovo_kg.build_article import ArticleExtractor
@@ -134,6 +135,7 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
     news = NewsExtractor(b, reg, report, files["claims-news"].path, curated, people)
     news.run()
 
+    build_editions.ingest(b, reg, report, files, curated)  # Wikipedia copies and editions
     progress("deriving date bounds from table order")
     derived = 0
     for rows, name in ((un_rows, "UN-member recognitions"), (non_un_rows, "non-UN recognitions")):

@@ -106,6 +106,41 @@ try {
   check("saved-query form: CSV download", reply.ok() && (await reply.text()).includes("PLW"), reply.status());
   await shot(page, "saved-query-form");
 
+  // 5b. the claimed-counts chart: every claim of the table drawn as a coloured point inside the
+  // chart, one colour per claimant kind; the filter narrows them; a point leads to its claim
+  await page.goto(server + "/claims/chart");
+  const claimsDrawn = (sel) => page.evaluate((s) => {
+    const box = document.querySelector("figure svg.chart").getBoundingClientRect();
+    return [...document.querySelectorAll(s)].filter((el) => {
+      const r = el.getBoundingClientRect();
+      const fill = getComputedStyle(el).fill;
+      return r.width > 0 && r.left >= box.left && r.right <= box.right && r.top >= box.top
+        && r.bottom <= box.bottom && fill && fill !== "none" && fill !== "rgb(0, 0, 0)";
+    }).length;
+  }, sel);
+  const claimRows = await page.locator("table.claims tbody tr").count();
+  const claimPoints = await claimsDrawn("svg.chart .claim");
+  check("claims chart: every claim a point", claimRows > 80 && claimPoints === claimRows,
+    `${claimPoints} of ${claimRows}`);
+  const colours = await page.evaluate(() => new Set(["government", "wikipedia", "news"].map(
+    (k) => getComputedStyle(document.querySelector(`svg.chart .claim.k-${k}`)).fill)).size);
+  check("claims chart: one colour per claimant kind", colours === 3, colours);
+  await page.locator("figure svg.chart").screenshot({ path: path.join(shots, "claims-chart.png") });
+  screenshots.push(path.join(shots, "claims-chart.png"));
+  await page.uncheck("input[name=claimants][value=government]");
+  await page.uncheck("input[name=claimants][value=news]");
+  await Promise.all([page.waitForURL(/claimants=wikipedia/), page.click("form.claim-filter button")]);
+  const wikiPoints = await claimsDrawn("svg.chart .claim");
+  check("claims chart: filter by kind", wikiPoints > 0 && wikiPoints < claimRows
+    && wikiPoints === await claimsDrawn("svg.chart .claim.k-wikipedia"), wikiPoints);
+  await shot(page, "claims-chart-wikipedia");
+  const claimHref = await page.locator("svg.chart a").first().getAttribute("href");
+  await page.goto(server + claimHref);
+  check("claims chart: point leads to its claim", claimHref.startsWith("/id/claim/")
+    && (await page.locator("main").innerText()).includes("Wikipedia"), claimHref);
+  await page.goto(server + "/");
+  check("home: claimed counts on the chart", await claimsDrawn("svg.chart .claim") === claimRows);
+
   // 6. the query editor (YASGUI) runs a query on /sparql and shows results
   await page.goto(server + "/editor");
   const yasgui = await page.locator(".yasgui .yasqe").count();

@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 from kosovo_kg.engine import Engine
 from kosovo_kg.settings import Settings
 from kosovo_kg.web import assets
-from kosovo_kg.web.pages import editor, forms, home, ld
+from kosovo_kg.web.pages import claims, editor, forms, home, ld
 from kosovo_kg.web.pages.data import Periods, load_periods
 
 EXTENSION = "kosovo_kg.pages"
@@ -64,7 +64,7 @@ def state() -> PageState:
 def init_app(app: Flask, settings: Settings, engine: Engine) -> None:
     assets.copy_assets(settings.var_dir)
     app.extensions[EXTENSION] = PageState(settings, engine)
-    for module in (home, editor, forms, ld):
+    for module in (home, claims, editor, forms, ld):
         app.register_blueprint(module.bp)
 
     @app.route("/assets/<name>")

@@ -2,10 +2,17 @@
 
 Cumulative number of states recognising Kosovo at each month's end: a line for "definitely",
 a band up to "possibly" (dates only bounded), and a line for states whose recognition stands
-withdrawn. Styled by classes from the page's stylesheet (the CSP allows no inline styles).
+withdrawn; optionally, claimed counts as points (`kosovo_kg.web.pages.claims`), each a link to
+its claim page with its text as tooltip. Styled by classes from the page's stylesheet (the CSP
+allows no inline styles).
 """
 
 from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -15,18 +22,25 @@ W, H = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 28
 
 
-def _scale(points: list[SeriesPoint]) -> tuple[float, float]:
-    top = max([p.possibly for p in points] + [1])
+def _scale(points: list[SeriesPoint], claims: Sequence[Any] = ()) -> tuple[float, float]:
+    top = max([p.possibly for p in points] + [c.value for c in claims] + [1])
     step = 20 if top <= 140 else 50
     ymax = ((top // step) + 1) * step
     return (W - LEFT - RIGHT) / max(len(points) - 1, 1), ymax
 
 
-def svg(points: list[SeriesPoint], title: str) -> Markup:
-    """An accessible SVG chart (role=img with a title and a description of the last values)."""
+def _month_index(first: dt.date, day: dt.date) -> float:
+    """Where a day lies on the month-end axis (0 = the first month's last day)."""
+    days = calendar.monthrange(day.year, day.month)[1]
+    return (day.year - first.year) * 12 + day.month - first.month - 1 + day.day / days
+
+
+def svg(points: list[SeriesPoint], title: str, claims: Sequence[Any] = ()) -> Markup:
+    """An accessible SVG chart (role=img with a title and a description of the last values).
+    `claims`: points with day, value, kind, path and text (see `pages.claims.ClaimPoint`)."""
     if not points:
         return Markup("")
-    dx, ymax = _scale(points)
+    dx, ymax = _scale(points, claims)
 
     def x(i: int) -> float:
         return LEFT + i * dx
@@ -65,6 +79,21 @@ def svg(points: list[SeriesPoint], title: str) -> Markup:
         f'<polyline class="definitely" points="{" ".join(lower)}"/>',
         f'<polyline class="possibly" points="{" ".join(upper)}"/>',
         f'<polyline class="withdrawn" points="{withdrawn}"/>',
-        "</svg>",
     ]
+    first, last = points[0].day, points[-1].day
+    for c in claims:
+        if not first.replace(day=1) <= c.day <= last:
+            continue
+        cx = LEFT + _month_index(first, c.day) * dx
+        shape = "rect" if getattr(c, "ever", False) else "circle"
+        mark = (
+            f'<rect class="claim k-{c.kind}" x="{cx - 3.5:.1f}" y="{y(c.value) - 3.5:.1f}" '
+            'width="7" height="7">'
+            if shape == "rect"
+            else f'<circle class="claim k-{c.kind}" cx="{cx:.1f}" cy="{y(c.value):.1f}" r="4">'
+        )
+        parts.append(
+            f'<a href="{escape(c.path)}">{mark}<title>{escape(c.text)}</title></{shape}></a>'
+        )
+    parts.append("</svg>")
     return Markup("".join(parts))

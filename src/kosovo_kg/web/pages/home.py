@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from kosovo_kg.settings import PROJECT_ROOT
 from kosovo_kg.web import assets, pages
-from kosovo_kg.web.pages import chart, worldmap
+from kosovo_kg.web.pages import chart, claims, worldmap
 from kosovo_kg.web.pages.data import (
     PERSPECTIVES,
     STATUS_NAMES,
@@ -151,7 +151,11 @@ def index() -> Response:
         date_given=request.args.get("date") or "",
         sort=sort,
         rows=rows,
-        chart=chart.svg(points, f"States recognising Kosovo, perspective '{perspective}'"),
+        chart=chart.svg(
+            points,
+            f"States recognising Kosovo, perspective '{perspective}'",
+            claims=claims.points(),
+        ),
         sources=st.memo(("sources",), _sources),
         errors=errors,
         map=_map_files() is not None,
