@@ -69,14 +69,19 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def started(
-    cmd: list[str], env: dict[str, str], port: int, ready: str, log: Path
+    cmd: list[str],
+    env: dict[str, str],
+    port: int,
+    ready: str,
+    log: Path,
+    timeout: float = 180,
 ) -> Iterator[subprocess.Popen]:
     with open(log, "wb") as out:
         process = subprocess.Popen(
             cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"{cmd[0]} exited:\n{log.read_text(errors='replace')}")

@@ -47,6 +47,12 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, default=ROOT / "data/generated/kosovo-kg.nq")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--ready-timeout",
+        type=float,
+        default=180,
+        help="seconds to wait for the server to be ready (at 100x in memory mode: 900)",
+    )
+    parser.add_argument(
         "--src",
         type=Path,
         help="serve this checkout's `src` instead (e.g. the commit before a change)",
@@ -79,7 +85,9 @@ def main() -> None:
                 store.build_store(data / store.DUMP_NAME, tmp / "var")
             began = time.monotonic()
             cmd = [str(Path(sys.executable).parent / "kosovo-kg"), "serve"]
-            with started(cmd, env, port, "/healthz", tmp / f"{mode}.log") as server:
+            with started(
+                cmd, env, port, "/healthz", tmp / f"{mode}.log", args.ready_timeout
+            ) as server:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
                 while True:  # ready: the graphs' sizes are counted in the background
                     conn.request("GET", "/healthz")
