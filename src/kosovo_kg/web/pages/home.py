@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
 
@@ -14,6 +15,7 @@ from kosovo_kg.web.pages import chart, worldmap
 from kosovo_kg.web.pages.data import (
     PERSPECTIVES,
     STATUS_NAMES,
+    Periods,
     prologue,
     select,
     series,
@@ -23,6 +25,32 @@ from kosovo_kg.web.pages.links import local_path
 
 bp = Blueprint("home", __name__)
 SORTS = ("name", "iso", "status")
+KOSOVO = "id/state/XKX"
+
+
+def differences(periods: Periods, day: dt.date, base: str) -> list[dict[str, Any]]:
+    """Per perspective other than 'all': the states it counts as recognising on `day` (definitely)
+    that 'all' does not, with their status in 'all' (the reason the figures differ)."""
+    out = []
+    for name in PERSPECTIVES[1:]:
+        states = []
+        for iri, state in periods.states.items():
+            mine = periods.status(name, iri, day)
+            if mine[0] != "Recognises" or not mine[1]:
+                continue
+            other = periods.status("all", iri, day)
+            if other[0] == "Recognises" and other[1]:
+                continue
+            states.append(
+                {
+                    "label": state.label,
+                    "path": local_path(iri, base),
+                    "status": STATUS_NAMES.get(other[0], other[0]),
+                    "disputed": other[2],
+                }
+            )
+        out.append({"name": name, "states": states})
+    return out
 
 
 def country_tables(data_dir: Path) -> tuple[Path, ...]:
@@ -118,8 +146,11 @@ def index() -> Response:
         for key in STATUS_NAMES:
             row[key] = periods.count(name, key, day)
         figures.append(row)
+    kosovo = st.settings.base_iri + KOSOVO
     rows = []
     for state in periods.states.values():
+        if state.iri == kosovo:  # the states' status toward Kosovo: Kosovo is not one of them
+            continue
         status, definite, disputed = periods.status(perspective, state.iri, day)
         rows.append(
             {
@@ -154,6 +185,7 @@ def index() -> Response:
         chart=chart.svg(points, f"States recognising Kosovo, perspective '{perspective}'"),
         sources=st.memo(("sources",), _sources),
         errors=errors,
+        differences=differences(periods, day, st.settings.base_iri),
         map=_map_files() is not None,
     )
     return Response(page, 200, content_type="text/html; charset=utf-8")
