@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import urllib.parse
 
@@ -267,3 +268,80 @@ def test_home_explains_why_perspectives_differ(client, facts):
         # exactly the states this perspective counts as definitely recognising and 'all' not
         mine = set(pv.count_at(facts, pv.get(facts, name), day).definitely)
         assert listed == mine - set(every), name
+
+
+def _select(engine, text: str) -> list[dict]:
+    outcome = engine.run(text, result_format="json")
+    assert outcome.ok, outcome.body
+    return json.loads(outcome.body)["results"]["bindings"]
+
+
+def _title(text: str) -> str:
+    return html.unescape(re.search(r"<h1>(.*?)</h1>", text, re.S).group(1))
+
+
+def test_claim_page_says_who_claims_what_when_with_quote_and_source(client, engine):
+    # a claim read from the graph: Serbia's foreign minister on Suriname's withdrawal
+    row = _select(
+        engine,
+        f"""PREFIX kr: <{B}ontology#> PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX schema: <https://schema.org/>
+SELECT ?claim ?who ?date ?exact ?doc ?url WHERE {{
+  ?claim kr:about <{B}id/event/SUR-XKX-withdrawal-1> ; kr:stance kr:Affirms ;
+         kr:claimant ?c ; kr:statedDate ?date ; kr:evidence ?loc .
+  ?c rdfs:label ?who FILTER(CONTAINS(?who, "Dačić"))
+  ?loc oa:hasSource ?doc ; oa:hasSelector/oa:exact ?exact . ?doc schema:url ?url
+}} ORDER BY ?claim LIMIT 1""",
+    )[0]
+    path = row["claim"]["value"].removeprefix(B)
+    text = page(client, "/" + path)
+    title = _title(text)
+    who, date = row["who"]["value"], row["date"]["value"]
+    assert title == f"{who} affirms that Suriname withdrew its recognition of Kosovo ({date})"
+    assert html.unescape(re.search(r"<title>(.*?)</title>", text).group(1)) == (
+        f"{title} · kosovo-kg"
+    )
+    claim = html.unescape(text.split('class="claim"', 1)[1].split("</section>", 1)[0])
+    assert f"<blockquote>{row['exact']['value']}</blockquote>" in claim
+    assert f'href="{row["url"]["value"]}" class="source"' in claim
+    assert f'href="/{row["doc"]["value"].removeprefix(B)}"' in claim
+    assert "line " in claim  # the locator
+    # the document's own page is titled by publisher and date, not by its hash
+    doc_title = _title(page(client, "/" + row["doc"]["value"].removeprefix(B)))
+    assert "id/doc" not in doc_title and re.search(r"\d{4}-\d\d-\d\d", doc_title)
+
+
+def test_state_page_opens_with_a_summary(client, facts):
+    text = page(client, "/id/state/SUR")
+    summary = text.split('id="summary-h"', 1)[1].split("</section>", 1)[0]
+    today = dt.date.today()
+    for name in ("all", "kosovo", "serbia", "article"):
+        count = pv.count_at(facts, pv.get(facts, name), today)
+        said = re.search(
+            rf'<span class="status (\w+)">[^<]*</span>[^;]*?<a href="/id/perspective/{name}">',
+            summary,
+        ).group(1)
+        assert (said == "Recognises") == ("SUR" in count.definitely), (name, said)
+    kosovo = page(client, "/id/state/XKX").split('id="summary-h"', 1)[1].split("</section>")[0]
+    count = pv.count_at(facts, pv.get(facts, "kosovo"), today)
+    assert f"<strong>{len(count.definitely)}" in kosovo and "toward Kosovo" not in kosovo
+
+
+def test_incoming_links_are_paged_not_cut(client, engine):
+    iri = B + "id/state/XKX"
+    total = int(
+        _select(engine, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} }}")[0][
+            "n"
+        ]["value"]
+    )
+    assert total > 300
+    seen, path = 0, "/id/state/XKX"
+    while path:
+        text = page(client, path)
+        section = text.split('id="in-h"', 1)[1].split("</section>", 1)[0]
+        assert f" of {total}." in section
+        seen += section.count("<tr><td>")
+        nxt = re.search(r'<a href="\?incoming=(\d+)#in-h" rel="next">', section)
+        path = nxt and f"/id/state/XKX?incoming={nxt.group(1)}"
+    assert seen == total
+    assert client.get("/id/state/XKX?incoming=x", headers=HTML).status_code == 400
