@@ -32,6 +32,11 @@ PAGES = [
     "/id/event/PLW-XKX-withdrawal-1",
     "/ontology",
     "/graph/article",
+    "/queries",
+    "/sparql",
+    "/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D",
+    "/.well-known/void",
+    "/id/state/XKX",
 ]
 REMOTE_LOAD = re.compile(
     r"""<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc=["']?(?:https?:)?//"""
@@ -345,3 +350,31 @@ def test_incoming_links_are_paged_not_cut(client, engine):
         path = nxt and f"/id/state/XKX?incoming={nxt.group(1)}"
     assert seen == total
     assert client.get("/id/state/XKX?incoming=x", headers=HTML).status_code == 400
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_uses_the_site_template(client, path):
+    text = page(client, path)
+    assert '<nav aria-label="Site">' in text and 'href="/static/pages.css"' in text
+    assert '<link rel="icon" href="/static/favicon.svg"' in text
+    assert text.count("<h1") == 1
+
+
+def test_favicon(client):
+    reply = client.get("/favicon.ico")
+    own = PROJECT_ROOT / "src" / "kosovo_kg" / "web" / "static" / "favicon.svg"
+    assert reply.status_code == 200 and reply.mimetype == "image/svg+xml"
+    assert reply.get_data() == own.read_bytes()
+
+
+def test_void_and_service_description_are_pages_for_browsers_rdf_for_clients(client, engine):
+    text = page(client, "/.well-known/void")
+    for graph in engine.graph_sizes:  # every named graph of the description, linked locally
+        assert f'href="/{graph.removeprefix(B)}"' in text, graph
+    assert "void:triples" in text and "dcat:downloadURL" in text
+    turtle = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert turtle.mimetype == "text/turtle" and "void:Dataset" in turtle.get_data(as_text=True)
+    assert client.get("/.well-known/void").mimetype == "text/turtle"  # no Accept: RDF
+    sd = page(client, "/sparql")
+    assert "sd:endpoint" in sd and "sd:SPARQL11Query" in sd
+    assert client.get("/sparql", headers={"Accept": "text/turtle"}).mimetype == "text/turtle"

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+)
 
 from kosovo_kg.store import DUMP_NAME, turtle_to
 from kosovo_kg.web import negotiate
@@ -28,7 +37,13 @@ def void() -> Response:
     text = void_description(
         request.url_root, settings.base_iri, engine().graph_sizes, engine().data_version, size
     )
-    if key in ("turtle", "html"):
+    if key == "html":  # a browser: the same description as a page (kosovo_kg.web.pages)
+        from kosovo_kg.web.pages import rdfdoc
+
+        subjects = rdfdoc.subjects(text, settings.base_iri)
+        page = render_template("void.html", title="Dataset description", subjects=subjects)
+        response = Response(page, 200, content_type="text/html; charset=utf-8")
+    elif key == "turtle":
         response = Response(text, 200, content_type=_RDF_MEDIA["turtle"])
     else:
         response = Response(turtle_to(text, key), 200, content_type=_RDF_MEDIA[key])

@@ -74,6 +74,13 @@ def init_app(app: Flask, settings: Settings, engine: Engine) -> None:
         response = send_from_directory(assets.assets_dir(settings.var_dir), name, max_age=3600)
         return response
 
+    @app.route("/favicon.ico")
+    def favicon() -> ResponseReturnValue:
+        # browsers ask for it whatever the page says; the icon is the SVG of /static
+        response = app.send_static_file("favicon.svg")
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
     @app.context_processor
     def nav() -> dict[str, Any]:
         return {"nav_assets": state().assets, "base_iri": settings.base_iri}
