@@ -1,0 +1,102 @@
+// Browser tests of the researcher's daily path (issue 17), in Debian's chromium via playwright-core:
+// at desktop (1366x900) and phone (390x844) sizes, with JavaScript on and off.
+// Usage: node tests/browser/workbench.mjs <server url> <screenshot dir> <user-data dir>
+// Prints one JSON object: {checks: [{name, ok, detail}], requests: [...urls], screenshots: [...]}.
+import { chromium } from "playwright-core";
+import path from "node:path";
+
+const [server, shots] = process.argv.slice(2);
+const origin = new URL(server).origin;
+const checks = [];
+const requests = [];
+const screenshots = [];
+const consoleErrors = [];
+
+function check(name, ok, detail = "") {
+  checks.push({ name, ok: Boolean(ok), detail: String(detail).slice(0, 500) });
+}
+
+async function shot(page, name) {
+  const file = path.join(shots, name + ".png");
+  await page.screenshot({ path: file, fullPage: false });
+  screenshots.push(file);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+
+const SIZES = { desktop: { width: 1366, height: 900 }, phone: { width: 390, height: 844 } };
+
+async function session(size, js) {
+  const tag = `${size}${js ? "" : "-nojs"}`;
+  const context = await browser.newContext({ viewport: SIZES[size], javaScriptEnabled: js });
+  context.on("request", (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(`${tag}: ${m.text()}`); });
+  page.on("pageerror", (e) => consoleErrors.push(`${tag}: pageerror: ${e.message}`));
+  page.setDefaultTimeout(30000);
+  try {
+    // item 8: Kosovo is not a state toward itself; why perspectives differ, linked to the audit
+    await page.goto(server + "/?date=2019-12-31");
+    const kosovoRows = await page.locator("table.states a[href='/id/state/XKX']").count();
+    check(`${tag}: home lists no Kosovo row`, kosovoRows === 0, kosovoRows);
+    await page.locator("details.why summary").click();
+    const audit = page.locator("details.why a[href^='/queries/audit-contradictions/form']");
+    check(`${tag}: why perspectives differ, linked to the audit`, await audit.isVisible());
+    await shot(page, `home-why-${tag}`);
+    await Promise.all([page.waitForURL(/audit-contradictions/), audit.click()]);
+    const auditRows = await page.locator("table.results tbody tr").count();
+    check(`${tag}: the audit link runs the contradictions query`, auditRows > 0, auditRows);
+
+    // item 6: a state page opens with a summary; its claims are titled by what they say
+    await page.goto(server + "/id/state/SUR");
+    const summary = await page.locator("section.summary").innerText();
+    check(`${tag}: state summary`, /according to serbia/.test(summary) && /claims? by/.test(summary), summary);
+    const claimLink = page.locator("article.event a[href^='/id/claim/']").first();
+    await Promise.all([page.waitForURL(/\/id\/claim\//), claimLink.click()]);
+    const h1 = await page.locator("h1").innerText();
+    const title = await page.title();
+    check(`${tag}: claim page titled by what it says`,
+      /(affirms|denies) /.test(h1) && !/id\/claim/.test(h1) && title.startsWith(h1), `${h1} | ${title}`);
+    check(`${tag}: claim page shows its document`, await page.locator("section.claim figure.evidence").count() > 0);
+    await shot(page, `claim-${tag}`);
+    await page.goto(server + "/id/state/XKX");
+    const pager = await page.locator("p.pager").innerText();
+    check(`${tag}: Kosovo's incoming links are paged`, /Links 1–300 of \d+/.test(pager), pager);
+    await Promise.all([page.waitForURL(/incoming=300/), page.locator("p.pager a[rel=next]").click()]);
+    check(`${tag}: next page of links`, /Links 301–/.test(await page.locator("p.pager").innerText()));
+
+    // item 9: one template (site menu) on every page; VoID as a page; the favicon
+    for (const p of ["/queries", "/sparql", "/.well-known/void", "/forms", "/editor"]) {
+      await page.goto(server + p);
+      const nav = await page.locator("nav[aria-label=Site]").count();
+      check(`${tag}: ${p} has the site menu`, nav === 1, nav);
+    }
+    await page.goto(server + "/.well-known/void");
+    check(`${tag}: VoID is a page`, (await page.locator("h1").innerText()).includes("Dataset"));
+    await shot(page, `void-${tag}`);
+    const icon = await page.request.get(server + "/favicon.ico");
+    check(`${tag}: favicon`, icon.status() === 200, icon.status());
+  } catch (err) {
+    check(`${tag}: no exception`, false, err.stack || err.message);
+  } finally {
+    await context.close();
+  }
+}
+
+for (const size of Object.keys(SIZES)) {
+  for (const js of [true, false]) {
+    await session(size, js);
+  }
+}
+await browser.close();
+const outside = requests.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("data:"));
+check("no request leaves the server", outside.length === 0, outside.join(" "));
+check("no console errors", consoleErrors.length === 0, consoleErrors.join(" | "));
+console.log(JSON.stringify({ checks, requests, screenshots }));
