@@ -101,7 +101,12 @@ def test_workbench_in_chromium(browser_ready: None, tmp_path: Path) -> None:
             f"{tag}: home lists no Kosovo row",
             f"{tag}: claim page titled by what it says",
             f"{tag}: /sparql has the site menu",
+            f'{tag}: search "dacic" finds Dačić',
         } <= names, tag
+    assert {
+        "desktop: search suggestions as you type",
+        "phone: search suggestions as you type",
+    } <= names
     assert all(u.startswith(url + "/") for u in report["requests"])
     for shot in report["screenshots"]:
         assert Path(shot).stat().st_size > 5000, shot

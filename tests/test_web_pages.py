@@ -37,6 +37,7 @@ PAGES = [
     "/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D",
     "/.well-known/void",
     "/id/state/XKX",
+    "/search?q=dacic",
 ]
 REMOTE_LOAD = re.compile(
     r"""<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc=["']?(?:https?:)?//"""
@@ -168,7 +169,8 @@ def test_editor_without_assets_is_a_plain_form(tmp_path, engine, monkeypatch):
     settings = load_settings({"workers": 1, "var_dir": tmp_path / "var"}, environ={})
     client = create_app(settings, engine=engine).test_client()
     text = page(client, "/editor?example=recognitions-all")
-    assert "<script" not in text
+    # no editor script: the only one left is the site search box's suggestions
+    assert re.findall(r"<script[^>]*>", text) == ['<script src="/static/search.js" defer>']
     assert '<form method="post" action="/sparql" id="plain-editor">' in text
     assert "Recognitions" in text or "recognition" in text
     assert client.get("/assets/yasgui.min.js").status_code == 404
@@ -357,6 +359,7 @@ def test_every_page_uses_the_site_template(client, path):
     text = page(client, path)
     assert '<nav aria-label="Site">' in text and 'href="/static/pages.css"' in text
     assert '<link rel="icon" href="/static/favicon.svg"' in text
+    assert '<form method="get" action="/search" role="search" class="site-search">' in text
     assert text.count("<h1") == 1
 
 
@@ -378,3 +381,63 @@ def test_void_and_service_description_are_pages_for_browsers_rdf_for_clients(cli
     sd = page(client, "/sparql")
     assert "sd:endpoint" in sd and "sd:SPARQL11Query" in sd
     assert client.get("/sparql", headers={"Accept": "text/turtle"}).mimetype == "text/turtle"
+
+
+def _hits(client, q: str) -> list[str]:
+    text = page(client, "/search?" + urllib.parse.urlencode({"q": q}))
+    return re.findall(r'<li><a href="([^"]+)">', text.split('id="main"', 1)[1])
+
+
+def test_search_is_accent_insensitive_and_finds_agents_by_label(client, engine):
+    rows = _select(
+        engine,
+        f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?x WHERE {{ ?x rdfs:label ?l
+  FILTER(STRSTARTS(STR(?x), "{B}id/agent/") && CONTAINS(LCASE(?l), "dačić")) }}""",
+    )
+    agents = {"/" + r["x"]["value"].removeprefix(B) for r in rows}
+    assert len(agents) >= 3
+    for q in ("dacic", "DAČIĆ", "Dacić"):
+        assert agents <= set(_hits(client, q)), q
+
+
+@pytest.mark.parametrize("key", ["iso3", "iocCode", "wikidata"])
+def test_search_finds_states_by_code(client, engine, key):
+    rows = _select(
+        engine,
+        f"""PREFIX kr: <{B}ontology#> SELECT ?x ?code WHERE {{ ?x kr:{key} ?code
+  FILTER(STRSTARTS(STR(?x), "{B}id/state/")) }} ORDER BY ?x LIMIT 40""",
+    )
+    assert len(rows) >= 20
+    codes = _select(
+        engine,
+        f"""PREFIX kr: <{B}ontology#> SELECT ?x ?code WHERE {{ ?x kr:iso3|kr:iocCode|kr:wikidata ?code
+  FILTER(STRSTARTS(STR(?x), "{B}id/state/")) }}""",
+    )
+    for r in rows:
+        code = r["code"]["value"]
+        # every state with this code (BRN: Brunei's ISO code, Bahrain's IOC code) comes first
+        holders = {
+            "/" + c["x"]["value"].removeprefix(B) for c in codes if c["code"]["value"] == code
+        }
+        hits = _hits(client, code.lower())
+        assert set(hits[: len(holders)]) == holders, (key, code, hits[:3])
+
+
+def test_search_finds_documents_queries_and_says_when_nothing_matches(client, engine):
+    docs = _select(
+        engine,
+        """PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?d WHERE { ?d dcterms:publisher "Klix.ba" }""",
+    )
+    assert docs and {"/" + r["d"]["value"].removeprefix(B) for r in docs} <= set(
+        _hits(client, "klix")
+    )
+    assert _hits(client, "withdrawals")[0] == "/queries/withdrawals/form"
+    assert _hits(client, "São Tomé")[0] == "/id/state/STP"
+    text = page(client, "/search?q=zzzzqqq")
+    assert "0 results" in text and _hits(client, "zzzzqqq") == []
+    assert "results" not in page(client, "/search").split('id="main"', 1)[1]
+    suggestions = client.get("/search.json?q=dacic").get_json()
+    assert 0 < len(suggestions) <= 10
+    assert [s["href"] for s in suggestions] == _hits(client, "dacic")[: len(suggestions)]

@@ -83,6 +83,22 @@ async function session(size, js) {
     await shot(page, `void-${tag}`);
     const icon = await page.request.get(server + "/favicon.ico");
     check(`${tag}: favicon`, icon.status() === 200, icon.status());
+
+    // item 7: the search box on every page; suggestions as you type (JS); a plain result page
+    await page.goto(server + "/id/state/PLW");
+    await page.locator("#site-q").fill("dacic");
+    if (js) {
+      await page.waitForFunction(() => document.querySelectorAll("#site-q-suggestions option").length > 0,
+        null, { timeout: 10000 }).catch(() => {});
+      const options = await page.locator("#site-q-suggestions option").count();
+      check(`${tag}: search suggestions as you type`, options > 0, options);
+    }
+    await Promise.all([page.waitForURL(/\/search\?q=dacic/), page.locator("#site-q").press("Enter")]);
+    const found = await page.locator("ul.search-results li a").allInnerTexts();
+    check(`${tag}: search "dacic" finds Dačić`, found.some((t) => t.includes("Dačić")), found.slice(0, 3));
+    await shot(page, `search-${tag}`);
+    await page.locator("ul.search-results li a").first().click();
+    check(`${tag}: a search result opens its page`, /\/id\/agent\//.test(page.url()), page.url());
   } catch (err) {
     check(`${tag}: no exception`, false, err.stack || err.message);
   } finally {

@@ -1,4 +1,4 @@
-"""Reading pages for browsers: home (/), query editor (/editor), saved-query forms
+"""Reading pages for browsers: home (/), query editor (/editor), search (/search), saved-query forms
 (/queries/<name>/form), linked-data pages for every minted IRI (/id/..., /graph/..., /ontology,
 /dataset) and the front-end assets (/assets/...).
 
@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 from kosovo_kg.engine import Engine
 from kosovo_kg.settings import Settings
 from kosovo_kg.web import assets
-from kosovo_kg.web.pages import editor, forms, home, ld
+from kosovo_kg.web.pages import editor, forms, home, ld, search
 from kosovo_kg.web.pages.data import Periods, load_periods
 
 EXTENSION = "kosovo_kg.pages"
@@ -64,7 +64,7 @@ def state() -> PageState:
 def init_app(app: Flask, settings: Settings, engine: Engine) -> None:
     assets.copy_assets(settings.var_dir)
     app.extensions[EXTENSION] = PageState(settings, engine)
-    for module in (home, editor, forms, ld):
+    for module in (home, editor, forms, ld, search):
         app.register_blueprint(module.bp)
 
     @app.route("/assets/<name>")
