@@ -102,6 +102,8 @@ def test_workbench_in_chromium(browser_ready: None, tmp_path: Path) -> None:
             f"{tag}: claim page titled by what it says",
             f"{tag}: /sparql has the site menu",
             f'{tag}: search "dacic" finds Dačić',
+            f"{tag}: home takes a year",
+            f"{tag}: form takes a month",
         } <= names, tag
     assert {
         "desktop: search suggestions as you type",

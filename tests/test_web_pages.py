@@ -122,7 +122,8 @@ def test_home_bad_input_is_explained(client):
 
 def test_form_is_built_from_parameter_types(client):
     text = page(client, "/queries/perspective-status-at/form")
-    assert re.search(r'<input id="f-date" name="date" type="date"', text)
+    # a date is text (a year, a month or a day), not <input type=date> (days only)
+    assert re.search(r'<input id="f-date" name="date" type="text" inputmode="numeric"', text)
     assert re.search(r'<select id="f-perspective" name="perspective">', text)
     for value in ("kosovo", "serbia", "article", "all"):
         assert f'<option value="{value}"' in text
@@ -441,3 +442,25 @@ SELECT DISTINCT ?d WHERE { ?d dcterms:publisher "Klix.ba" }""",
     suggestions = client.get("/search.json?q=dacic").get_json()
     assert 0 < len(suggestions) <= 10
     assert [s["href"] for s in suggestions] == _hits(client, "dacic")[: len(suggestions)]
+
+
+@pytest.mark.parametrize(("given", "last"), [("2019", "2019-12-31"), ("2020-02", "2020-02-29")])
+def test_home_takes_a_year_or_a_month_and_shows_its_range(client, given, last):
+    text = page(client, f"/?date={given}")
+    assert f"Key figures on {last}" in text
+    assert f"{given} covers {given}-01" in text and f"– {last}: the status at the end of {last}" in text
+    assert f'value="{given}"' in text  # the field keeps what was typed
+    assert figures(text) == figures(page(client, f"/?date={last}"))
+
+
+def test_form_takes_a_year_and_shows_its_range(client):
+    base = "/queries/perspective-status-at/form?run=1&perspective=serbia&state=PLW&date="
+    by_year, by_day = page(client, base + "2019"), page(client, base + "2019-12-31")
+    assert "2019 covers 2019-01-01 – 2019-12-31" in by_year
+    rows = re.compile(r'<table class="results">.*?</table>', re.S)
+    year_table = rows.search(by_year).group(0)
+    # the same rows; only the echoed ?date column (the first day of the year) differs
+    assert "<td>2019-01-01</td><td>2019-12-31</td>" in year_table
+    same = year_table.replace("<td>2019-01-01</td>", "<td>2019-12-31</td>", 1)
+    assert same == rows.search(by_day).group(0)
+    assert "1 row." in by_year

@@ -84,6 +84,24 @@ async function session(size, js) {
     const icon = await page.request.get(server + "/favicon.ico");
     check(`${tag}: favicon`, icon.status() === 200, icon.status());
 
+    // item 3: dates as a year or a month, with the range they cover shown
+    await page.goto(server + "/");
+    await page.fill("input[name=date]", "2019");
+    await Promise.all([page.waitForURL(/date=2019/), page.click("form.inline button")]);
+    const figuresH = await page.locator("#figures-h").innerText();
+    const range = await page.locator("#date-range").innerText();
+    check(`${tag}: home takes a year`, figuresH.includes("2019-12-31") && range.includes("2019-01-01 – 2019-12-31"),
+      `${figuresH} | ${range}`);
+    await page.goto(server + "/queries/perspective-status-at/form");
+    await page.fill("#f-date", "2019-06");
+    await page.selectOption("#f-perspective", "serbia");
+    await page.fill("#f-state", "PLW");
+    await Promise.all([page.waitForURL(/run=1/), page.click("form.query-form button[type=submit]")]);
+    const formRange = await page.locator("#r-date").innerText();
+    const cells = await page.locator("table.results tbody").innerText();
+    check(`${tag}: form takes a month`, formRange.includes("2019-06-01 – 2019-06-30") && cells.includes("PLW"),
+      `${formRange} | ${cells.slice(0, 100)}`);
+
     // item 7: the search box on every page; suggestions as you type (JS); a plain result page
     await page.goto(server + "/id/state/PLW");
     await page.locator("#site-q").fill("dacic");

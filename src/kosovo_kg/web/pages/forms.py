@@ -5,6 +5,7 @@ download links to /queries/<name> in each format that applies."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import urllib.parse
 from typing import Any
@@ -13,6 +14,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from kosovo_kg.saved.header import SavedQuery
 from kosovo_kg.saved.library import ParamError, bind
+from kosovo_kg.saved.params import ParamValueError, date_bounds
 from kosovo_kg.web import pages
 from kosovo_kg.web.pages.links import local_path
 from kosovo_kg.web.saved import EXTENSION as SAVED
@@ -21,7 +23,18 @@ from kosovo_kg.web.sparql import error_response
 bp = Blueprint("forms", __name__)
 SELECT_DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("tsv", "TSV"), ("xml", "XML"))
 GRAPH_DOWNLOADS = (("turtle", "Turtle"), ("ntriples", "N-Triples"), ("jsonld", "JSON-LD"))
-INPUT_TYPES = {"date": "date", "integer": "number", "iri": "url"}
+# a date is typed as text: a year, a month or a day (an <input type=date> takes days only)
+INPUT_TYPES = {"date": "text", "integer": "number", "iri": "url"}
+DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
+
+
+def date_range(text: str) -> str:
+    """'2019-01-01 – 2019-12-31' for '2019', the day itself for a day, '' when not a date."""
+    try:
+        first, last = date_bounds(text)
+    except ParamValueError:
+        return ""
+    return first if first == last else f"{first} – {last}"
 
 
 def _state_names() -> dict[str, str]:
@@ -44,9 +57,22 @@ def _fields(query: SavedQuery, given: dict[str, str]) -> list[dict[str, Any]]:
                 "help": p.type.help,
                 "description": p.description,
                 "value": given.get(p.name, ""),
+                "range": date_range(given.get(p.name, "")) if p.type.name == "date" else "",
             }
         )
     return fields
+
+
+def day_at_end(text: str | None, today: dt.date) -> tuple[dt.date, str, str | None]:
+    """The last day of a YYYY, YYYY-MM or YYYY-MM-DD value, the range it covers, and the error
+    (today is used then, or when nothing is given)."""
+    if not text or not text.strip():
+        return today, "", None
+    try:
+        first, last = date_bounds(text)
+    except ParamValueError as exc:
+        return today, "", f"not a date ({exc}): {text[:40]!r}; showing {today.isoformat()}"
+    return dt.date.fromisoformat(last), date_range(text), None
 
 
 @bp.route("/forms")
@@ -77,6 +103,7 @@ def form(name: str) -> Response:
         "refused": saved.refused.get(name),
         "graph": saved.forms[name] in ("CONSTRUCT", "DESCRIBE"),
         "base": pages.state().settings.base_iri,
+        "date_pattern": DATE_PATTERN,
     }
     status = 200
     if "run" in request.args:

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from kosovo_kg.settings import PROJECT_ROOT
 from kosovo_kg.web import assets, pages
-from kosovo_kg.web.pages import chart, worldmap
+from kosovo_kg.web.pages import chart, forms, worldmap
 from kosovo_kg.web.pages.data import (
     PERSPECTIVES,
     STATUS_NAMES,
@@ -97,7 +97,7 @@ def _choice(today: dt.date) -> tuple[str, dt.date, list[str]]:
     if perspective not in PERSPECTIVES:
         errors.append(f"unknown perspective {perspective!r}; showing 'all'")
         perspective = "all"
-    day, problem = _day(request.args.get("date"), today)
+    day, _, problem = forms.day_at_end(request.args.get("date"), today)
     if problem:
         errors.append(problem)
     return perspective, day, errors
@@ -120,15 +120,6 @@ def world_map() -> Response:
     response = Response(body, 200, content_type="image/svg+xml; charset=utf-8")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
-
-
-def _day(text: str | None, today: dt.date) -> tuple[dt.date, str | None]:
-    if not text:
-        return today, None
-    try:
-        return dt.date.fromisoformat(text), None
-    except ValueError:
-        return today, f"not a date (YYYY-MM-DD): {text!r}; showing {today.isoformat()}"
 
 
 @bp.route("/")
@@ -180,6 +171,8 @@ def index() -> Response:
         perspective=perspective,
         day=day.isoformat(),
         date_given=request.args.get("date") or "",
+        date_range=forms.day_at_end(request.args.get("date"), today)[1],
+        date_pattern=forms.DATE_PATTERN,
         sort=sort,
         rows=rows,
         chart=chart.svg(points, f"States recognising Kosovo, perspective '{perspective}'"),
