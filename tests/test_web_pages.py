@@ -448,7 +448,10 @@ SELECT DISTINCT ?d WHERE { ?d dcterms:publisher "Klix.ba" }""",
 def test_home_takes_a_year_or_a_month_and_shows_its_range(client, given, last):
     text = page(client, f"/?date={given}")
     assert f"Key figures on {last}" in text
-    assert f"{given} covers {given}-01" in text and f"– {last}: the status at the end of {last}" in text
+    assert (
+        f"{given} covers {given}-01" in text
+        and f"– {last}: the status at the end of {last}" in text
+    )
     assert f'value="{given}"' in text  # the field keeps what was typed
     assert figures(text) == figures(page(client, f"/?date={last}"))
 

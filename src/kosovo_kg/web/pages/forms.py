@@ -69,7 +69,7 @@ def day_at_end(text: str | None, today: dt.date) -> tuple[dt.date, str, str | No
     if not text or not text.strip():
         return today, "", None
     try:
-        first, last = date_bounds(text)
+        last = date_bounds(text)[1]
     except ParamValueError as exc:
         return today, "", f"not a date ({exc}): {text[:40]!r}; showing {today.isoformat()}"
     return dt.date.fromisoformat(last), date_range(text), None
