@@ -96,7 +96,7 @@ def test_workbench_in_chromium(browser_ready: None, tmp_path: Path) -> None:
     """Issue 17's items at desktop and phone sizes, with JavaScript on and off."""
     report, url = _run(WORKBENCH, SHOTS / "workbench", tmp_path)
     names = {c["name"] for c in report["checks"]}
-    for tag in ("desktop", "desktop-nojs", "phone", "phone-nojs"):
+    for tag in ("desktop", "desktop-nojs", "phone", "phone-nojs", "narrow"):
         assert {
             f"{tag}: home lists no Kosovo row",
             f"{tag}: claim page titled by what it says",
@@ -104,6 +104,8 @@ def test_workbench_in_chromium(browser_ready: None, tmp_path: Path) -> None:
             f'{tag}: search "dacic" finds Dačić',
             f"{tag}: home takes a year",
             f"{tag}: form takes a month",
+            f"{tag}: /?date=2019-12-31 fits the screen",
+            f"{tag}: chart labels readable",
         } <= names, tag
     assert {
         "desktop: search suggestions as you type",

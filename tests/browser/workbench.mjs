@@ -1,5 +1,5 @@
 // Browser tests of the researcher's daily path (issue 17), in Debian's chromium via playwright-core:
-// at desktop (1366x900) and phone (390x844) sizes, with JavaScript on and off.
+// at desktop (1366x900), phone (390x844) and narrow (360x740) sizes, with JavaScript on and off.
 // Usage: node tests/browser/workbench.mjs <server url> <screenshot dir> <user-data dir>
 // Prints one JSON object: {checks: [{name, ok, detail}], requests: [...urls], screenshots: [...]}.
 import { chromium } from "playwright-core";
@@ -31,7 +31,11 @@ const browser = await chromium.launch({
   ],
 });
 
-const SIZES = { desktop: { width: 1366, height: 900 }, phone: { width: 390, height: 844 } };
+const SIZES = {
+  desktop: { width: 1366, height: 900 },
+  phone: { width: 390, height: 844 },
+  narrow: { width: 360, height: 740 },
+};
 
 async function session(size, js) {
   const tag = `${size}${js ? "" : "-nojs"}`;
@@ -84,6 +88,19 @@ async function session(size, js) {
     const icon = await page.request.get(server + "/favicon.ico");
     check(`${tag}: favicon`, icon.status() === 200, icon.status());
 
+    // item 4: no page scrolls sideways (wide tables, the chart and the map scroll in their box);
+    // chart labels stay readable
+    for (const p of ["/?date=2019-12-31", "/id/state/SUR", "/id/state/XKX", "/search?q=serbia",
+      "/queries/perspective-status-at/form?run=1&date=2019&perspective=serbia&state=PLW",
+      "/sparql", "/.well-known/void", "/queries", "/forms", "/ontology"]) {
+      await page.goto(server + p);
+      const wide = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      check(`${tag}: ${p} fits the screen`, wide[0] <= wide[1], wide);
+    }
+    await page.goto(server + "/");
+    const tick = await page.locator("svg.chart text.tick").first().boundingBox();
+    check(`${tag}: chart labels readable`, tick && tick.height >= 9, JSON.stringify(tick));
+
     // item 3: dates as a year or a month, with the range they cover shown
     await page.goto(server + "/");
     await page.fill("input[name=date]", "2019");
@@ -125,7 +142,7 @@ async function session(size, js) {
 }
 
 for (const size of Object.keys(SIZES)) {
-  for (const js of [true, false]) {
+  for (const js of size === "narrow" ? [true] : [true, false]) {
     await session(size, js);
   }
 }
