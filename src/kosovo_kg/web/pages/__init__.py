@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 from kosovo_kg.engine import Engine
 from kosovo_kg.settings import Settings
 from kosovo_kg.web import assets
-from kosovo_kg.web.pages import editor, forms, home, ld, search
+from kosovo_kg.web.pages import editor, forms, home, ld, results, search
 from kosovo_kg.web.pages.data import Periods, load_periods
 
 EXTENSION = "kosovo_kg.pages"
@@ -83,4 +83,9 @@ def init_app(app: Flask, settings: Settings, engine: Engine) -> None:
 
     @app.context_processor
     def nav() -> dict[str, Any]:
-        return {"nav_assets": state().assets, "base_iri": settings.base_iri}
+        # result_cells: /sparql's HTML results (kosovo_kg.web.sparql) link and label like ours
+        return {
+            "nav_assets": state().assets,
+            "base_iri": settings.base_iri,
+            "result_cells": results.cells,
+        }

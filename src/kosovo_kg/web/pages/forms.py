@@ -16,7 +16,7 @@ from kosovo_kg.saved.header import SavedQuery
 from kosovo_kg.saved.library import ParamError, bind
 from kosovo_kg.saved.params import ParamValueError, date_bounds
 from kosovo_kg.web import pages
-from kosovo_kg.web.pages.links import local_path
+from kosovo_kg.web.pages import results
 from kosovo_kg.web.saved import EXTENSION as SAVED
 from kosovo_kg.web.sparql import error_response
 
@@ -149,22 +149,6 @@ def _run(query: SavedQuery, given: dict[str, str], context: dict[str, Any]) -> i
     if "boolean" in data:
         context["boolean"] = data["boolean"]
         return 200
-    base = pages.state().settings.base_iri
     context["variables"] = data["head"]["vars"]
-    context["table"] = [
-        [_cell(row.get(v), base) for v in data["head"]["vars"]]
-        for row in data["results"]["bindings"]
-    ]
+    context["table"] = results.cells(data["head"]["vars"], data["results"]["bindings"])
     return 200
-
-
-def _cell(term: dict[str, str] | None, base: str) -> dict[str, str | None]:
-    if term is None:
-        return {"text": "", "href": None}
-    text = term["value"]
-    href = None
-    if term["type"] == "uri":
-        href = local_path(text, base) or (
-            text if text.startswith(("http://", "https://")) else None
-        )
-    return {"text": text, "href": href}

@@ -42,7 +42,8 @@ def _term(term: dict[str, str] | None, base: str, labels: dict[str, str]) -> dic
     return {"text": text, "extra": extra or ""}
 
 
-def _labels(iris: set[str]) -> dict[str, str]:
+def labels_of(iris: set[str]) -> dict[str, str]:
+    """Labels (rdfs:label, dcterms:title, a document's publisher and date) of up to 400 IRIs."""
     st = pages.state()
     if not iris:
         return {}
@@ -89,7 +90,7 @@ def describe(iri: str, offset: int = 0) -> dict[str, Any] | None:
         st.engine,
         f"SELECT ?b ?p ?o WHERE {{ <{iri}> ?x ?b FILTER(isBlank(?b)) ?b ?p ?o }}",
     )
-    labels = _labels(_uris(out_rows) | _uris(in_rows) | {iri})
+    labels = labels_of(_uris(out_rows) | _uris(in_rows) | {iri})
     by_graph: dict[str, list[dict[str, Any]]] = defaultdict(list)
     wikidata = None
     for r in out_rows:
@@ -225,7 +226,7 @@ def _events(pattern: str) -> list[dict[str, Any]]:
     OPTIONAL {{ ?loc kr:rowLabel ?row }} OPTIONAL {{ ?loc oa:hasSelector/oa:exact ?exact }} }}
 }} ORDER BY ?event ?claim ?loc""",
     )
-    labels = _labels(
+    labels = labels_of(
         {value(r, "claimant") or "" for r in rows}
         | {value(r, "event") or "" for r in rows}
         | {value(r, "doc") or "" for r in rows if "doc" in r}
