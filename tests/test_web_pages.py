@@ -486,3 +486,52 @@ def test_results_link_our_iris_to_local_pages_with_labels_and_short_datatypes(cl
         client, "/queries/perspective-status-at/form?run=1&date=2019&perspective=serbia&state=PLW"
     )
     assert '<a href="/id/state/PLW">Palau</a>' in form and 'href="https://w3id.org' not in form
+
+
+def _editor_text(client, path: str) -> str:
+    text = page(client, path)
+    area = re.search(r'<textarea id="query" name="query"[^>]*>(.*?)</textarea>', text, re.S)
+    return html.unescape(area.group(1))
+
+
+SAVED_NAMES = sorted(p.stem for p in (PROJECT_ROOT / "queries").glob("*.rq"))
+
+
+@pytest.mark.parametrize("name", SAVED_NAMES)
+def test_editor_example_runs_like_the_saved_query(client, name):
+    """A saved query loaded in the editor carries its example values: /sparql on the editor's
+    text gives what /queries/<name> gives with those values (CSV, byte for byte)."""
+    text = page(client, f"/editor?example={name}")
+    values = dict(
+        re.findall(r'<input id="f-([\w-]+)" name="[\w-]+"[^>]*? value="([^"]*)"', text)
+        + re.findall(
+            r'<select id="f-([\w-]+)"[^>]*>.*?<option value="([^"]*)" selected>', text, re.S
+        )
+    )
+    values = {k: html.unescape(v) for k, v in values.items() if v}
+    query = _editor_text(client, f"/editor?example={name}")
+    saved = client.get(f"/queries/{name}", query_string={**values, "format": "csv"})
+    ran = client.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+    assert (ran.status_code, ran.get_data()) == (saved.status_code, saved.get_data()), values
+
+
+def test_editor_values_from_the_address_are_bound_and_shareable(client):
+    path = "/editor?" + urllib.parse.urlencode(
+        {
+            "example": "perspective-status-at",
+            "date": "2019",
+            "perspective": "serbia",
+            "state": "Palau",
+        }
+    )
+    text = page(client, path)
+    assert 'value="2019"' in text and "2019 covers 2019-01-01 – 2019-12-31" in text
+    query = _editor_text(client, path)
+    assert "VALUES" in query and "<https://w3id.org/kosovo-kg/id/state/PLW>" in query
+    ran = client.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+    saved = client.get(
+        "/queries/perspective-status-at?date=2019&perspective=serbia&state=PLW&format=csv"
+    )
+    assert ran.get_data() == saved.get_data() and b"Withdrawn" in ran.get_data()
+    bad = page(client, "/editor?example=perspective-status-at&date=2019-13&perspective=serbia")
+    assert 'class="error" role="alert"' in bad and "month 13 does not exist" in bad

@@ -119,6 +119,28 @@ async function session(size, js) {
     check(`${tag}: form takes a month`, formRange.includes("2019-06-01 – 2019-06-30") && cells.includes("PLW"),
       `${formRange} | ${cells.slice(0, 100)}`);
 
+    // item 1: a saved query loaded in the editor carries its parameters' values (and the
+    // address keeps them: item 2); its rows are those of /queries/<name> with the same values
+    await page.goto(server + "/editor?example=withdrawals");
+    const wanted = await (await page.request.get(server + "/queries/withdrawals?" +
+      new URLSearchParams(Object.fromEntries(await page.locator("#editor-params input[id^=f-], #editor-params select")
+        .evaluateAll((els) => els.filter((e) => e.value).map((e) => [e.name, e.value])))) + "&format=json")).json();
+    const expected = wanted.results.bindings.length;
+    if (js && await page.locator(".yasgui .yasqe").count() > 0) {
+      const text = await page.evaluate(() => document.querySelector(".CodeMirror").CodeMirror.getValue());
+      check(`${tag}: editor example has its values`, text.includes("VALUES"), text.slice(0, 80));
+      await page.locator(".yasqe .yasqe_queryButton").click();
+      await page.locator(".yasr tbody tr").first().waitFor();
+      const info = await page.locator(".yasr .yasr_response_chip, .yasr_header").first().innerText().catch(() => "");
+      check(`${tag}: editor example runs like the saved query`, new RegExp(`(^|\\D)${expected} results?\\b`).test(info), `${info} vs ${expected}`);
+    } else {
+      const text = await page.locator("#plain-editor textarea").inputValue();
+      check(`${tag}: editor example has its values`, text.includes("VALUES"), text.slice(0, 80));
+      await Promise.all([page.waitForURL(/\/sparql/), page.click("#plain-editor button")]);
+      const got = await page.locator("table.results tbody tr").count();
+      check(`${tag}: editor example runs like the saved query`, got === expected, `${got} vs ${expected}`);
+    }
+
     // item 7: the search box on every page; suggestions as you type (JS); a plain result page
     await page.goto(server + "/id/state/PLW");
     await page.locator("#site-q").fill("dacic");

@@ -42,7 +42,7 @@ def _state_names() -> dict[str, str]:
     return {s.label.casefold(): s.iso3 for s in pages.state().periods().states.values()}
 
 
-def _fields(query: SavedQuery, given: dict[str, str]) -> list[dict[str, Any]]:
+def fields(query: SavedQuery, given: dict[str, str]) -> list[dict[str, Any]]:
     fields = []
     for p in query.params:
         fields.append(
@@ -98,7 +98,7 @@ def form(name: str) -> Response:
     context: dict[str, Any] = {
         "title": query.title,
         "query": query,
-        "fields": _fields(query, given),
+        "fields": fields(query, given),
         "states": sorted(pages.state().periods().states.values(), key=lambda s: s.label),
         "refused": saved.refused.get(name),
         "graph": saved.forms[name] in ("CONSTRUCT", "DESCRIBE"),
@@ -112,8 +112,8 @@ def form(name: str) -> Response:
     return Response(page, status, content_type="text/html; charset=utf-8")
 
 
-def _run(query: SavedQuery, given: dict[str, str], context: dict[str, Any]) -> int:
-    saved = current_app.extensions[SAVED]
+def arguments(query: SavedQuery, given: dict[str, str]) -> dict[str, str]:
+    """The values given for the query's parameters, a state's name replaced by its ISO code."""
     names = _state_names()
     args = {}
     for p in query.params:
@@ -122,6 +122,12 @@ def _run(query: SavedQuery, given: dict[str, str], context: dict[str, Any]) -> i
             v = names[v.casefold()]
         if v:
             args[p.name] = v
+    return args
+
+
+def _run(query: SavedQuery, given: dict[str, str], context: dict[str, Any]) -> int:
+    saved = current_app.extensions[SAVED]
+    args = arguments(query, given)
     try:
         bindings = bind(query, args, saved.states)
     except ParamError as exc:

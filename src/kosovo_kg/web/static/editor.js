@@ -21,12 +21,4 @@
   var tab = yasgui.getTab();
   tab.setEndpoint(endpoint);
   tab.setQuery(initial);
-  document.querySelectorAll("a.example").forEach(function (link) {
-    link.addEventListener("click", function (event) {
-      event.preventDefault();
-      fetch(link.getAttribute("data-query"))
-        .then(function (r) { return r.text(); })
-        .then(function (text) { yasgui.getTab().setQuery(text); root.scrollIntoView(); });
-    });
-  });
 })();
