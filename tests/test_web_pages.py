@@ -535,3 +535,28 @@ def test_editor_values_from_the_address_are_bound_and_shareable(client):
     assert ran.get_data() == saved.get_data() and b"Withdrawn" in ran.get_data()
     bad = page(client, "/editor?example=perspective-status-at&date=2019-13&perspective=serbia")
     assert 'class="error" role="alert"' in bad and "month 13 does not exist" in bad
+
+
+def test_editor_address_holds_any_query_and_forms_pass_their_values(client):
+    query = "SELECT ?s WHERE { ?s a <https://w3id.org/kosovo-kg/ontology#Withdrawal> } LIMIT 3"
+    path = "/editor?" + urllib.parse.urlencode({"query": query, "run": "1"})
+    response = client.get(path, headers=HTML)
+    assert response.headers["Cache-Control"] == "no-store"
+    text = response.get_data(as_text=True)
+    assert _editor_text(client, path) == query and 'data-run="1"' in text
+    link = html.unescape(re.search(r'<a id="permalink" href="([^"]+)"', text).group(1))
+    assert _editor_text(client, link) == query and "run=1" not in link
+    # a form's "open in the editor" keeps the form's values
+    form = page(
+        client,
+        "/queries/perspective-status-at/form?run=1&date=2019&perspective=serbia&state=Palau",
+    )
+    to_editor = html.unescape(re.search(r'<a href="([^"]+)" class="to-editor">', form).group(1))
+    assert urllib.parse.parse_qs(to_editor.split("?", 1)[1]) == {
+        "example": ["perspective-status-at"],
+        "date": ["2019"],
+        "perspective": ["serbia"],
+        "state": ["PLW"],
+    }
+    bound = _editor_text(client, to_editor)
+    assert '"2019-12-31"^^' in bound and "id/state/PLW>" in bound

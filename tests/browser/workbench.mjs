@@ -141,6 +141,31 @@ async function session(size, js) {
       check(`${tag}: editor example runs like the saved query`, got === expected, `${got} vs ${expected}`);
     }
 
+    // item 2: the editor's address follows the typed text; a reload (or another browser) shows
+    // it again, and run=1 runs it on opening
+    if (js && await page.goto(server + "/editor").then(() => page.locator(".yasgui .yasqe").count()) > 0) {
+      const typed = "SELECT ?w WHERE { ?w a <https://w3id.org/kosovo-kg/ontology#Withdrawal> } LIMIT 7";
+      await page.evaluate((q) => document.querySelector(".CodeMirror").CodeMirror.setValue(q), typed);
+      await page.waitForURL(/query=/);
+      const shared = page.url();
+      await page.reload();
+      const again = await page.evaluate(() => document.querySelector(".CodeMirror").CodeMirror.getValue());
+      check(`${tag}: editor reload keeps the typed query`, again === typed, again.slice(0, 80));
+      const other = await browser.newContext({ viewport: SIZES[size] });
+      const elsewhere = await other.newPage();
+      elsewhere.on("request", (r) => requests.push(r.url()));
+      await elsewhere.goto(shared + "&run=1");
+      await elsewhere.locator(".yasr tbody tr").first().waitFor();
+      const shown = await elsewhere.locator(".yasr tbody tr").count();
+      const text = await elsewhere.evaluate(() => document.querySelector(".CodeMirror").CodeMirror.getValue());
+      check(`${tag}: shared editor link shows and runs the query`, text === typed && shown === 7, `${shown} rows`);
+      await other.close();
+    }
+    await page.goto(server + "/queries/perspective-status-at/form?run=1&date=2019&perspective=serbia&state=Palau");
+    await Promise.all([page.waitForURL(/\/editor\?/), page.click("a.to-editor")]);
+    const dateField = await page.locator("#f-date").inputValue();
+    check(`${tag}: form to editor keeps the values`, dateField === "2019" && page.url().includes("state=PLW"), page.url());
+
     // item 7: the search box on every page; suggestions as you type (JS); a plain result page
     await page.goto(server + "/id/state/PLW");
     await page.locator("#site-q").fill("dacic");

@@ -1,7 +1,9 @@
 """The query editor: YASGUI (npm @zazuko/yasgui, served from /assets) pointed at /sparql, with the
 saved queries as examples: loading one shows its parameters as fields (filled with the
 header's example values) and puts its text in the editor with those values bound as a VALUES
-block. `/editor?example=<name>&<param>=<value>...` is the link to that state. Without the assets (or without JavaScript) the page is a plain form
+block. `/editor?example=<name>&<param>=<value>...` is the link to that state; `?query=<text>`
+puts any text in the editor (the script keeps the address up to date as you type) and `run=1`
+runs it on load. Without the assets (or without JavaScript) the page is a plain form
 posting to /sparql."""
 
 from __future__ import annotations
@@ -41,8 +43,13 @@ def editor() -> Response:
     page = render_template(
         "editor.html",
         title=f"Query editor: {query.title}" if query else "Query editor",
-        query=context.pop("text", None)
+        query=request.args.get("query")
+        or context.pop("text", None)
         or DEFAULT_QUERY.format(kr=st.settings.base_iri + "ontology#"),
+        autorun=request.args.get("run") == "1",
+        permalink=urllib.parse.urlencode(
+            [(k, v) for k, v in request.args.items(multi=True) if k != "run"]
+        ),
         examples=[(q.name, q.title) for q in saved.library.values()],
         selected=query,
         yasgui={"yasgui.min.js", "yasgui.min.css"} <= st.assets,
@@ -53,6 +60,7 @@ def editor() -> Response:
     )
     response = Response(page, 200, content_type="text/html; charset=utf-8")
     response.headers["Content-Security-Policy"] = EDITOR_CSP
+    response.headers["Cache-Control"] = "no-store"  # a reload shows what the address says
     return response
 
 

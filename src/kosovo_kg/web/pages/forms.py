@@ -104,6 +104,9 @@ def form(name: str) -> Response:
         "graph": saved.forms[name] in ("CONSTRUCT", "DESCRIBE"),
         "base": pages.state().settings.base_iri,
         "date_pattern": DATE_PATTERN,
+        # the editor with this form's values (or the examples when nothing was given)
+        "editor_url": "/editor?"
+        + urllib.parse.urlencode({"example": query.name, **arguments(query, given)}),
     }
     status = 200
     if "run" in request.args:

@@ -21,4 +21,17 @@
   var tab = yasgui.getTab();
   tab.setEndpoint(endpoint);
   tab.setQuery(initial);
+  // the address follows the text: a reload or a shared link shows this query (run=1 runs it)
+  var link = document.getElementById("permalink");
+  var timer = null;
+  function remember() {
+    var params = new URLSearchParams(window.location.search);
+    params.set("query", tab.getQuery());
+    params.delete("run");
+    var href = window.location.pathname + "?" + params.toString();
+    window.history.replaceState(null, "", href);
+    if (link) { link.href = href; link.textContent = "/editor?query=…"; }
+  }
+  tab.getYasqe().on("change", function () { clearTimeout(timer); timer = setTimeout(remember, 300); });
+  if (root.getAttribute("data-run") === "1") tab.getYasqe().query();
 })();
