@@ -107,6 +107,7 @@ def test_workbench_in_chromium(browser_ready: None, tmp_path: Path) -> None:
             f"{tag}: /?date=2019-12-31 fits the screen",
             f"{tag}: chart labels readable",
             f"{tag}: editor example runs like the saved query",
+            f"{tag}: map legend complete",
         } <= names, tag
     assert {
         "desktop: search suggestions as you type",

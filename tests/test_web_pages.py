@@ -4,8 +4,10 @@ without its front-end assets, CSP and no remote URLs in what the pages load."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
+import io
 import json
 import re
 import urllib.parse
@@ -560,3 +562,55 @@ def test_editor_address_holds_any_query_and_forms_pass_their_values(client):
     }
     bound = _editor_text(client, to_editor)
     assert '"2019-12-31"^^' in bound and "id/state/PLW>" in bound
+
+
+def test_chart_ends_today_marks_the_day_and_shows_values_on_hover(client, facts):
+    text = page(client, "/?date=2019-12-31")
+    chart = text.split('<svg class="chart"', 1)[1].split("</svg>", 1)[0]
+    tips = re.findall(r'<rect class="hover"[^>]*><title>([^<]+)</title></rect>', chart)
+    assert tips[-1].startswith(dt.date.today().isoformat() + ":")  # not the end of the month
+    assert tips[0].startswith("2008-02-29:")
+    tip = next(t for t in tips if t.startswith("2019-12-31:"))
+    count = pv.count_at(facts, pv.get(facts, "all"), dt.date(2019, 12, 31))
+    d, p = len(count.definitely), len(count.possibly)
+    assert tip.startswith(f"2019-12-31: {d if d == p else f'{d}–{p}'} recognising,"), tip
+    assert re.search(r'<text class="marker-label"[^>]*>2019-12-31</text>', chart)
+
+
+def test_home_table_and_figures_download_as_csv(client, facts):
+    text = page(client, "/?perspective=serbia&date=2019-12-31")
+    assert 'href="/states.csv?perspective=serbia&amp;date=2019-12-31"' in text
+    assert 'href="/figures.csv?date=2019-12-31"' in text
+    reply = client.get("/states.csv?perspective=serbia&date=2019-12-31")
+    assert reply.mimetype == "text/csv" and "attachment" in reply.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(reply.get_data(as_text=True))))
+    table = text.split('id="states"', 1)[1].split("</table>", 1)[0]
+    assert len(rows) == table.count("<tr><td>") and "XKX" not in {r["iso3"] for r in rows}
+    count = pv.count_at(facts, pv.get(facts, "serbia"), dt.date(2019, 12, 31))
+    recognising = {
+        r["iso3"] for r in rows if r["status"] == "Recognises" and r["definite"] == "true"
+    }
+    assert recognising == set(count.definitely)
+    figures_csv = list(
+        csv.DictReader(io.StringIO(client.get("/figures.csv?date=2019").get_data(as_text=True)))
+    )
+    serbia = next(
+        r for r in figures_csv if r["perspective"] == "serbia" and r["status"] == "Recognises"
+    )
+    assert serbia["date"] == "2019-12-31" and int(serbia["definitely"]) == len(count.definitely)
+    assert client.get("/states.csv?date=someday").status_code == 400
+
+
+def test_world_map_countries_are_links_and_the_legend_is_complete(client):
+    if "countries-110m.json" not in assets.available(
+        client.application.config["KOSOVO_KG_SETTINGS"].var_dir
+    ):
+        pytest.skip("npm package world-atlas not installed (npm ci)")
+    text = page(client, "/?perspective=serbia&date=2019-12-31")
+    assert '<object data="/map.svg?perspective=serbia&amp;date=2019-12-31"' in text
+    assert '<span class="key m-none"></span> not in the graph' in text
+    svg = client.get("/map.svg?perspective=serbia&date=2019-12-31").get_data(as_text=True)
+    linked = re.findall(r'<a href="/id/state/(\w+)" target="_top"><path class="(\w+)"', svg)
+    assert ("FRA", "Recognises") in linked and ("SRB", "NotRecognised") in linked
+    # a country the graph does not hold is drawn, not linked
+    assert all(cls != "none" for _, cls in linked) and 'class="none"' in svg

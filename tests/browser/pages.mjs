@@ -44,10 +44,10 @@ try {
   check("home: chart drawn", await page.locator("svg.chart polyline.definitely").count() === 1);
   const rows = await page.locator("table.states tbody tr").count();
   check("home: states table", rows > 150, rows);
-  const map = page.locator("figure.map img");
+  const map = page.locator("figure.map object");
   const mapDrawn = await map.count() === 1 && await page.waitForFunction(() => {
-    const img = document.querySelector("figure.map img");
-    return img.complete && img.naturalWidth > 0;
+    const doc = document.querySelector("figure.map object").contentDocument;
+    return doc && doc.querySelectorAll("path").length > 100;
   }, null, { timeout: 10000 }).then(() => true, () => false);
   check("home: world map drawn", mapDrawn, await map.count());
   if (mapDrawn) {

@@ -101,6 +101,31 @@ async function session(size, js) {
     const tick = await page.locator("svg.chart text.tick").first().boundingBox();
     check(`${tag}: chart labels readable`, tick && tick.height >= 9, JSON.stringify(tick));
 
+    // item 8: the map's countries are links, by mouse and by keyboard (JS off: no <object>
+    // frames to script, the table below has the same links)
+    if (js) {
+      await page.goto(server + "/?perspective=serbia&date=2019-12-31");
+      await page.waitForFunction(() => {
+        const doc = document.querySelector("figure.map object").contentDocument;
+        return doc && doc.querySelector("a[href='/id/state/BRA']");
+      }, null, { timeout: 10000 });
+      await page.locator("figure.map").scrollIntoViewIfNeeded();
+      const frame = page.frames().find((f) => f.url().includes("/map.svg"));
+      const box = await frame.locator("a[href='/id/state/BRA'] path").first().boundingBox();
+      await Promise.all([page.waitForURL(/\/id\/state\/BRA$/),
+        page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)]);
+      check(`${tag}: map country clicked opens its page`, page.url().endsWith("/id/state/BRA"), page.url());
+      await page.goBack();
+      const again = page.frames().find((f) => f.url().includes("/map.svg"));
+      await again.locator("a[href='/id/state/FRA']").first().waitFor({ state: "attached" });
+      await again.locator("a[href='/id/state/FRA']").first().focus();
+      await Promise.all([page.waitForURL(/\/id\/state\/FRA$/), page.keyboard.press("Enter")]);
+      check(`${tag}: map country reached by keyboard`, page.url().endsWith("/id/state/FRA"), page.url());
+    }
+    await page.goto(server + "/");
+    const legend = await page.locator("figure.map figcaption").innerText();
+    check(`${tag}: map legend complete`, legend.includes("not in the graph"), legend);
+
     // item 3: dates as a year or a month, with the range they cover shown
     await page.goto(server + "/");
     await page.fill("input[name=date]", "2019");

@@ -7,6 +7,8 @@ withdrawn. Styled by classes from the page's stylesheet (the CSP allows no inlin
 
 from __future__ import annotations
 
+import datetime as dt
+
 from markupsafe import Markup, escape
 
 from kosovo_kg.web.pages.data import SeriesPoint
@@ -22,8 +24,14 @@ def _scale(points: list[SeriesPoint]) -> tuple[float, float]:
     return (W - LEFT - RIGHT) / max(len(points) - 1, 1), ymax
 
 
-def svg(points: list[SeriesPoint], title: str) -> Markup:
-    """An accessible SVG chart (role=img with a title and a description of the last values)."""
+def _span(lo: int, hi: int) -> str:
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+def svg(points: list[SeriesPoint], title: str, marker: dt.date | None = None) -> Markup:
+    """An accessible SVG chart (role=img with a title and a description of the last values);
+    each point's values show on hover (an SVG <title> per month), `marker` draws a line at
+    that day."""
     if not points:
         return Markup("")
     dx, ymax = _scale(points)
@@ -65,6 +73,26 @@ def svg(points: list[SeriesPoint], title: str) -> Markup:
         f'<polyline class="definitely" points="{" ".join(lower)}"/>',
         f'<polyline class="possibly" points="{" ".join(upper)}"/>',
         f'<polyline class="withdrawn" points="{withdrawn}"/>',
-        "</svg>",
     ]
+    if marker is not None and points[0].day <= marker <= points[-1].day:
+        # the chosen day, between the month ends around it
+        i = next(k for k, p in enumerate(points) if p.day >= marker)
+        before = points[i - 1].day if i else points[0].day
+        span = (points[i].day - before).days or 1
+        mx = x(i) - dx * (points[i].day - marker).days / span if i else x(0)
+        parts.append(
+            f'<line class="marker" x1="{mx:.1f}" x2="{mx:.1f}" y1="{TOP}" y2="{H - BOTTOM}"/>'
+            f'<text class="marker-label" x="{mx + 4:.1f}" y="{TOP + 12}">'
+            f"{marker.isoformat()}</text>"
+        )
+    for i, p in enumerate(points):  # hover: the values at each point
+        tip = (
+            f"{p.day.isoformat()}: {_span(p.definitely, p.possibly)} recognising,"
+            f" {_span(p.withdrawn_definitely, p.withdrawn_possibly)} withdrawn"
+        )
+        parts.append(
+            f'<rect class="hover" x="{x(i) - dx / 2:.1f}" y="{TOP}" width="{dx:.1f}"'
+            f' height="{H - TOP - BOTTOM}"><title>{escape(tip)}</title></rect>'
+        )
+    parts.append("</svg>")
     return Markup("".join(parts))

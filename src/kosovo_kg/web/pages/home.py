@@ -3,7 +3,9 @@ recognitions chart and the table of states by status for a chosen perspective an
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from kosovo_kg.web.pages.data import (
     value,
 )
 from kosovo_kg.web.pages.links import local_path
+from kosovo_kg.web.sparql import error_response
 
 bp = Blueprint("home", __name__)
 SORTS = ("name", "iso", "status")
@@ -116,10 +119,103 @@ def world_map() -> Response:
         key = periods.status(perspective, state.iri, day)[0]
         statuses[state.iso3] = (key, STATUS_NAMES.get(key, key))
     title = f"States by status toward Kosovo on {day.isoformat()}, perspective '{perspective}'"
-    body = worldmap.svg(worldmap.shapes(*files), statuses, title)
+    base = pages.state().settings.base_iri
+    links = {s.iso3: local_path(s.iri, base) or "" for s in periods.states.values()}
+    body = worldmap.svg(worldmap.shapes(*files), statuses, title, links)
     response = Response(body, 200, content_type="image/svg+xml; charset=utf-8")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def _figures(periods: Periods, day: dt.date) -> list[dict[str, Any]]:
+    """Per perspective, (definitely, possibly) states per status at the end of `day`."""
+    figures = []
+    for name in PERSPECTIVES:
+        row: dict[str, Any] = {"name": name}
+        for key in STATUS_NAMES:
+            row[key] = periods.count(name, key, day)
+        figures.append(row)
+    return figures
+
+
+def _rows(periods: Periods, perspective: str, day: dt.date, base: str) -> list[dict[str, Any]]:
+    """Every state but Kosovo with its status toward Kosovo at the end of `day`."""
+    kosovo = base + KOSOVO
+    rows = []
+    for state in periods.states.values():
+        if state.iri == kosovo:  # the states' status toward Kosovo: Kosovo is not one of them
+            continue
+        status, definite, disputed = periods.status(perspective, state.iri, day)
+        rows.append(
+            {
+                "label": state.label,
+                "iso3": state.iso3,
+                "qid": state.qid,
+                "path": local_path(state.iri, base),
+                "status": status,
+                "status_name": STATUS_NAMES.get(status, status),
+                "definite": definite,
+                "disputed": disputed,
+            }
+        )
+    return rows
+
+
+def _csv(header: list[str], rows: list[list[Any]], name: str) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = Response(out.getvalue(), 200, content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route("/states.csv")
+def states_csv() -> Response:
+    """The home page's table of states for ?perspective= and ?date=, as CSV."""
+    perspective, day, errors = _choice(dt.date.today())
+    if errors:
+        return error_response(400, "; ".join(errors))
+    st = pages.state()
+    rows = sorted(
+        _rows(st.periods(), perspective, day, st.settings.base_iri), key=lambda r: r["iso3"]
+    )
+    return _csv(
+        ["iso3", "state", "wikidata", "perspective", "date", "status", "definite", "disputed"],
+        [
+            [
+                r["iso3"],
+                r["label"],
+                r["qid"] or "",
+                perspective,
+                day.isoformat(),
+                r["status"],
+                str(r["definite"]).lower(),
+                str(r["disputed"]).lower(),
+            ]
+            for r in rows
+        ],
+        f"states-{perspective}-{day.isoformat()}.csv",
+    )
+
+
+@bp.route("/figures.csv")
+def figures_csv() -> Response:
+    """The home page's key figures at ?date=, as CSV (one row per perspective and status)."""
+    _, day, errors = _choice(dt.date.today())
+    if errors:
+        return error_response(400, "; ".join(errors))
+    rows = [
+        [f["name"], day.isoformat(), key, *f[key]]
+        for f in _figures(pages.state().periods(), day)
+        for key in STATUS_NAMES
+    ]
+    return _csv(
+        ["perspective", "date", "status", "definitely", "possibly"],
+        rows,
+        f"figures-{day.isoformat()}.csv",
+    )
 
 
 @bp.route("/")
@@ -131,30 +227,8 @@ def index() -> Response:
     if sort not in SORTS:
         sort = "name"
     periods = st.periods()
-    figures = []
-    for name in PERSPECTIVES:
-        row = {"name": name}
-        for key in STATUS_NAMES:
-            row[key] = periods.count(name, key, day)
-        figures.append(row)
-    kosovo = st.settings.base_iri + KOSOVO
-    rows = []
-    for state in periods.states.values():
-        if state.iri == kosovo:  # the states' status toward Kosovo: Kosovo is not one of them
-            continue
-        status, definite, disputed = periods.status(perspective, state.iri, day)
-        rows.append(
-            {
-                "label": state.label,
-                "iso3": state.iso3,
-                "qid": state.qid,
-                "path": local_path(state.iri, st.settings.base_iri),
-                "status": status,
-                "status_name": STATUS_NAMES.get(status, status),
-                "definite": definite,
-                "disputed": disputed,
-            }
-        )
+    figures = _figures(periods, day)
+    rows = _rows(periods, perspective, day, st.settings.base_iri)
     key = {
         "name": lambda r: r["label"].casefold(),
         "iso": lambda r: r["iso3"],
@@ -175,7 +249,9 @@ def index() -> Response:
         date_pattern=forms.DATE_PATTERN,
         sort=sort,
         rows=rows,
-        chart=chart.svg(points, f"States recognising Kosovo, perspective '{perspective}'"),
+        chart=chart.svg(
+            points, f"States recognising Kosovo, perspective '{perspective}'", marker=day
+        ),
         sources=st.memo(("sources",), _sources),
         errors=errors,
         differences=differences(periods, day, st.settings.base_iri),
