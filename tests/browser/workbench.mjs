@@ -3,32 +3,18 @@
 // Usage: node tests/browser/workbench.mjs <server url> <screenshot dir> <user-data dir>
 // Prints one JSON object: {checks: [{name, ok, detail}], requests: [...urls], screenshots: [...]}.
 import { chromium } from "playwright-core";
-import path from "node:path";
+import { ARGS, EXECUTABLE, report } from "./report.mjs";
 
 const [server, shots] = process.argv.slice(2);
 const origin = new URL(server).origin;
-const checks = [];
-const requests = [];
-const screenshots = [];
-const consoleErrors = [];
-
-function check(name, ok, detail = "") {
-  checks.push({ name, ok: Boolean(ok), detail: String(detail).slice(0, 500) });
-}
-
-async function shot(page, name) {
-  const file = path.join(shots, name + ".png");
-  await page.screenshot({ path: file, fullPage: false });
-  screenshots.push(file);
-}
+const r = report(shots);
+const { check, requests, consoleErrors } = r;
+const shot = (page, name) => r.shot(page, name);
 
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  executablePath: EXECUTABLE,
   headless: true,
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
+  args: ARGS,
 });
 
 const SIZES = {
@@ -219,7 +205,4 @@ for (const size of Object.keys(SIZES)) {
   }
 }
 await browser.close();
-const outside = requests.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("data:"));
-check("no request leaves the server", outside.length === 0, outside.join(" "));
-check("no console errors", consoleErrors.length === 0, consoleErrors.join(" | "));
-console.log(JSON.stringify({ checks, requests, screenshots }));
+r.finish(origin);

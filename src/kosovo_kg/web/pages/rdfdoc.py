@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from kosovo_kg.store import turtle_to
-from kosovo_kg.web.pages.links import local_path, short
+from kosovo_kg.web.pages.links import href, short
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -23,8 +23,7 @@ def _term(node: dict[str, str], base: str) -> dict[str, Any]:
         iri = node["@id"]
         if iri.startswith("_:"):
             return {"text": iri, "bnode": iri[2:]}
-        href = local_path(iri, base) or (iri if iri.startswith(("http://", "https://")) else None)
-        return {"text": _short(iri, base), "href": href, "iri": iri}
+        return {"text": _short(iri, base), "href": href(iri, base), "iri": iri}
     extra = node.get("@language") and "@" + node["@language"]
     datatype = node.get("@type")
     if not extra and datatype and datatype != XSD + "string":

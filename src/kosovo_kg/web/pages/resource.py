@@ -11,7 +11,7 @@ from typing import Any
 from kosovo_kg.web import pages
 from kosovo_kg.web.pages import claims
 from kosovo_kg.web.pages.data import PERSPECTIVES, STATUS_NAMES, prologue, select, value
-from kosovo_kg.web.pages.links import local_path, short
+from kosovo_kg.web.pages.links import href, short
 
 MAX_INCOMING = 300
 HIDDEN_KINDS = ("ontology#Event", "prov#Activity")
@@ -30,10 +30,11 @@ def _term(term: dict[str, str] | None, base: str, labels: dict[str, str]) -> dic
         return {"text": ""}
     text = term["value"]
     if term["type"] == "uri":
-        href = local_path(text, base) or (
-            text if text.startswith(("http://", "https://")) else None
-        )
-        return {"text": labels.get(text) or short(text, base), "href": href, "iri": text}
+        return {
+            "text": labels.get(text) or short(text, base),
+            "href": href(text, base),
+            "iri": text,
+        }
     if term["type"] == "bnode":
         return {"text": "_:" + text, "bnode": text}
     extra = term.get("xml:lang") and "@" + term["xml:lang"]

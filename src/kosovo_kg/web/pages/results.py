@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kosovo_kg.web import pages
-from kosovo_kg.web.pages.links import local_path, short
+from kosovo_kg.web.pages.links import href, short
 from kosovo_kg.web.pages.resource import labels_of
 
 Term = dict[str, str]
@@ -26,10 +26,7 @@ def cell(term: Term | None, base: str, labels: dict[str, str]) -> dict[str, Any]
         return {"text": ""}
     text = term["value"]
     if term["type"] == "uri":
-        href = local_path(text, base) or (
-            text if text.startswith(("http://", "https://")) else None
-        )
-        return {"text": text, "href": href, "iri": text, "label": labels.get(text)}
+        return {"text": text, "href": href(text, base), "iri": text, "label": labels.get(text)}
     if term["type"] == "bnode":
         return {"text": "_:" + text}
     extra = term.get("xml:lang") and "@" + term["xml:lang"]
