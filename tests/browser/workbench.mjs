@@ -143,6 +143,10 @@ async function session(size, js) {
       await page.locator(".yasqe .yasqe_queryButton").click();
       await page.locator(".yasr tbody tr").first().waitFor();
       const info = await page.locator(".yasr .yasr_response_chip, .yasr_header").first().innerText().catch(() => "");
+      const links = await page.locator(".yasr tbody a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+      check(`${tag}: editor results link to local pages`,
+        links.some((h) => h.startsWith("/id/")) && !links.some((h) => h.startsWith("https://w3id.org/kosovo-kg/id/")),
+        links.slice(0, 3));
       check(`${tag}: editor example runs like the saved query`, new RegExp(`(^|\\D)${expected} results?\\b`).test(info), `${info} vs ${expected}`);
     } else {
       const text = await page.locator("#plain-editor textarea").inputValue();

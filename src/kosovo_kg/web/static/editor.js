@@ -33,5 +33,18 @@
     if (link) { link.href = href; link.textContent = "/editor?query=…"; }
   }
   tab.getYasqe().on("change", function () { clearTimeout(timer); timer = setTimeout(remember, 300); });
+  // results: our IRIs link to their pages on this server (the IRI stays the text, to copy)
+  var base = root.getAttribute("data-base");
+  var families = ["id/", "graph/", "ontology", "dataset"];
+  function localise() {
+    root.querySelectorAll('.yasr a[href^="' + base + '"]').forEach(function (a) {
+      var rest = a.getAttribute("href").slice(base.length);
+      if (!families.some(function (f) { return rest.indexOf(f) === 0; })) return;
+      a.setAttribute("href", "/" + rest);
+      a.removeAttribute("target");
+      a.setAttribute("title", base + rest);
+    });
+  }
+  if (base) new MutationObserver(localise).observe(root, { childList: true, subtree: true });
   if (root.getAttribute("data-run") === "1") tab.getYasqe().query();
 })();
