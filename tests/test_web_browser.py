@@ -108,6 +108,7 @@ def test_workbench_in_chromium(browser_ready: None, tmp_path: Path) -> None:
             f"{tag}: chart labels readable",
             f"{tag}: editor example runs like the saved query",
             f"{tag}: map legend complete",
+            f"{tag}: state timeline per claimant",
         } <= names, tag
     assert {
         "desktop: search suggestions as you type",

@@ -614,3 +614,19 @@ def test_world_map_countries_are_links_and_the_legend_is_complete(client):
     assert ("FRA", "Recognises") in linked and ("SRB", "NotRecognised") in linked
     # a country the graph does not hold is drawn, not linked
     assert all(cls != "none" for _, cls in linked) and 'class="none"' in svg
+
+
+def test_state_timeline_has_a_point_per_dated_claim_linked_to_it(client, engine):
+    rows = _select(
+        engine,
+        f"""PREFIX kr: <{B}ontology#> SELECT DISTINCT ?claim WHERE {{
+  {{ ?e kr:actor <{B}id/state/SUR> }} UNION {{ ?e kr:participant <{B}id/state/SUR> }}
+  ?e a ?kind . ?claim kr:about ?e ; kr:claimant ?who ; kr:stance ?stance .
+  {{ ?claim kr:statedDate ?d }} UNION {{ ?claim kr:earliest ?d }} }}""",
+    )
+    dated = {"/" + r["claim"]["value"].removeprefix(B) for r in rows}
+    text = page(client, "/id/state/SUR")
+    svg = text.split('<svg class="timeline"', 1)[1].split("</svg>", 1)[0]
+    linked = set(re.findall(r'<a href="(/id/claim/\w+)"><circle', svg))
+    assert dated and linked == dated
+    assert re.search(r"<title>\d{4}-\d\d-\d\d: [^<]+ (affirms|denies) [^<]+</title>", svg)

@@ -48,6 +48,9 @@ async function session(size, js) {
     await page.goto(server + "/id/state/SUR");
     const summary = await page.locator("section.summary").innerText();
     check(`${tag}: state summary`, /according to serbia/.test(summary) && /claims? by/.test(summary), summary);
+    const points = await page.locator("svg.timeline a circle").count();
+    check(`${tag}: state timeline per claimant`, points > 5, points);
+    await shot(page, `state-SUR-${tag}`);
     const claimLink = page.locator("article.event a[href^='/id/claim/']").first();
     await Promise.all([page.waitForURL(/\/id\/claim\//), claimLink.click()]);
     const h1 = await page.locator("h1").innerText();

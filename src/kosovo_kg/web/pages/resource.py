@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from kosovo_kg.web import pages
-from kosovo_kg.web.pages import claims
+from kosovo_kg.web.pages import claims, timeline
 from kosovo_kg.web.pages.data import PERSPECTIVES, STATUS_NAMES, prologue, select, value
 from kosovo_kg.web.pages.links import href, short
 
@@ -131,6 +131,7 @@ def describe(iri: str, offset: int = 0) -> dict[str, Any] | None:
             f"{{ ?event kr:actor <{iri}> }} UNION {{ ?event kr:participant <{iri}> }}"
         )
         context["summary"] = summary(iri, context["events"])
+        context["timeline"] = timeline.svg(context["events"])
     elif any(
         value(r, "p") == RDF_TYPE and value(r, "o") == base + "ontology#Event" for r in out_rows
     ):
@@ -216,12 +217,12 @@ def _events(pattern: str) -> list[dict[str, Any]]:
         st.engine,
         prologue(base)
         + f"""SELECT ?event ?kind ?claim ?claimant ?stance ?dateText ?date ?loc ?doc ?url
-       ?section ?row ?exact WHERE {{
+       ?section ?row ?exact ?earliest WHERE {{
   {pattern}
   ?event a ?kind .
   ?claim kr:about ?event ; kr:claimant ?claimant ; kr:stance ?stance .
   OPTIONAL {{ ?claim kr:statedDateText ?dateText }}
-  OPTIONAL {{ ?claim kr:statedDate ?date }}
+  OPTIONAL {{ ?claim kr:statedDate ?date }} OPTIONAL {{ ?claim kr:earliest ?earliest }}
   OPTIONAL {{ ?claim kr:evidence ?loc . ?loc oa:hasSource ?doc .
     OPTIONAL {{ ?doc schema:url ?url }} OPTIONAL {{ ?loc kr:sectionPath ?section }}
     OPTIONAL {{ ?loc kr:rowLabel ?row }} OPTIONAL {{ ?loc oa:hasSelector/oa:exact ?exact }} }}
@@ -249,6 +250,8 @@ def _events(pattern: str) -> list[dict[str, Any]]:
                 "claimant": _term(r["claimant"], base, labels),
                 "stance": short(value(r, "stance") or "", base),
                 "date": value(r, "dateText") or value(r, "date") or "",
+                # the day it is drawn at in the timeline: the stated day, else the earliest bound
+                "day": (value(r, "date") or value(r, "earliest") or "")[:10],
                 "evidence": {},
             },
         )
