@@ -49,7 +49,9 @@ def svg(events: list[dict[str, Any]], today: dt.date | None = None) -> Markup:
         f'<svg class="timeline" viewBox="0 0 {W} {height}" role="group"'
         ' aria-label="Dated claims per claimant; each point links to its claim">'
     ]
-    for year in range(first.year, today.year + 1, 2):
+    years = today.year - first.year + 1
+    step = next(s for s in (1, 2, 5, 10, 20, 50) if years / s <= 10)
+    for year in range(first.year + (-first.year) % step, today.year + 1, step):
         gx = x(dt.date(year, 1, 1))
         parts.append(
             f'<line class="grid" x1="{gx:.1f}" x2="{gx:.1f}" y1="{TOP}" y2="{height - AXIS}"/>'
