@@ -20,6 +20,7 @@ from kosovo_kg.settings import PROJECT_ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCRIPT = PROJECT_ROOT / "tests" / "browser" / "pages.mjs"
+WORKBENCH = PROJECT_ROOT / "tests" / "browser" / "workbench.mjs"
 SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 DUMP = PROJECT_ROOT / "data" / "generated" / "kosovo-kg.nq"
 EXPECTED_SHOTS = {
@@ -59,29 +60,62 @@ def browser_ready() -> None:
     pytest.skip(f"browser tests skipped: {reason}")
 
 
-def test_pages_in_chromium(browser_ready: None, tmp_path: Path) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SHOTS.glob("*.png"):
+def _run(script: Path, shots: Path, tmp_path: Path) -> tuple[dict, str]:
+    """Run a browser script against a fresh server; its report (every check passed) and URL."""
+    shots.mkdir(parents=True, exist_ok=True)
+    for old in shots.glob("*.png"):
         old.unlink()
     with run_server(tmp_path / "srv", {"KOSOVO_KG_WORKERS": "2"}, DUMP.read_bytes()) as server:
         done = subprocess.run(
-            ["node", str(SCRIPT), server.url, str(SHOTS), str(tmp_path / "profile")],
+            ["node", str(script), server.url, str(shots), str(tmp_path / "profile")],
             cwd=PROJECT_ROOT,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=600,
             env={**os.environ, "CHROMIUM": CHROMIUM},
         )
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
     failed = [c for c in report["checks"] if not c["ok"]]
     assert not failed, json.dumps(failed, indent=1)
+    return report, server.url
+
+
+def test_pages_in_chromium(browser_ready: None, tmp_path: Path) -> None:
+    report, url = _run(SCRIPT, SHOTS, tmp_path)
     names = {c["name"] for c in report["checks"]}
     assert {"editor: results shown", "saved-query form: result row"} <= names
     assert "no request leaves the server" in names
     # every request went to the server under test, and the pages' assets were among them
-    assert all(u.startswith(server.url + "/") for u in report["requests"])
+    assert all(u.startswith(url + "/") for u in report["requests"])
     assert any(u.endswith("/assets/yasgui.min.js") for u in report["requests"])
     assert {Path(s).stem for s in report["screenshots"]} == EXPECTED_SHOTS
+    for shot in report["screenshots"]:
+        assert Path(shot).stat().st_size > 5000, shot
+
+
+def test_workbench_in_chromium(browser_ready: None, tmp_path: Path) -> None:
+    """Issue 17's items at desktop and phone sizes, with JavaScript on and off."""
+    report, url = _run(WORKBENCH, SHOTS / "workbench", tmp_path)
+    names = {c["name"] for c in report["checks"]}
+    for tag in ("desktop", "desktop-nojs", "phone", "phone-nojs", "narrow"):
+        assert {
+            f"{tag}: home lists no Kosovo row",
+            f"{tag}: claim page titled by what it says",
+            f"{tag}: /sparql has the site menu",
+            f'{tag}: search "dacic" finds Dačić',
+            f"{tag}: home takes a year",
+            f"{tag}: form takes a month",
+            f"{tag}: /?date=2019-12-31 fits the screen",
+            f"{tag}: chart labels readable",
+            f"{tag}: editor example runs like the saved query",
+            f"{tag}: map legend complete",
+            f"{tag}: state timeline per claimant",
+        } <= names, tag
+    assert {
+        "desktop: search suggestions as you type",
+        "phone: search suggestions as you type",
+    } <= names
+    assert all(u.startswith(url + "/") for u in report["requests"])
     for shot in report["screenshots"]:
         assert Path(shot).stat().st_size > 5000, shot

@@ -4,31 +4,18 @@
 // Never downloads a browser: it launches /usr/bin/chromium (or $CHROMIUM).
 import { chromium } from "playwright-core";
 import path from "node:path";
+import { ARGS, EXECUTABLE, report } from "./report.mjs";
 
 const [server, shots, profile] = process.argv.slice(2);
 const origin = new URL(server).origin;
-const checks = [];
-const requests = [];
-const screenshots = [];
-const consoleErrors = [];
-
-function check(name, ok, detail = "") {
-  checks.push({ name, ok: Boolean(ok), detail: String(detail).slice(0, 500) });
-}
-
-async function shot(page, name) {
-  const file = path.join(shots, name + ".png");
-  await page.screenshot({ path: file, fullPage: false });
-  screenshots.push(file);
-}
+const r = report(shots);
+const { check, requests, screenshots, consoleErrors } = r;
+const shot = (page, name) => r.shot(page, name);
 
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  executablePath: EXECUTABLE,
   headless: true,
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
+  args: ARGS,
   viewport: { width: 1280, height: 900 },
 });
 context.on("request", (r) => requests.push(r.url()));
@@ -44,10 +31,10 @@ try {
   check("home: chart drawn", await page.locator("svg.chart polyline.definitely").count() === 1);
   const rows = await page.locator("table.states tbody tr").count();
   check("home: states table", rows > 150, rows);
-  const map = page.locator("figure.map img");
+  const map = page.locator("figure.map object");
   const mapDrawn = await map.count() === 1 && await page.waitForFunction(() => {
-    const img = document.querySelector("figure.map img");
-    return img.complete && img.naturalWidth > 0;
+    const doc = document.querySelector("figure.map object").contentDocument;
+    return doc && doc.querySelectorAll("path").length > 100;
   }, null, { timeout: 10000 }).then(() => true, () => false);
   check("home: world map drawn", mapDrawn, await map.count());
   if (mapDrawn) {
@@ -180,12 +167,9 @@ try {
 
 // a second, JavaScript-less browser (its own fresh profile)
 const plainBrowser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  executablePath: EXECUTABLE,
   headless: true,
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
+  args: ARGS,
 });
 try {
   const bare = await plainBrowser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
@@ -210,7 +194,4 @@ try {
 } finally {
   await plainBrowser.close();
 }
-const outside = requests.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("data:"));
-check("no request leaves the server", outside.length === 0, outside.join(" "));
-check("no console errors", consoleErrors.length === 0, consoleErrors.join(" | "));
-console.log(JSON.stringify({ checks, requests, screenshots }));
+r.finish(origin);

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+)
 
 from kosovo_kg.citation import file_date, source_records
 from kosovo_kg.store import DUMP_NAME, turtle_to
@@ -35,7 +44,13 @@ def void() -> Response:
         modified=file_date(dump) if dump.exists() else None,
         sources=source_records(settings.data_dir),
     )
-    if key in ("turtle", "html"):
+    if key == "html":  # a browser: the same description as a page (kosovo_kg.web.pages)
+        from kosovo_kg.web.pages import rdfdoc
+
+        subjects = rdfdoc.subjects(text, settings.base_iri)
+        page = render_template("void.html", title="Dataset description", subjects=subjects)
+        response = Response(page, 200, content_type="text/html; charset=utf-8")
+    elif key == "turtle":
         response = Response(text, 200, content_type=_RDF_MEDIA["turtle"])
     else:
         response = Response(turtle_to(text, key), 200, content_type=_RDF_MEDIA[key])

@@ -117,6 +117,12 @@ def _html(query: str, outcome: QueryOutcome) -> Response:
     return response
 
 
+def _described(text: str, base: str) -> list:
+    from kosovo_kg.web.pages import rdfdoc  # the service description as a page
+
+    return rdfdoc.subjects(text, base)
+
+
 def _service_description(fmt: str | None) -> Response:
     settings = current_app.config["KOSOVO_KG_SETTINGS"]
     key = negotiate.choose_graph_format(fmt, request.accept_mimetypes, "Accept" in request.headers)
@@ -128,7 +134,7 @@ def _service_description(fmt: str | None) -> Response:
             query=EXAMPLE_QUERY.format(kr=settings.base_iri + "ontology#"),
             max_rows=settings.max_rows,
             boolean=None,
-            description=text,
+            description=_described(text, settings.base_iri),
             sd_link=True,
             dump_name=DUMP_NAME,
         )

@@ -1,4 +1,4 @@
-"""Reading pages for browsers: home (/), query editor (/editor), saved-query forms
+"""Reading pages for browsers: home (/), query editor (/editor), search (/search), saved-query forms
 (/queries/<name>/form), linked-data pages for every minted IRI (/id/..., /graph/..., /ontology,
 /dataset) and the front-end assets (/assets/...).
 
@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 from kosovo_kg.engine import Engine
 from kosovo_kg.settings import Settings
 from kosovo_kg.web import assets
-from kosovo_kg.web.pages import claims, editor, forms, home, ld
+from kosovo_kg.web.pages import claims, editor, forms, home, ld, results, search
 from kosovo_kg.web.pages.data import Periods, load_periods
 
 EXTENSION = "kosovo_kg.pages"
@@ -64,7 +64,7 @@ def state() -> PageState:
 def init_app(app: Flask, settings: Settings, engine: Engine) -> None:
     assets.copy_assets(settings.var_dir)
     app.extensions[EXTENSION] = PageState(settings, engine)
-    for module in (home, claims, editor, forms, ld):
+    for module in (home, claims, editor, forms, ld, search):
         app.register_blueprint(module.bp)
 
     @app.route("/assets/<name>")
@@ -74,6 +74,18 @@ def init_app(app: Flask, settings: Settings, engine: Engine) -> None:
         response = send_from_directory(assets.assets_dir(settings.var_dir), name, max_age=3600)
         return response
 
+    @app.route("/favicon.ico")
+    def favicon() -> ResponseReturnValue:
+        # browsers ask for it whatever the page says; the icon is the SVG of /static
+        response = app.send_static_file("favicon.svg")
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
     @app.context_processor
     def nav() -> dict[str, Any]:
-        return {"nav_assets": state().assets, "base_iri": settings.base_iri}
+        # result_cells: /sparql's HTML results (kosovo_kg.web.sparql) link and label like ours
+        return {
+            "nav_assets": state().assets,
+            "base_iri": settings.base_iri,
+            "result_cells": results.cells,
+        }

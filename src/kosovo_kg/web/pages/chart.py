@@ -35,9 +35,20 @@ def _month_index(first: dt.date, day: dt.date) -> float:
     return (day.year - first.year) * 12 + day.month - first.month - 1 + day.day / days
 
 
-def svg(points: list[SeriesPoint], title: str, claims: Sequence[Any] = ()) -> Markup:
-    """An accessible SVG chart (role=img with a title and a description of the last values).
-    `claims`: points with day, value, kind, path and text (see `pages.claims.ClaimPoint`)."""
+def _span(lo: int, hi: int) -> str:
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+def svg(
+    points: list[SeriesPoint],
+    title: str,
+    claims: Sequence[Any] = (),
+    marker: dt.date | None = None,
+) -> Markup:
+    """An accessible SVG chart (role=img with a title and a description of the last values);
+    each point's values show on hover (an SVG <title> per month), `marker` draws a line at
+    that day. `claims`: points with day, value, kind, path and text (see
+    `pages.claims.ClaimPoint`), drawn above the hover areas so that each stays a link."""
     if not points:
         return Markup("")
     dx, ymax = _scale(points, claims)
@@ -80,6 +91,26 @@ def svg(points: list[SeriesPoint], title: str, claims: Sequence[Any] = ()) -> Ma
         f'<polyline class="possibly" points="{" ".join(upper)}"/>',
         f'<polyline class="withdrawn" points="{withdrawn}"/>',
     ]
+    if marker is not None and points[0].day <= marker <= points[-1].day:
+        # the chosen day, between the month ends around it
+        i = next(k for k, p in enumerate(points) if p.day >= marker)
+        before = points[i - 1].day if i else points[0].day
+        span = (points[i].day - before).days or 1
+        mx = x(i) - dx * (points[i].day - marker).days / span if i else x(0)
+        parts.append(
+            f'<line class="marker" x1="{mx:.1f}" x2="{mx:.1f}" y1="{TOP}" y2="{H - BOTTOM}"/>'
+            f'<text class="marker-label" x="{mx + 4:.1f}" y="{TOP + 12}">'
+            f"{marker.isoformat()}</text>"
+        )
+    for i, p in enumerate(points):  # hover: the values at each point
+        tip = (
+            f"{p.day.isoformat()}: {_span(p.definitely, p.possibly)} recognising,"
+            f" {_span(p.withdrawn_definitely, p.withdrawn_possibly)} withdrawn"
+        )
+        parts.append(
+            f'<rect class="hover" x="{x(i) - dx / 2:.1f}" y="{TOP}" width="{dx:.1f}"'
+            f' height="{H - TOP - BOTTOM}"><title>{escape(tip)}</title></rect>'
+        )
     first, last = points[0].day, points[-1].day
     for c in claims:
         if not first.replace(day=1) <= c.day <= last:

@@ -196,9 +196,10 @@ class SeriesPoint:
 
 
 def series(periods: Periods, perspective: str, today: dt.date) -> list[SeriesPoint]:
-    """Month by month: states recognising (definitely / possibly) and states withdrawn."""
+    """Month by month: states recognising (definitely / possibly) and states withdrawn; the
+    last point is today (not the end of this month)."""
     points = []
-    for d in month_ends(FIRST_MONTH, today):
+    for d in [min(end, today) for end in month_ends(FIRST_MONTH, today)]:  # ends today
         rd, rp = periods.count(perspective, "Recognises", d)
         wd, wp = periods.count(perspective, "Withdrawn", d)
         points.append(SeriesPoint(d, rd, rp, wd, wp))

@@ -1,12 +1,24 @@
 """The query editor: YASGUI (npm @zazuko/yasgui, served from /assets) pointed at /sparql, with the
-saved queries as examples. Without the assets (or without JavaScript) the page is a plain form
+saved queries as examples: loading one shows its parameters as fields (filled with the
+header's example values) and puts its text in the editor with those values bound as a VALUES
+block. `/editor?example=<name>&<param>=<value>...` is the link to that state; `?query=<text>`
+puts any text in the editor (the script keeps the address up to date as you type) and `run=1`
+runs it on load. Without the assets (or without JavaScript) the page is a plain form
 posting to /sparql."""
 
 from __future__ import annotations
 
+import urllib.parse
+from typing import Any
+
 from flask import Blueprint, Response, current_app, render_template, request
 
+from kosovo_kg.engine.inject import bind_values
+from kosovo_kg.engine.lexer import QueryCheckError
+from kosovo_kg.saved.header import SavedQuery
+from kosovo_kg.saved.library import ParamError, bind
 from kosovo_kg.web import CSP, pages
+from kosovo_kg.web.pages import forms
 from kosovo_kg.web.saved import EXTENSION as SAVED
 from kosovo_kg.web.sparql import EXAMPLE_QUERY
 
@@ -22,18 +34,53 @@ DEFAULT_QUERY = EXAMPLE_QUERY
 @bp.route("/editor")
 def editor() -> Response:
     st = pages.state()
-    library = current_app.extensions[SAVED].library
+    saved = current_app.extensions[SAVED]
     name = request.args.get("example")
-    query = library[name].text if name in library else None
+    query = saved.library.get(name) if name else None
+    context: dict = {}
+    if query is not None:
+        context = _example(query, saved)
     page = render_template(
         "editor.html",
-        title="Query editor",
-        query=query or DEFAULT_QUERY.format(kr=st.settings.base_iri + "ontology#"),
-        examples=[(q.name, q.title) for q in library.values()],
-        selected=name if name in library else None,
+        title=f"Query editor: {query.title}" if query else "Query editor",
+        query=request.args.get("query")
+        or context.pop("text", None)
+        or DEFAULT_QUERY.format(kr=st.settings.base_iri + "ontology#"),
+        autorun=request.args.get("run") == "1",
+        permalink=urllib.parse.urlencode(
+            [(k, v) for k, v in request.args.items(multi=True) if k != "run"]
+        ),
+        examples=[(q.name, q.title) for q in saved.library.values()],
+        selected=query,
         yasgui={"yasgui.min.js", "yasgui.min.css"} <= st.assets,
         max_rows=st.settings.max_rows,
+        states=sorted(st.periods().states.values(), key=lambda s: s.label),
+        date_pattern=forms.DATE_PATTERN,
+        **context,
     )
     response = Response(page, 200, content_type="text/html; charset=utf-8")
     response.headers["Content-Security-Policy"] = EDITOR_CSP
+    response.headers["Cache-Control"] = "no-store"  # a reload shows what the address says
     return response
+
+
+def _example(query: SavedQuery, saved: Any) -> dict[str, Any]:
+    """A saved query loaded in the editor: its parameters as fields (the request's values, else
+    the examples of its header) and its text with those values bound as a VALUES block, so that
+    running it gives what /queries/<name> gives with the same values."""
+    submitted = any(p.name in request.args for p in query.params)
+    given = {
+        p.name: (request.args.get(p.name, "") if submitted else p.example or "").strip()
+        for p in query.params
+    }
+    context: dict[str, Any] = {"fields": forms.fields(query, given), "text": query.text}
+    args = forms.arguments(query, given)
+    try:
+        bindings = bind(query, args, saved.states)
+        context["text"] = bind_values(query.text, bindings) if bindings else query.text
+    except (ParamError, QueryCheckError) as exc:
+        context["error"] = f"{exc}; the query is shown without values"
+    context["run_url"] = f"/queries/{query.name}/form?" + urllib.parse.urlencode(
+        {"run": "1", **args}
+    )
+    return context

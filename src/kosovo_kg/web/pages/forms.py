@@ -5,6 +5,7 @@ download links to /queries/<name> in each format that applies."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import urllib.parse
 from typing import Any
@@ -13,15 +14,27 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from kosovo_kg.saved.header import SavedQuery
 from kosovo_kg.saved.library import ParamError, bind
+from kosovo_kg.saved.params import ParamValueError, date_bounds
 from kosovo_kg.web import pages
-from kosovo_kg.web.pages.links import local_path
+from kosovo_kg.web.pages import results
 from kosovo_kg.web.saved import EXTENSION as SAVED
 from kosovo_kg.web.sparql import error_response
 
 bp = Blueprint("forms", __name__)
 SELECT_DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("tsv", "TSV"), ("xml", "XML"))
 GRAPH_DOWNLOADS = (("turtle", "Turtle"), ("ntriples", "N-Triples"), ("jsonld", "JSON-LD"))
-INPUT_TYPES = {"date": "date", "integer": "number", "iri": "url"}
+# a date is typed as text: a year, a month or a day (an <input type=date> takes days only)
+INPUT_TYPES = {"date": "text", "integer": "number", "iri": "url"}
+DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
+
+
+def date_range(text: str) -> str:
+    """'2019-01-01 – 2019-12-31' for '2019', the day itself for a day, '' when not a date."""
+    try:
+        first, last = date_bounds(text)
+    except ParamValueError:
+        return ""
+    return first if first == last else f"{first} – {last}"
 
 
 def _state_names() -> dict[str, str]:
@@ -29,7 +42,7 @@ def _state_names() -> dict[str, str]:
     return {s.label.casefold(): s.iso3 for s in pages.state().periods().states.values()}
 
 
-def _fields(query: SavedQuery, given: dict[str, str]) -> list[dict[str, Any]]:
+def fields(query: SavedQuery, given: dict[str, str]) -> list[dict[str, Any]]:
     fields = []
     for p in query.params:
         fields.append(
@@ -44,9 +57,22 @@ def _fields(query: SavedQuery, given: dict[str, str]) -> list[dict[str, Any]]:
                 "help": p.type.help,
                 "description": p.description,
                 "value": given.get(p.name, ""),
+                "range": date_range(given.get(p.name, "")) if p.type.name == "date" else "",
             }
         )
     return fields
+
+
+def day_at_end(text: str | None, today: dt.date) -> tuple[dt.date, str, str | None]:
+    """The last day of a YYYY, YYYY-MM or YYYY-MM-DD value, the range it covers, and the error
+    (today is used then, or when nothing is given)."""
+    if not text or not text.strip():
+        return today, "", None
+    try:
+        last = date_bounds(text)[1]
+    except ParamValueError as exc:
+        return today, "", f"not a date ({exc}): {text[:40]!r}; showing {today.isoformat()}"
+    return dt.date.fromisoformat(last), date_range(text), None
 
 
 @bp.route("/forms")
@@ -72,11 +98,15 @@ def form(name: str) -> Response:
     context: dict[str, Any] = {
         "title": query.title,
         "query": query,
-        "fields": _fields(query, given),
+        "fields": fields(query, given),
         "states": sorted(pages.state().periods().states.values(), key=lambda s: s.label),
         "refused": saved.refused.get(name),
         "graph": saved.forms[name] in ("CONSTRUCT", "DESCRIBE"),
         "base": pages.state().settings.base_iri,
+        "date_pattern": DATE_PATTERN,
+        # the editor with this form's values (or the examples when nothing was given)
+        "editor_url": "/editor?"
+        + urllib.parse.urlencode({"example": query.name, **arguments(query, given)}),
     }
     status = 200
     if "run" in request.args:
@@ -85,8 +115,8 @@ def form(name: str) -> Response:
     return Response(page, status, content_type="text/html; charset=utf-8")
 
 
-def _run(query: SavedQuery, given: dict[str, str], context: dict[str, Any]) -> int:
-    saved = current_app.extensions[SAVED]
+def arguments(query: SavedQuery, given: dict[str, str]) -> dict[str, str]:
+    """The values given for the query's parameters, a state's name replaced by its ISO code."""
     names = _state_names()
     args = {}
     for p in query.params:
@@ -95,6 +125,12 @@ def _run(query: SavedQuery, given: dict[str, str], context: dict[str, Any]) -> i
             v = names[v.casefold()]
         if v:
             args[p.name] = v
+    return args
+
+
+def _run(query: SavedQuery, given: dict[str, str], context: dict[str, Any]) -> int:
+    saved = current_app.extensions[SAVED]
+    args = arguments(query, given)
     try:
         bindings = bind(query, args, saved.states)
     except ParamError as exc:
@@ -122,22 +158,6 @@ def _run(query: SavedQuery, given: dict[str, str], context: dict[str, Any]) -> i
     if "boolean" in data:
         context["boolean"] = data["boolean"]
         return 200
-    base = pages.state().settings.base_iri
     context["variables"] = data["head"]["vars"]
-    context["table"] = [
-        [_cell(row.get(v), base) for v in data["head"]["vars"]]
-        for row in data["results"]["bindings"]
-    ]
+    context["table"] = results.cells(data["head"]["vars"], data["results"]["bindings"])
     return 200
-
-
-def _cell(term: dict[str, str] | None, base: str) -> dict[str, str | None]:
-    if term is None:
-        return {"text": "", "href": None}
-    text = term["value"]
-    href = None
-    if term["type"] == "uri":
-        href = local_path(text, base) or (
-            text if text.startswith(("http://", "https://")) else None
-        )
-    return {"text": text, "href": href}

@@ -66,7 +66,10 @@ def minted(rest: str) -> Response:
         if outcome.rows == 0:
             return _vary(error_response(404, f"nothing is known about <{iri}>"))
         return _rdf(outcome.body, key)
-    context = resource.describe(iri)
+    offset = request.args.get("incoming", "0")
+    if not offset.isdigit():
+        return _vary(error_response(400, f"incoming: not a number of rows: {offset[:40]!r}"))
+    context = resource.describe(iri, int(offset))
     if context is None:
         return _page("resource.html", 404, title="Not found", iri=iri, missing=True)
     return _page("resource.html", **context)

@@ -17,6 +17,11 @@ def local_path(iri: str, base: str) -> str | None:
     return "/" + rest
 
 
+def href(iri: str, base: str) -> str | None:
+    """Where a link to `iri` goes: its page on this server, else the IRI if it is a web address."""
+    return local_path(iri, base) or (iri if iri.startswith(("http://", "https://")) else None)
+
+
 def short(iri: str, base: str) -> str:
     """A compact name: kr:Recognition, rdfs:label, id/state/XKX, or the IRI itself."""
     if iri.startswith(base + "ontology#"):

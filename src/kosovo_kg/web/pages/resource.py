@@ -4,12 +4,14 @@ and every event it acted in with each claim about it, the claim's evidence, quot
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
 from kosovo_kg.web import pages
+from kosovo_kg.web.pages import claim_titles, timeline
 from kosovo_kg.web.pages.data import PERSPECTIVES, STATUS_NAMES, prologue, select, value
-from kosovo_kg.web.pages.links import local_path, short
+from kosovo_kg.web.pages.links import href, short
 
 MAX_INCOMING = 300
 HIDDEN_KINDS = ("ontology#Event", "prov#Activity")
@@ -28,10 +30,11 @@ def _term(term: dict[str, str] | None, base: str, labels: dict[str, str]) -> dic
         return {"text": ""}
     text = term["value"]
     if term["type"] == "uri":
-        href = local_path(text, base) or (
-            text if text.startswith(("http://", "https://")) else None
-        )
-        return {"text": labels.get(text) or short(text, base), "href": href, "iri": text}
+        return {
+            "text": labels.get(text) or short(text, base),
+            "href": href(text, base),
+            "iri": text,
+        }
     if term["type"] == "bnode":
         return {"text": "_:" + text, "bnode": text}
     extra = term.get("xml:lang") and "@" + term["xml:lang"]
@@ -40,7 +43,8 @@ def _term(term: dict[str, str] | None, base: str, labels: dict[str, str]) -> dic
     return {"text": text, "extra": extra or ""}
 
 
-def _labels(iris: set[str]) -> dict[str, str]:
+def labels_of(iris: set[str]) -> dict[str, str]:
+    """Labels (rdfs:label, dcterms:title, a document's publisher and date) of up to 400 IRIs."""
     st = pages.state()
     if not iris:
         return {}
@@ -49,7 +53,8 @@ def _labels(iris: set[str]) -> dict[str, str]:
         st.engine,
         prologue(st.settings.base_iri)
         + f"SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?x {{ {values} }} "
-        "?x rdfs:label|dcterms:title ?l } GROUP BY ?x",
+        f"{{ ?x rdfs:label|dcterms:title ?l }} UNION {{ ?x a kr:SourceDocument "
+        f"{claim_titles.doc_label('?x', 'l')} }} FILTER(BOUND(?l)) }} GROUP BY ?x",
     )
     return {value(r, "x") or "": value(r, "label") or "" for r in rows}
 
@@ -58,8 +63,9 @@ def _uris(rows: list[dict[str, dict[str, str]]]) -> set[str]:
     return {t["value"] for r in rows for t in r.values() if t["type"] == "uri"}
 
 
-def describe(iri: str) -> dict[str, Any] | None:
-    """The template context of the resource page, or None when nothing is known about `iri`."""
+def describe(iri: str, offset: int = 0) -> dict[str, Any] | None:
+    """The template context of the resource page, or None when nothing is known about `iri`;
+    `offset` is the first incoming link listed (they come in pages of MAX_INCOMING)."""
     st = pages.state()
     base = st.settings.base_iri
     out_rows = select(
@@ -68,15 +74,24 @@ def describe(iri: str) -> dict[str, Any] | None:
     in_rows = select(
         st.engine,
         f"SELECT ?g ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} }} ORDER BY ?p ?s"
-        f" LIMIT {MAX_INCOMING + 1}",
+        f" OFFSET {offset} LIMIT {MAX_INCOMING}",
     )
-    if not out_rows and not in_rows:
+    incoming_total = int(
+        value(
+            select(st.engine, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} }}")[
+                0
+            ],
+            "n",
+        )
+        or 0
+    )
+    if not out_rows and not incoming_total:
         return None
     blank_rows = select(
         st.engine,
         f"SELECT ?b ?p ?o WHERE {{ <{iri}> ?x ?b FILTER(isBlank(?b)) ?b ?p ?o }}",
     )
-    labels = _labels(_uris(out_rows) | _uris(in_rows[:MAX_INCOMING]) | {iri})
+    labels = labels_of(_uris(out_rows) | _uris(in_rows) | {iri})
     by_graph: dict[str, list[dict[str, Any]]] = defaultdict(list)
     wikidata = None
     for r in out_rows:
@@ -96,22 +111,74 @@ def describe(iri: str) -> dict[str, Any] | None:
         "graphs": dict(by_graph),
         "blanks": dict(blanks),
         "incoming": [
-            {"s": _term(r["s"], base, labels), "p": _term(r["p"], base, {})}
-            for r in in_rows[:MAX_INCOMING]
+            {"s": _term(r["s"], base, labels), "p": _term(r["p"], base, {})} for r in in_rows
         ],
-        "incoming_more": len(in_rows) > MAX_INCOMING,
+        "incoming_page": _pages(offset, len(in_rows), incoming_total),
         "wikidata": wikidata,
     }
+    kinds = {value(r, "o") for r in out_rows if value(r, "p") == RDF_TYPE}
+    if base + "ontology#Claim" in kinds:
+        found = claim_titles.claim(iri)
+        if found:
+            context["title"], context["claim"] = found["title"], found
+    elif base + "ontology#SourceLocation" in kinds:
+        located = claim_titles.location_title(iri)
+        if located:
+            context["title"], context["location"] = located
     if iri in st.periods().states:
         context["periods"] = _periods(iri)
         context["events"] = _events(
             f"{{ ?event kr:actor <{iri}> }} UNION {{ ?event kr:participant <{iri}> }}"
         )
+        context["summary"] = summary(iri, context["events"])
+        context["timeline"] = timeline.svg(context["events"])
     elif any(
         value(r, "p") == RDF_TYPE and value(r, "o") == base + "ontology#Event" for r in out_rows
     ):
         context["events"] = _events(f"VALUES ?event {{ <{iri}> }}")
     return context
+
+
+def _pages(offset: int, shown: int, total: int) -> dict[str, Any]:
+    """Where this page of incoming links sits: first and last shown, previous and next offsets."""
+    return {
+        "first": offset + 1 if shown else offset,
+        "last": offset + shown,
+        "total": total,
+        "previous": max(offset - MAX_INCOMING, 0) if offset > 0 else None,
+        "next": offset + MAX_INCOMING if offset + shown < total else None,
+    }
+
+
+def summary(iri: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """A state's status today per perspective, and how many events, claims and claimants."""
+    periods = pages.state().periods()
+    today = dt.date.today()
+    statuses, recognised_by = [], []
+    for name in PERSPECTIVES:
+        if iri.endswith("/id/state/XKX"):  # Kosovo's own page: who recognises it
+            recognised_by.append((name, *periods.count(name, "Recognises", today)))
+            continue
+        key, definite, disputed = periods.status(name, iri, today)
+        statuses.append(
+            {
+                "perspective": name,
+                "key": key,
+                "status": STATUS_NAMES.get(key, key),
+                "definite": definite,
+                "disputed": disputed,
+            }
+        )
+    claims_ = [c for e in events for c in e["claims"]]
+    return {
+        "today": today.isoformat(),
+        "statuses": statuses,
+        "recognised_by": recognised_by,
+        "events": len(events),
+        "claims": len(claims_),
+        "claimants": len({c["claimant"].get("iri") for c in claims_}),
+        "documents": len({ev["doc"].get("iri") for c in claims_ for ev in c["evidence"]}),
+    }
 
 
 def _periods(iri: str) -> list[dict[str, Any]]:
@@ -150,19 +217,20 @@ def _events(pattern: str) -> list[dict[str, Any]]:
         st.engine,
         prologue(base)
         + f"""SELECT ?event ?kind ?claim ?claimant ?stance ?dateText ?date ?loc ?doc ?url
-       ?section ?row ?exact WHERE {{
+       ?section ?row ?exact ?earliest WHERE {{
   {pattern}
   ?event a ?kind .
   ?claim kr:about ?event ; kr:claimant ?claimant ; kr:stance ?stance .
   OPTIONAL {{ ?claim kr:statedDateText ?dateText }}
-  OPTIONAL {{ ?claim kr:statedDate ?date }}
+  OPTIONAL {{ ?claim kr:statedDate ?date }} OPTIONAL {{ ?claim kr:earliest ?earliest }}
   OPTIONAL {{ ?claim kr:evidence ?loc . ?loc oa:hasSource ?doc .
     OPTIONAL {{ ?doc schema:url ?url }} OPTIONAL {{ ?loc kr:sectionPath ?section }}
     OPTIONAL {{ ?loc kr:rowLabel ?row }} OPTIONAL {{ ?loc oa:hasSelector/oa:exact ?exact }} }}
 }} ORDER BY ?event ?claim ?loc""",
     )
-    labels = _labels(
+    labels = labels_of(
         {value(r, "claimant") or "" for r in rows}
+        | {value(r, "event") or "" for r in rows}
         | {value(r, "doc") or "" for r in rows if "doc" in r}
     )
     events: dict[str, dict[str, Any]] = {}
@@ -170,7 +238,7 @@ def _events(pattern: str) -> list[dict[str, Any]]:
         e = value(r, "event") or ""
         kind = value(r, "kind") or ""
         event = events.setdefault(
-            e, {"term": _term(r["event"], base, {}), "kinds": set(), "claims": {}}
+            e, {"term": _term(r["event"], base, labels), "kinds": set(), "claims": {}}
         )
         if not kind.endswith(HIDDEN_KINDS):
             event["kinds"].add(short(kind, base))
@@ -182,6 +250,8 @@ def _events(pattern: str) -> list[dict[str, Any]]:
                 "claimant": _term(r["claimant"], base, labels),
                 "stance": short(value(r, "stance") or "", base),
                 "date": value(r, "dateText") or value(r, "date") or "",
+                # the day it is drawn at in the timeline: the stated day, else the earliest bound
+                "day": (value(r, "date") or value(r, "earliest") or "")[:10],
                 "evidence": {},
             },
         )

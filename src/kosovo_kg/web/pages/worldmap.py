@@ -93,21 +93,28 @@ def shapes(topojson: Path, table: Path) -> tuple[tuple[str, str, str], ...]:
 
 
 def svg(
-    countries: tuple[tuple[str, str, str], ...], statuses: dict[str, tuple[str, str]], title: str
+    countries: tuple[tuple[str, str, str], ...],
+    statuses: dict[str, tuple[str, str]],
+    title: str,
+    links: dict[str, str] | None = None,
 ) -> str:
-    """A standalone SVG document; `statuses` maps ISO3 -> (status key, status name)."""
+    """A standalone SVG document; `statuses` maps ISO3 -> (status key, status name); a country
+    with a link (ISO3 -> path) is a link to it, opened in the page that shows the map."""
+    links = links or {}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img">',
         f"<title>{escape(title)}</title>",
         "<style>path{stroke:#fff;stroke-width:.4}.Recognises{fill:#5fa36f}"
         ".Withdrawn{fill:#e08a3c}.NotRecognised{fill:#a9a9b3}.Invalidated{fill:#c94b4b}"
-        ".uncertain{fill:#e6cf45}.none{fill:#f4f4f4}.XKX{fill:#0b4f9c}</style>",
+        ".uncertain{fill:#e6cf45}.none{fill:#f4f4f4}.XKX{fill:#0b4f9c}"
+        "a:focus path,a:hover path{stroke:#1d1d1f;stroke-width:1.5}a:focus{outline:none}</style>",
     ]
     for iso3, name, d in countries:
         key, label = statuses.get(iso3, ("none", "not in the graph"))
         cls = "XKX" if iso3 == "XKX" else key
-        parts.append(
-            f'<path class="{cls}" d="{d}"><title>{escape(name)}: {escape(label)}</title></path>'
-        )
+        path = f'<path class="{cls}" d="{d}"><title>{escape(name)}: {escape(label)}</title></path>'
+        if iso3 in links:
+            path = f'<a href="{escape(links[iso3])}" target="_top">{path}</a>'
+        parts.append(path)
     parts.append("</svg>")
     return "".join(parts)

@@ -21,12 +21,30 @@
   var tab = yasgui.getTab();
   tab.setEndpoint(endpoint);
   tab.setQuery(initial);
-  document.querySelectorAll("a.example").forEach(function (link) {
-    link.addEventListener("click", function (event) {
-      event.preventDefault();
-      fetch(link.getAttribute("data-query"))
-        .then(function (r) { return r.text(); })
-        .then(function (text) { yasgui.getTab().setQuery(text); root.scrollIntoView(); });
+  // the address follows the text: a reload or a shared link shows this query (run=1 runs it)
+  var link = document.getElementById("permalink");
+  var timer = null;
+  function remember() {
+    var params = new URLSearchParams(window.location.search);
+    params.set("query", tab.getQuery());
+    params.delete("run");
+    var href = window.location.pathname + "?" + params.toString();
+    window.history.replaceState(null, "", href);
+    if (link) { link.href = href; link.textContent = "/editor?query=…"; }
+  }
+  tab.getYasqe().on("change", function () { clearTimeout(timer); timer = setTimeout(remember, 300); });
+  // results: our IRIs link to their pages on this server (the IRI stays the text, to copy)
+  var base = root.getAttribute("data-base");
+  var families = ["id/", "graph/", "ontology", "dataset"];
+  function localise() {
+    root.querySelectorAll('.yasr a[href^="' + base + '"]').forEach(function (a) {
+      var rest = a.getAttribute("href").slice(base.length);
+      if (!families.some(function (f) { return rest.indexOf(f) === 0; })) return;
+      a.setAttribute("href", "/" + rest);
+      a.removeAttribute("target");
+      a.setAttribute("title", base + rest);
     });
-  });
+  }
+  if (base) new MutationObserver(localise).observe(root, { childList: true, subtree: true });
+  if (root.getAttribute("data-run") === "1") tab.getYasqe().query();
 })();
