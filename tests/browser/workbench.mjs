@@ -198,7 +198,7 @@ async function session(size, js) {
     check(`${tag}: search "dacic" finds Dačić`, found.some((t) => t.includes("Dačić")), found.slice(0, 3));
     await shot(page, `search-${tag}`);
     await page.locator("ul.search-results li a").first().click();
-    check(`${tag}: a search result opens its page`, /\/id\/agent\//.test(page.url()), page.url());
+    check(`${tag}: a search result opens its page`, /\/id\/(agent|person)\//.test(page.url()), page.url());
   } catch (err) {
     check(`${tag}: no exception`, false, err.stack || err.message);
   } finally {

@@ -27,6 +27,8 @@ KINDS = {
     "state": "States and entities",
     "entity": "States and entities",
     "agent": "People, offices and organisations",
+    "person": "People, offices and organisations",
+    "post": "People, offices and organisations",
     "org": "People, offices and organisations",
     "doc": "Documents",
     "event": "Events",
