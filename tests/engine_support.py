@@ -59,3 +59,50 @@ def oxigraph_serve(args: list[str]) -> Iterator[tuple[str, subprocess.Popen]]:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
+
+
+VIRTUOSO_MISSING = (
+    "Debian's virtuoso-opensource is not installed (virtuoso-t not on PATH); `.ci/run` installs"
+    " it, or `apt-get install virtuoso-opensource`"
+)
+
+
+@contextlib.contextmanager
+def virtuoso(folder: Path, allowed: Path) -> Iterator[tuple[str, int]]:
+    """A throw-away Virtuoso (Debian's `virtuoso-t`) on loopback, its database in `folder`, files
+    under `allowed` readable by its bulk loader, and Graph Store writes allowed without a login
+    (`SPARQL_UPDATE` granted to the anonymous `SPARQL` user: loopback test only). Yields its HTTP
+    base URL and its SQL port (for `isql-vt`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    (folder / "virtuoso.ini").write_text(
+        f"[Database]\nDatabaseFile={folder}/v.db\nErrorLogFile={folder}/v.log\n"
+        f"TransactionFile={folder}/v.trx\nxa_persistent_file={folder}/v.pxa\n"
+        f"[Parameters]\nServerPort=127.0.0.1:{sql_port}\nDirsAllowed=.,{allowed}\n"
+        f"[HTTPServer]\nServerPort=127.0.0.1:{http_port}\nServerRoot={folder}\n"
+        "[SPARQL]\nResultSetMaxRows=100000\nMaxQueryExecutionTime=60\n"
+    )
+    process = subprocess.Popen(
+        ["virtuoso-t", "+foreground", "+configfile", str(folder / "virtuoso.ini")],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_http(http_port, process, "/sparql")
+        isql(sql_port, 'grant SPARQL_UPDATE to "SPARQL";')
+        yield f"http://127.0.0.1:{http_port}", sql_port
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+
+
+def isql(sql_port: int, statements: str) -> None:
+    subprocess.run(
+        ["isql-vt", str(sql_port), "dba", "dba", f"exec={statements}"],
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
