@@ -40,7 +40,14 @@ KNOWN: dict[str, dict[str, str]] = {
     "virtuoso": {
         "dataset-statistics": "`GRAPH ?g {}` has no solutions on Virtuoso 7.2",
         "timeline": "Virtuoso 7.2 refuses a sub-select naming a variable it does not bind",
-        "perspective-count-over-time": "not diagnosed in time (see docs)",
+    },
+}
+# query name -> why it is not sent to the engine at all
+NOT_RUN: dict[str, dict[str, str]] = {
+    "oxigraph": {},
+    "virtuoso": {
+        "perspective-count-over-time": "runs past any deadline on Virtuoso 7.2 and keeps it busy"
+        " after our server gave up (its MaxQueryExecutionTime does not stop it)",
     },
 }
 
@@ -86,8 +93,10 @@ def answer_set(data: dict, lists: dict[str, str], int_booleans: bool = False) ->
     names = data["head"]["vars"]
 
     def cell(name: str, term: dict[str, str] | None) -> tuple[str, ...]:
-        if term is not None and name in lists and term["type"] != "uri":
-            return ("list", *sorted(i for i in term["value"].split(lists[name]) if i))
+        if name in lists and (term is None or term["type"] != "uri"):
+            # no value at all: unbound on Oxigraph (an error in the aggregate), "" on Virtuoso
+            items = sorted(i for i in (term or {"value": ""})["value"].split(lists[name]) if i)
+            return ("list", *items) if items else ("unbound",)
         value = normalise(term)
         if int_booleans and value[0] == "boolean":
             return ("number", "1" if value[1] == "True" else "0")
@@ -104,11 +113,12 @@ def local() -> LocalRunner:
 
 
 def _server_on(root: Path, query_url: str, union_default: bool):
+    """Our server on the engine; 60 s per query (every compared query takes well under that)."""
     env = {
         "KOSOVO_KG_SPARQL_BACKEND_URL": query_url,
         "KOSOVO_KG_SPARQL_BACKEND_UNION_DEFAULT": "true" if union_default else "false",
         "KOSOVO_KG_MAX_ROWS": "100000",
-        "KOSOVO_KG_QUERY_TIMEOUT": "120",
+        "KOSOVO_KG_QUERY_TIMEOUT": "60",
     }
     return run_server(root, env, nquads=DUMP.read_bytes())
 
@@ -135,6 +145,8 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
 
 
 def _compare(server, engine: str, name: str, local: LocalRunner) -> None:
+    if name in NOT_RUN[engine]:
+        pytest.skip(NOT_RUN[engine][name])
     query = LIBRARY[name]
     args = query.example_args()
     path = f"/queries/{name}?" + urllib.parse.urlencode(args)
