@@ -6,56 +6,30 @@ Answers are compared with the same queries run in-process on the same dump (pyox
 from __future__ import annotations
 
 import contextlib
-import http.client
 import os
 import shutil
 import signal
 import subprocess
-import sys
-import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from endpoint_support import CARTESIAN, Listener, free_port, run_server
+from endpoint_support import CARTESIAN, Listener, run_server
+from engine_support import VIRTUOSO_MISSING, isql, oxigraph_cli, oxigraph_serve, virtuoso
 
 from kosovo_kg.saved.library import load_library
 from kosovo_kg.saved.sample import LocalRunner
 from kosovo_kg.settings import PROJECT_ROOT
 
 DUMP = PROJECT_ROOT / "data" / "generated" / "kosovo-kg.nq"
-OXIGRAPH = Path(sys.executable).parent / "oxigraph"
-
-
-def _oxigraph() -> str:
-    if OXIGRAPH.exists():
-        return str(OXIGRAPH)
-    found = shutil.which("oxigraph")
-    if not found:
-        pytest.fail("the `oxigraph` CLI (PyPI package oxigraph, a test dependency) is missing")
-    return found
-
-
-def _wait_http(port: int, process: subprocess.Popen, path: str = "/") -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the engine exited")
-        with contextlib.suppress(OSError, http.client.HTTPException):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", path)
-            conn.getresponse().read()
-            return
-        time.sleep(0.1)
-    raise RuntimeError("the engine did not start")
 
 
 @pytest.fixture(scope="module")
 def ox_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     location = tmp_path_factory.mktemp("oxigraph") / "store"
     subprocess.run(
-        [_oxigraph(), "load", "--location", str(location), "--file", str(DUMP)],
+        [oxigraph_cli(), "load", "--location", str(location), "--file", str(DUMP)],
         check=True,
         capture_output=True,
     )
@@ -67,29 +41,9 @@ def engine_process(location: Path, union: bool = True) -> Iterator[tuple[str, su
     """`oxigraph serve-read-only` on a free loopback port, its default graph the union of the
     named graphs (`union`), or not (then the service sends the named graphs with the protocol's
     default-graph-uri/named-graph-uri; portable, but slow on Oxigraph for joins)."""
-    port = free_port()
     flags = ["--union-default-graph"] if union else []
-    process = subprocess.Popen(
-        [
-            _oxigraph(),
-            "serve-read-only",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            *flags,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        _wait_http(port, process)
-        yield f"http://127.0.0.1:{port}/query", process
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(10)
+    with oxigraph_serve(["serve-read-only", "--location", str(location), *flags]) as (url, proc):
+        yield f"{url}/query", proc
 
 
 @pytest.fixture(scope="module")
@@ -226,38 +180,14 @@ def test_slow_query_gets_504_and_a_dead_engine_503(ox_store, tmp_path):
             assert srv.get(path="/healthz").status == 503
 
 
-@pytest.mark.skipif(
-    shutil.which("virtuoso-t") is None,
-    reason="Debian's virtuoso-opensource is not installed (virtuoso-t not on PATH);"
-    " install it to run the service against Virtuoso",
-)
+@pytest.mark.skipif(shutil.which("virtuoso-t") is None, reason=VIRTUOSO_MISSING)
 def test_virtuoso(tmp_path, local):
-    """Load the dump into a throw-away Virtuoso and query it through the service."""
-    db = tmp_path / "virtuoso"
-    db.mkdir()
-    sql_port, http_port = free_port(), free_port()
-    (db / "virtuoso.ini").write_text(
-        f"[Database]\nDatabaseFile={db}/v.db\nErrorLogFile={db}/v.log\nTransactionFile={db}/v.trx\n"
-        f"xa_persistent_file={db}/v.pxa\n[Parameters]\nServerPort=127.0.0.1:{sql_port}\n"
-        f"DirsAllowed=.,{DUMP.parent}\n[HTTPServer]\nServerPort=127.0.0.1:{http_port}\n"
-        f"ServerRoot={db}\n[SPARQL]\nResultSetMaxRows=100000\nMaxQueryExecutionTime=60\n"
-    )
-    process = subprocess.Popen(
-        ["virtuoso-t", "+foreground", "+configfile", str(db / "virtuoso.ini")],
-        cwd=db,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        _wait_http(http_port, process, "/sparql")
-        load = (
-            f"ld_dir('{DUMP.parent}', '{DUMP.name}', 'urn:unused'); rdf_loader_run(); checkpoint;"
-        )
-        subprocess.run(
-            ["isql-vt", str(sql_port), "dba", "dba", f"exec={load}"], check=True, timeout=600
-        )
-        env = {"KOSOVO_KG_SPARQL_BACKEND_URL": f"http://127.0.0.1:{http_port}/sparql"}
+    """Load the dump into a throw-away Virtuoso with its bulk loader and query it through the
+    service (which sends the dataset's graphs: Virtuoso's union also holds its system graphs,
+    and it echoes each graph of the request as a header)."""
+    with virtuoso(tmp_path / "virtuoso", DUMP.parent) as (base, sql_port):
+        isql(sql_port, f"ld_dir('{DUMP.parent}', '{DUMP.name}', 'urn:unused'); rdf_loader_run();")
+        env = {"KOSOVO_KG_SPARQL_BACKEND_URL": f"{base}/sparql"}
         with run_server(tmp_path / "srv", env) as srv:
             query = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?t } }"
             reply = srv.get({"query": query}, accept="application/sparql-results+json")
@@ -266,9 +196,6 @@ def test_virtuoso(tmp_path, local):
             assert int(reply.json()["results"]["bindings"][0]["n"]["value"]) == int(
                 next(iter(expected))["n"].value
             )
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(10)
 
 
 def test_values_block_takes_only_terms_written_by_the_rdf_serializer(local):

@@ -350,6 +350,28 @@ def audit(ctx: click.Context, as_json: bool, on: str | None) -> None:
 
 
 @main.command()
+@click.option("--to", "url", required=True, help="Graph Store HTTP Protocol URL of the engine.")
+@click.option("--timeout", default=600.0, show_default=True, help="Seconds per HTTP request.")
+@click.option("--quiet", is_flag=True, help="No progress output.")
+@click.pass_context
+def publish(ctx: click.Context, url: str, timeout: float, quiet: bool) -> None:
+    """Load the built dump into an external engine, one named graph per PUT, and check each
+    graph's triple count there (credentials: KOSOVO_KG_PUBLISH_USER / _PASSWORD)."""
+    from kosovo_kg.publish import PublishError
+    from kosovo_kg.publish import publish as run_publish
+    from kosovo_kg.store import StoreError, dump_path
+
+    dump = dump_path(_settings(ctx).data_dir)
+    if not dump.exists():
+        _fail(f"{dump}: no dump (run `kosovo-kg build`)")
+    say = (lambda _: None) if quiet else (lambda line: click.echo(line, err=True))
+    try:
+        run_publish(dump, url, timeout=timeout, progress=say)
+    except (PublishError, StoreError) as exc:
+        _fail(str(exc))
+
+
+@main.command()
 @click.option(
     "--out",
     "out",

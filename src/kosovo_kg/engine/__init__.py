@@ -123,7 +123,11 @@ class Engine:
         try:
             if self.remote:
                 # the data version of an external engine derives from its graphs' sizes: count now
-                self._graph_sizes = self._list_graphs(COUNT_GRAPHS)
+                # only the dataset's graphs: an engine also holds its own (Virtuoso's
+                # virtrdf#, ...) and maybe other datasets'
+                ours = s.base_iri + "graph/"
+                listed_sizes = self._list_graphs(COUNT_GRAPHS)
+                self._graph_sizes = {g: n for g, n in listed_sizes.items() if g.startswith(ours)}
                 self.graph_names = frozenset(self._graph_sizes)
                 self._sizes_counted.set()
                 self.remote.graphs = tuple(sorted(self._graph_sizes))

@@ -44,6 +44,29 @@ def iter_nquads_lines(store: ox.Store) -> Iterator[bytes]:
     yield from data.splitlines(keepends=True)
 
 
+def graph_ntriples(store: ox.Store, graph: str | None) -> bytes:
+    """One graph of the store as N-Triples (`None`: the default graph)."""
+    target = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=target)
+
+
+def has_default_graph_triples(store: ox.Store) -> bool:
+    return (
+        next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+    )
+
+
+def count_triples(data: bytes, media_type: str) -> int:
+    """The number of distinct triples in an RDF document of the given media type."""
+    kind = ox.RdfFormat.from_media_type(media_type.split(";")[0].strip() or "text/turtle")
+    if kind is None:
+        raise ValueError(f"not an RDF media type: {media_type!r}")
+    try:
+        return len({(t.subject, t.predicate, t.object) for t in ox.parse(data, format=kind)})
+    except SyntaxError as exc:
+        raise ValueError(f"unreadable {media_type} document: {exc}") from exc
+
+
 class QueryError(ValueError):
     """A query that cannot be parsed or evaluated."""
 
