@@ -1,9 +1,8 @@
-"""SHACL validation of the graph: the only module that imports the SHACL engine (pyshacl-turbo).
+"""SHACL validation of the graph: the only module that imports pySHACL.
 
-`validate()` runs the shapes in `shapes/kosovo-kg.shapes.ttl` over the union of all named graphs
-of N-Quads (the build dump) or TriG. N-Quads hold absolute IRIs only and are handed to the engine
-as bytes, which it parses natively; TriG (relative IRIs, resolved against the base IRI) is first
-parsed into an rdflib Dataset. No inference is run: the data carry explicit supertypes.
+`validate()` loads N-Quads (the build dump) or TriG into an rdflib Dataset, so named graphs are
+kept, and runs the shapes in `shapes/kosovo-kg.shapes.ttl` over the union of all graphs (pySHACL
+sets `default_union` on a Dataset). No inference is run: the data carry explicit supertypes.
 
 The shapes file writes our IRIs relative to the base IRI; it is parsed with the base IRI as
 publicID, and relative `sh:namespace` literals (SHACL-SPARQL prefixes, which a Turtle parser
@@ -12,10 +11,13 @@ leaves alone) are resolved against the base IRI here.
 Each shape carries a constraint id (`<shapes#constraintId>`, e.g. "C7"); every finding reports
 it. `conforms` is True when there is no Violation; Warnings (C19) are allowed.
 
-Engine: pyshacl-turbo (a Rust SHACL engine with pySHACL's API) replaced pySHACL because it gave
-findings equal to pySHACL's on every counterexample in tests/shapes_examples and on the bundled
-graph, in a third of the CPU time with the parse included (`bench/shacl_engines.py`,
-bench/RESULTS-build.md). Its report text differs from pySHACL's in layout.
+Speed: pySHACL runs each SHACL-SPARQL query once per focus node. The Dataset used here parses
+each query text once (rdflib would re-parse it, ~15 ms, every time) and orders its triple
+patterns knowing that $this is bound; the query texts are stripped of indentation, which
+pySHACL's per-focus regular expressions are slow on. About 7 s CPU for 60k quads, plus 2.7 s to
+parse them, which the build spares by passing its Dataset (bench/RESULTS-build.md). pyshacl-turbo
+0.6.5 was tried as a drop-in engine: same findings, but only ~10% less CPU (it parses N-Quads with
+rdflib too), so it was not adopted.
 
 `validate()` silences rdflib's DeprecationWarnings while it runs (warnings filters are
 process-wide: fine for the CLI and the build, not meant for concurrent threads).
@@ -23,13 +25,20 @@ process-wide: fine for the CLI and the build, not meant for concurrent threads).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import pyshacl_turbo
+import pyshacl
 from rdflib import RDF, SH, XSD, BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import traverse
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node, Variable
 
 from kosovo_kg.settings import PROJECT_ROOT
 
@@ -60,7 +69,7 @@ class ValidationResult:
     conforms: bool  # True when there is no Violation (Warnings allowed)
     violations: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
-    text: str = ""  # the engine's report text
+    text: str = ""  # pySHACL's report text
 
     @property
     def violation_ids(self) -> set[str]:
@@ -71,13 +80,68 @@ class ValidationResult:
         return {f.constraint_id for f in self.warnings}
 
 
+@functools.lru_cache(maxsize=256)
+def _prepared(query: str) -> Query:
+    prepared = prepareQuery(query)
+    traverse(prepared.algebra, visitPost=_order_bgp)
+    return prepared
+
+
+_THIS = Variable("this")
+
+
+def _order_bgp(node: Any) -> None:
+    """Order a basic graph pattern for nested-loop evaluation, with $this already bound.
+
+    rdflib orders the triple patterns of a group when it parses a query, not knowing that
+    pySHACL pre-binds $this, and again when it runs the group, by the number of unbound terms
+    (keeping the parsed order among equals). The parse-time order is replaced here by a greedy
+    one: fewest unbound variables first, $this counted as bound, then patterns connected to
+    bound ones. Constants off $this still go first at run time; the shapes avoid them (see the
+    header of the shapes file).
+    """
+    if not (isinstance(node, CompValue) and node.name == "BGP"):
+        return
+    bound = {_THIS}
+    rest = list(node["triples"])
+    ordered = []
+
+    def cost(triple: tuple[Node, Node, Node]) -> tuple[int, bool]:
+        terms = [t for t in triple if isinstance(t, (Variable, BNode))]
+        unbound = sum(1 for t in terms if t not in bound)
+        connected = any(t in bound for t in terms)
+        return unbound, not connected
+
+    while rest:
+        best = min(rest, key=cost)  # among equals, min() keeps rdflib's order
+        rest.remove(best)
+        ordered.append(best)
+        bound.update(t for t in best if isinstance(t, (Variable, BNode)))
+    node["triples"] = ordered
+
+
+class _QueryCachingDataset(Dataset):
+    """A Dataset that parses each SPARQL query text once.
+
+    pySHACL runs a SHACL-SPARQL constraint once per focus node, passing the same query text
+    with `$this` pre-bound; rdflib would parse it again every time (about 15 ms each).
+    """
+
+    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(query_object, str):
+            # on a syntax error, let rdflib report it on the text itself
+            with contextlib.suppress(Exception):
+                query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
 def load_dataset(data: str | bytes, *, base_iri: str, data_format: str = "nquads") -> Dataset:
     """The data as an rdflib Dataset (named graphs kept). Raises ValidationInputError."""
     if data_format not in DATA_FORMATS:
         raise ValidationInputError(
             f"unsupported data format {data_format!r}; expected one of {', '.join(DATA_FORMATS)}"
         )
-    dataset = Dataset()
+    dataset = _QueryCachingDataset()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's own parser code
@@ -117,45 +181,56 @@ def load_shapes(base_iri: str, shapes_path: Path | None = None) -> Graph:
     for s, p, o in parsed:
         if p == SH.namespace and ":" not in str(o):  # a relative prefix, e.g. "ontology#"
             o = Literal(base_iri + str(o), datatype=XSD.anyURI)
+        elif p == SH.select:
+            o = Literal(_compact(str(o)))
         shapes.add((rebase(s), rebase(p), rebase(o)))
     return shapes
 
 
+def _compact(query: str) -> str:
+    """The query without indentation and blank lines.
+
+    pySHACL scans the query text with regular expressions once per focus node, at a cost that
+    grows faster than the text: indentation alone made that scan cost more than the query.
+    """
+    return "\n".join(line.strip() for line in query.splitlines() if line.strip())
+
+
 def validate(
-    data: str | bytes,
+    data: str | bytes | Dataset,
     *,
     base_iri: str,
     shapes_path: Path | None = None,
     data_format: str = "nquads",
 ) -> ValidationResult:
-    """Validate N-Quads or TriG data against the kosovo-kg shapes."""
+    """Validate N-Quads or TriG data, or an rdflib Dataset, against the kosovo-kg shapes.
+
+    A Dataset (the build's, before it is serialised) is validated as it is, through a view over
+    its store that has the query cache, sparing the serialise-and-parse round trip (a fifth of
+    the build's CPU time, bench/RESULTS-build.md). It is not modified.
+    """
     shapes = load_shapes(base_iri, shapes_path)
     return validate_with(data, shapes, base_iri=base_iri, data_format=data_format)
 
 
 def validate_with(
-    data: str | bytes, shapes: Graph, *, base_iri: str, data_format: str = "nquads"
+    data: str | bytes | Dataset, shapes: Graph, *, base_iri: str, data_format: str = "nquads"
 ) -> ValidationResult:
-    """Validate data against a shapes graph from `load_shapes` (e.g. one shape of it)."""
-    if data_format == "nquads":
-        source: bytes | Dataset = data.encode("utf-8") if isinstance(data, str) else data
+    """Validate against a shapes graph from `load_shapes` (the bench runs one shape at a time)."""
+    if isinstance(data, Dataset):
+        dataset = _QueryCachingDataset(store=data.store)
     else:
-        source = load_dataset(data, base_iri=base_iri, data_format=data_format)
+        dataset = load_dataset(data, base_iri=base_iri, data_format=data_format)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's, on the report graph
-        try:
-            _, report, text = pyshacl_turbo.validate(
-                source,
-                shacl_graph=shapes,
-                data_graph_format="nquads" if isinstance(source, bytes) else None,
-                inference="none",
-                allow_warnings=True,
-                advanced=False,
-            )
-        except ValueError as exc:
-            if isinstance(source, bytes) and "Parser error" in str(exc):
-                raise ValidationInputError(f"cannot parse the data as nquads: {exc}") from exc
-            raise
+        # pySHACL calls Dataset APIs that rdflib 7 deprecates: tens of thousands of warnings
+        warnings.simplefilter("ignore", DeprecationWarning)
+        _, report, text = pyshacl.validate(
+            dataset,
+            shacl_graph=shapes,
+            inference="none",
+            allow_warnings=True,
+            advanced=False,
+        )
     findings = _findings(report, shapes, base_iri)
     violations = [f for f in findings if f.severity == "Violation"]
     others = [f for f in findings if f.severity != "Violation"]
