@@ -14,7 +14,10 @@ it. `conforms` is True when there is no Violation; Warnings (C19) are allowed.
 Speed: pySHACL runs each SHACL-SPARQL query once per focus node. The Dataset used here parses
 each query text once (rdflib would re-parse it, ~15 ms, every time) and orders its triple
 patterns knowing that $this is bound; the query texts are stripped of indentation, which
-pySHACL's per-focus regular expressions are slow on. About 14 s CPU for 31.6k quads.
+pySHACL's per-focus regular expressions are slow on. About 7 s CPU for 60k quads, plus 2.7 s to
+parse them, which the build spares by passing its Dataset (bench/RESULTS-build.md). pyshacl-turbo
+0.6.5 was tried as a drop-in engine: same findings, but only ~10% less CPU (it parses N-Quads with
+rdflib too), so it was not adopted.
 
 `validate()` silences rdflib's DeprecationWarnings while it runs (warnings filters are
 process-wide: fine for the CLI and the build, not meant for concurrent threads).
@@ -194,15 +197,30 @@ def _compact(query: str) -> str:
 
 
 def validate(
-    data: str | bytes,
+    data: str | bytes | Dataset,
     *,
     base_iri: str,
     shapes_path: Path | None = None,
     data_format: str = "nquads",
 ) -> ValidationResult:
-    """Validate N-Quads or TriG data against the kosovo-kg shapes."""
+    """Validate N-Quads or TriG data, or an rdflib Dataset, against the kosovo-kg shapes.
+
+    A Dataset (the build's, before it is serialised) is validated as it is, through a view over
+    its store that has the query cache, sparing the serialise-and-parse round trip (a fifth of
+    the build's CPU time, bench/RESULTS-build.md). It is not modified.
+    """
     shapes = load_shapes(base_iri, shapes_path)
-    dataset = load_dataset(data, base_iri=base_iri, data_format=data_format)
+    return validate_with(data, shapes, base_iri=base_iri, data_format=data_format)
+
+
+def validate_with(
+    data: str | bytes | Dataset, shapes: Graph, *, base_iri: str, data_format: str = "nquads"
+) -> ValidationResult:
+    """Validate against a shapes graph from `load_shapes` (the bench runs one shape at a time)."""
+    if isinstance(data, Dataset):
+        dataset = _QueryCachingDataset(store=data.store)
+    else:
+        dataset = load_dataset(data, base_iri=base_iri, data_format=data_format)
     with warnings.catch_warnings():
         # pySHACL calls Dataset APIs that rdflib 7 deprecates: tens of thousands of warnings
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -274,7 +292,7 @@ def _text(term: Node | None) -> str | None:
 
 
 def _path_text(report: Graph, path: Node | None) -> str | None:
-    """A result path as a string: an IRI, ^IRI, or a|b for alternative paths."""
+    """A result path as a string: an IRI, ^IRI, a|b for alternative and a/b for sequence paths."""
     if path is None or isinstance(path, URIRef):
         return _text(path)
     inverse = report.value(path, SH.inversePath)
@@ -282,10 +300,15 @@ def _path_text(report: Graph, path: Node | None) -> str | None:
         return "^" + str(inverse)
     alternatives = report.value(path, SH.alternativePath)
     if alternatives is not None:
-        items = []
-        node = alternatives
-        while node is not None and node != RDF.nil:
-            items.append(str(report.value(node, RDF.first)))
-            node = report.value(node, RDF.rest)
-        return "|".join(items)
+        return "|".join(_list_items(report, alternatives))
+    if report.value(path, RDF.first) is not None:
+        return "/".join(_list_items(report, path))
     return _text(path)
+
+
+def _list_items(report: Graph, node: Node | None) -> list[str]:
+    items = []
+    while node is not None and node != RDF.nil:
+        items.append(str(report.value(node, RDF.first)))
+        node = report.value(node, RDF.rest)
+    return items
