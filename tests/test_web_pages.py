@@ -394,10 +394,10 @@ def _hits(client, q: str) -> list[str]:
 def test_search_is_accent_insensitive_and_finds_agents_by_label(client, engine):
     rows = _select(
         engine,
-        f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT DISTINCT ?x WHERE {{ ?x a prov:Agent ; rdfs:label ?l
-  FILTER(CONTAINS(LCASE(?l), "dačić")) }}""",
+SELECT DISTINCT ?x WHERE { ?x a prov:Agent ; rdfs:label ?l
+  FILTER(CONTAINS(LCASE(?l), "dačić")) }""",
     )
     agents = {"/" + r["x"]["value"].removeprefix(B) for r in rows}
     # Ivica Dačić the person (id/person/...), and the agents whose label names him
