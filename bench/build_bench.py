@@ -40,7 +40,7 @@ from rdflib import BNode, Graph, URIRef  # noqa: E402
 
 from kosovo_kg import store as store_mod  # noqa: E402
 from kosovo_kg import validation  # noqa: E402
-from kosovo_kg.build import extract, write_atomically  # noqa: E402
+from kosovo_kg.build import make_graph, write_atomically  # noqa: E402
 from kosovo_kg.settings import load_settings  # noqa: E402
 
 clock = time.process_time
@@ -60,7 +60,7 @@ def build_round(settings, tmp: Path) -> tuple[dict[str, float], bytes, int]:
             times[current[0]] = now - current[1]
         current[:] = [step, now]
 
-    result = extract(settings, progress)
+    result = make_graph(settings, progress)
     progress("")  # closes the last stage ("serialising")
     nquads = result.nquads
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kosovo_kg import store as store_mod
-from kosovo_kg.build import BuildResult, extract
+from kosovo_kg.build import BuildResult, make_graph
 from kosovo_kg.settings import PROJECT_ROOT, Settings, load_settings
 from kosovo_kg.stats import prologue
 from kosovo_kg.vocab import Iris
@@ -23,7 +23,7 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def built(settings: Settings) -> BuildResult:
-    return extract(settings)
+    return make_graph(settings)
 
 
 @pytest.fixture(scope="session")

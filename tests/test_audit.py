@@ -13,7 +13,7 @@ import pytest
 from savedquery import header, run
 
 from kosovo_kg.audit import run_audit
-from kosovo_kg.audit_report import render
+from kosovo_kg.audit.report import render
 
 TODAY = dt.date(2026, 11, 28)
 

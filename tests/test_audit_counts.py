@@ -10,8 +10,8 @@ import pytest
 
 from kosovo_kg import perspective as pv
 from kosovo_kg.audit import run_audit
-from kosovo_kg.audit_counts import claim_days
-from kosovo_kg.audit_report import render
+from kosovo_kg.audit.counts import claim_days
+from kosovo_kg.audit.report import render
 
 TODAY = dt.date(2026, 11, 28)
 HOXHAJ = "Enver Hoxhaj"  # printed "Acting Kosovo FM Enver Hoxhaj (Facebook, via Koha / ...)"

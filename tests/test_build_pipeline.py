@@ -11,7 +11,7 @@ import pytest
 
 from kosovo_kg import stats as stats_mod
 from kosovo_kg import store as store_mod
-from kosovo_kg.build import build, extract
+from kosovo_kg.build import build, make_graph
 from kosovo_kg.settings import load_settings
 from kosovo_kg.sources import SourceError, sha256_file
 from kosovo_kg.vocab import Iris
@@ -32,7 +32,7 @@ def article_path(settings) -> Path:
 
 
 def test_build_is_deterministic(built, settings):
-    again = extract(settings)
+    again = make_graph(settings)
     assert again.nquads == built.nquads
 
 
@@ -46,7 +46,7 @@ def test_base_iri_is_a_setting(data_copy):
     other = load_settings(
         {"base_iri": "http://example.org/kg/", "data_dir": data_copy.data_dir}, environ={}
     )
-    nquads = extract(other).nquads.decode()
+    nquads = make_graph(other).nquads.decode()
     assert "https://w3id.org/kosovo-kg/" not in nquads
     assert "<http://example.org/kg/id/state/XKX>" in nquads
 
@@ -56,14 +56,14 @@ def test_missing_source_is_named(data_copy):
     with pytest.raises(
         SourceError, match=r"international-recognition-of-kosovo\.txt: source file is missing"
     ):
-        extract(data_copy)
+        make_graph(data_copy)
 
 
 def test_corrupt_source_fails_its_checksum(data_copy):
     with open(article_path(data_copy), "a") as handle:
         handle.write("tampered\n")
     with pytest.raises(SourceError, match="checksum mismatch"):
-        extract(data_copy)
+        make_graph(data_copy)
 
 
 def test_unparseable_csv_row_names_file_and_line(data_copy):
@@ -73,7 +73,7 @@ def test_unparseable_csv_row_names_file_and_line(data_copy):
     path.write_text("\n".join(lines))
     repin(data_copy, "memberships")
     with pytest.raises(SourceError, match=r"memberships.csv:5: expected 6 fields, found 2"):
-        extract(data_copy)
+        make_graph(data_copy)
 
 
 def test_broken_table_row_names_the_line(data_copy):
@@ -82,14 +82,14 @@ def test_broken_table_row_names_the_line(data_copy):
     path.write_text(text)
     repin(data_copy, "article")
     with pytest.raises(SourceError, match=r"international-recognition-of-kosovo.txt:83: table row"):
-        extract(data_copy)
+        make_graph(data_copy)
 
 
 def test_unknown_code_is_a_warning_and_the_row_stays_unidentified(data_copy):
     path = article_path(data_copy)
     path.write_text(path.read_text().replace("| 33 | LIE |", "| 33 | QQQ |"))
     repin(data_copy, "article")
-    result = extract(data_copy)
+    result = make_graph(data_copy)
     messages = [str(f) for f in result.report.warnings]
     assert any("international-recognition-of-kosovo.txt:83: code 'QQQ'" in m for m in messages)
     kg = store_mod.memory_store_from_nquads(result.nquads)
@@ -111,7 +111,7 @@ def test_blank_row_without_identification_is_never_guessed(data_copy):
         line for line in path.read_text().split("\n") if not line.startswith("un-recognitions,89,")
     ]
     path.write_text("\n".join(kept))
-    result = extract(data_copy)
+    result = make_graph(data_copy)
     stats = stats_mod.compute(store_mod.memory_store_from_nquads(result.nquads), Iris())
     assert stats["recognitions_un_unidentified"] == 1
     assert "id/state/SMR> <https://w3id.org/kosovo-kg/ontology#actor>" not in result.nquads.decode()

@@ -1,4 +1,4 @@
-"""Wikipedia's figures copy by copy (`kosovo_kg.build_editions`), on the freshly built graph in a
+"""Wikipedia's figures copy by copy (`kosovo_kg.build.editions`), on the freshly built graph in a
 real Oxigraph store, checked against the rows of the two reference tables read directly."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 from test_build_pipeline import repin
 
 from kosovo_kg.audit import run_audit
-from kosovo_kg.build import extract
-from kosovo_kg.build_editions import DEFAULTS, LANGUAGES
+from kosovo_kg.build import make_graph
+from kosovo_kg.build.editions import DEFAULTS, LANGUAGES
 from kosovo_kg.settings import PROJECT_ROOT
 from kosovo_kg.sources import SourceError
 
@@ -234,7 +234,7 @@ def _edit(settings, name: str, old: str, new: str, source_id: str) -> int:
 def test_a_bad_row_is_refused_with_file_and_line(data_copy, old, new, message):
     line = _edit(data_copy, "article_revisions.csv", old, new, "article-revisions")
     with pytest.raises(SourceError) as failure:
-        extract(data_copy)
+        make_graph(data_copy)
     assert str(failure.value).startswith(f"{Path(data_copy.data_dir)}/sources/reference/")
     assert f"article_revisions.csv:{line}: {message}" in str(failure.value)
 
@@ -244,11 +244,11 @@ def test_a_kind_that_names_no_printed_figure_is_refused(data_copy):
     with open(path, "a", encoding="utf-8") as handle:
         handle.write('wikipedia_editions,E001,withdrawn_count,Withdrawals,,,"no such figure"\n')
     with pytest.raises(SourceError, match="E001/withdrawn_count names no printed figure"):
-        extract(data_copy)
+        make_graph(data_copy)
 
 
 def test_latest_figure_per_edition_in_the_audit(kg, iris):
-    from kosovo_kg.audit_report import render
+    from kosovo_kg.audit.report import render
 
     report = run_audit(kg, iris, TODAY)
     latest = report["wikipedia_latest"]
@@ -283,7 +283,7 @@ def test_an_extra_figure_must_be_printed_in_its_quote(data_copy):
     path.write_text(text, encoding="utf-8")
     line = next(i for i, t in enumerate(text.split("\n"), start=1) if t.count("45 států,45"))
     with pytest.raises(SourceError) as failure:
-        extract(data_copy)
+        make_graph(data_copy)
     assert f"wikipedia_extra_figures.csv:{line}: words '45 států' not in the quote of E020" in str(
         failure.value
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kosovo_kg.build import extract
+from kosovo_kg.build import make_graph
 from kosovo_kg.sources import SourceError
 
 ADMISSIONS = """SELECT ?org ?text ?lo ?hi ?level ?claimant WHERE {
@@ -81,7 +81,7 @@ def test_a_date_not_printed_in_the_quote_is_refused(data_copy):
     path = _spec(data_copy)
     path.write_text(path.read_text().replace('date = "3 March 2017"', 'date = "4 March 2017"'))
     with pytest.raises(SourceError, match=r"kosovo_memberships.toml: XKX-wco-admission: date"):
-        extract(data_copy)
+        make_graph(data_copy)
 
 
 def test_a_figure_not_printed_is_refused(data_copy):
@@ -90,4 +90,4 @@ def test_a_figure_not_printed_is_refused(data_copy):
     with pytest.raises(
         SourceError, match=r"interpol-2018-XKX-membership: votes_for 86 not printed"
     ):
-        extract(data_copy)
+        make_graph(data_copy)

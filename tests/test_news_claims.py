@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kosovo_kg import build_news
+from kosovo_kg.build import news as build_news
 from kosovo_kg.settings import PROJECT_ROOT
 from kosovo_kg.sources import read_csv
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kosovo_kg.news_claimants import People
+from kosovo_kg.build.news_claimants import People
 from kosovo_kg.settings import PROJECT_ROOT
 from kosovo_kg.sources import SourceError
 

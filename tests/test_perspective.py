@@ -273,9 +273,9 @@ def test_saved_query_headers(name):
 
 
 def test_materialisation_is_deterministic(built, settings):
-    from kosovo_kg.build import extract
+    from kosovo_kg.build import make_graph
 
-    again = extract(settings)
+    again = make_graph(settings)
     assert again.nquads == built.nquads
 
 

@@ -11,7 +11,7 @@ import pytest
 from test_editions import csv_rows
 
 from kosovo_kg.audit import run_audit
-from kosovo_kg.build_editions import DEFAULTS
+from kosovo_kg.build.editions import DEFAULTS
 from kosovo_kg.saved.library import load_library
 from kosovo_kg.saved.sample import LocalRunner
 from kosovo_kg.settings import PROJECT_ROOT

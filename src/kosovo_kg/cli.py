@@ -337,7 +337,7 @@ def _audit_date(value: str | None) -> Any:
 def audit(ctx: click.Context, as_json: bool, on: str | None) -> None:
     """Audit claims: contradictions, single sources, derived dates, conflicts, figures, coverage."""
     from kosovo_kg.audit import run_audit
-    from kosovo_kg.audit_report import render
+    from kosovo_kg.audit.report import render
     from kosovo_kg.vocab import Iris
 
     day = _audit_date(on)

@@ -1,6 +1,6 @@
 """Each Wikipedia edition's latest figure of UN members recognising, next to the computed counts.
 
-Read off the claimed-vs-computed rows (`kosovo_kg.audit_counts`): for each edition, its count
+Read off the claimed-vs-computed rows (`kosovo_kg.audit.counts`): for each edition, its count
 claims of UN members (`kr:countScope` the UN), currently recognising or ever recognised, with the
 latest printed as-of date among its stored copies; an edition whose copies print no as-of date
 shows its undated figures (computed at the audit date). "Latest" is the latest date printed in a

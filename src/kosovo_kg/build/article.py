@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kosovo_kg import dates
-from kosovo_kg.build_reference import membership_event
+from kosovo_kg.build.reference import membership_event
+from kosovo_kg.build.seed import Article, Row, Table
 from kosovo_kg.graph import GraphBuilder, Loc, date_literal, lit
 from kosovo_kg.registry import Entity, Registry
 from kosovo_kg.report import BuildReport
-from kosovo_kg.seed import Article, Row, Table
 from kosovo_kg.sources import CsvRow, SourceError
 from kosovo_kg.vocab import PROV
 

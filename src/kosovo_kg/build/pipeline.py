@@ -15,19 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kosovo_kg import build_editions
-from kosovo_kg import build_reference as ref
 from kosovo_kg import store as store_mod
-from kosovo_kg.build_article import ArticleExtractor
-from kosovo_kg.build_memberships import MembershipExtractor
-from kosovo_kg.build_news import NewsExtractor
-from kosovo_kg.build_positions import PositionExtractor, ProseExtractor
-from kosovo_kg.derive import OrderedRow, derive_row_order_bounds
+from kosovo_kg.build import editions
+from kosovo_kg.build import reference as ref
+from kosovo_kg.build.article import ArticleExtractor
+from kosovo_kg.build.derive import OrderedRow, derive_row_order_bounds
+from kosovo_kg.build.memberships import MembershipExtractor
+from kosovo_kg.build.news import NewsExtractor
+from kosovo_kg.build.news_claimants import People
+from kosovo_kg.build.positions import PositionExtractor, ProseExtractor
+from kosovo_kg.build.seed import parse_article
 from kosovo_kg.graph import GraphBuilder
-from kosovo_kg.news_claimants import People
 from kosovo_kg.registry import Registry
 from kosovo_kg.report import BuildReport
-from kosovo_kg.seed import parse_article
 from kosovo_kg.settings import PROJECT_ROOT, Settings
 from kosovo_kg.sources import CsvRow, Manifest, SourceError, read_csv, read_toml
 from kosovo_kg.vocab import Iris
@@ -71,7 +71,7 @@ def _reference_locator(manifest: Manifest):
     return locate
 
 
-def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildResult:
+def make_graph(settings: Settings, progress: Progress = lambda _: None) -> BuildResult:
     """Run the pipeline in memory and return the sorted N-Quads and the build report."""
     data_dir = Path(settings.data_dir)
     curated = data_dir / "curated"
@@ -136,7 +136,7 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
     news = NewsExtractor(b, reg, report, files["claims-news"].path, curated, people)
     news.run()
 
-    build_editions.ingest(b, reg, report, files, curated)  # Wikipedia copies and editions
+    editions.ingest(b, reg, report, files, curated)  # Wikipedia copies and editions
     progress("deriving date bounds from table order")
     derived = 0
     for rows, name in ((un_rows, "UN-member recognitions"), (non_un_rows, "non-UN recognitions")):
@@ -151,7 +151,7 @@ def extract(settings: Settings, progress: Progress = lambda _: None) -> BuildRes
             report.warn(files["article"].path, None, problem)
 
     progress("materialising perspectives")
-    from kosovo_kg.perspective_graph import materialise
+    from kosovo_kg.perspective.graph import materialise
 
     report.facts["perspective_periods"] = materialise(b)
 
@@ -206,7 +206,7 @@ def build(
 ) -> BuildResult:
     """The whole build. Nothing is replaced unless every step before it succeeded."""
     started = time.perf_counter()
-    result = extract(settings, progress)
+    result = make_graph(settings, progress)
     if validate:
         from kosovo_kg.validation import validate as shacl_validate
 

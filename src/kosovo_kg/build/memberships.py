@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kosovo_kg import dates
-from kosovo_kg.build_article import ArticleExtractor, G
+from kosovo_kg.build.article import ArticleExtractor, G
 from kosovo_kg.graph import lit
 from kosovo_kg.sources import SourceError
 from kosovo_kg.vocab import RDFS

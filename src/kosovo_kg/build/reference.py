@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kosovo_kg import dates
+from kosovo_kg.build.news_claimants import People
 from kosovo_kg.graph import GraphBuilder, Loc, lit
-from kosovo_kg.news_claimants import People
 from kosovo_kg.registry import Entity, Registry
 from kosovo_kg.report import BuildReport
 from kosovo_kg.sources import CsvRow, Manifest, SourceError, read_csv

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from kosovo_kg import dates
-from kosovo_kg.build_article import DOC, ArticleExtractor, G
+from kosovo_kg.build.article import DOC, ArticleExtractor, G
+from kosovo_kg.build.seed import Table
 from kosovo_kg.graph import Loc, date_literal, lit
 from kosovo_kg.registry import Entity
-from kosovo_kg.seed import Table
 from kosovo_kg.sources import SourceError
 from kosovo_kg.vocab import RDFS
 

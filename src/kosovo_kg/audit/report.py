@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kosovo_kg.audit_counts import render_lines
-from kosovo_kg.audit_editions import render_lines as editions_lines
+from kosovo_kg.audit.counts import render_lines
+from kosovo_kg.audit.editions import render_lines as editions_lines
 
 
 def _short(iri: str | None) -> str:

@@ -13,7 +13,7 @@
   of its own rows and each perspective's count, state by state;
 - `claimed_counts`: every count claim (and ordinal) in the graph against the claimant's
   perspective's [definite, possible] count at the claim's date, with the states that explain
-  each difference (`kosovo_kg.audit_counts`);
+  each difference (`kosovo_kg.audit.counts`);
 - `coverage`: events with a stated date, derived-only, undated; sources per event;
 - `hedged`: every claim not asserted as fact (reported only, speculated, rumoured, retracted),
   with its wording (quote), claimant, document and what it is about.
@@ -331,9 +331,9 @@ def hedged(data: AuditData) -> list[dict[str, Any]]:
 
 
 def run_audit(store: object, iris: Iris, today: dt.date) -> dict[str, Any]:
-    from kosovo_kg.audit_counts import claimed_vs_computed
-    from kosovo_kg.audit_editions import latest_by_edition
-    from kosovo_kg.audit_figures import _members, figures
+    from kosovo_kg.audit.counts import claimed_vs_computed
+    from kosovo_kg.audit.editions import latest_by_edition
+    from kosovo_kg.audit.figures import _members, figures
 
     data = AuditData(store, iris)
     facts = pv.load_facts(store, iris)

@@ -30,9 +30,9 @@ import re
 from pathlib import Path
 
 from kosovo_kg import dates
-from kosovo_kg.build_article import recognition_event, withdrawal_event
+from kosovo_kg.build.article import recognition_event, withdrawal_event
+from kosovo_kg.build.news_claimants import People, Speaker
 from kosovo_kg.graph import GraphBuilder, Loc, date_literal, lit
-from kosovo_kg.news_claimants import People, Speaker
 from kosovo_kg.registry import Entity, Registry
 from kosovo_kg.report import BuildReport
 from kosovo_kg.sources import CsvRow, read_csv

@@ -26,11 +26,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kosovo_kg.perspective_facts import KINDS as KINDS
-from kosovo_kg.perspective_facts import ClaimFact as ClaimFact
-from kosovo_kg.perspective_facts import EventFact as EventFact
-from kosovo_kg.perspective_facts import Facts as Facts
-from kosovo_kg.perspective_facts import load_facts as load_facts
+from kosovo_kg.perspective.facts import KINDS as KINDS
+from kosovo_kg.perspective.facts import ClaimFact as ClaimFact
+from kosovo_kg.perspective.facts import EventFact as EventFact
+from kosovo_kg.perspective.facts import Facts as Facts
+from kosovo_kg.perspective.facts import load_facts as load_facts
 
 RECOGNISES, WITHDRAWN, NOT_RECOGNISED, INVALIDATED = (
     "recognises",

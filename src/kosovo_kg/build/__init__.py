@@ -1,0 +1,21 @@
+"""The build, stage by stage: pinned sources -> RDF with provenance -> SHACL -> dump -> store.
+
+`pipeline` runs the stages (`make_graph` in memory, `build` to the dump and the on-disk store);
+one module per source kind emits its part of the graph: `reference` (states, organisations,
+agents, documents), `seed` and `article` (the Wikipedia article's tables), `positions` (position
+tables and prose), `memberships`, `news` (with `news_claimants`), `editions` (Wikipedia's figures
+copy by copy); `derive` adds the row-order date bounds.
+"""
+
+from __future__ import annotations
+
+from kosovo_kg.build.pipeline import (
+    BuildError,
+    BuildResult,
+    Progress,
+    build,
+    make_graph,
+    write_atomically,
+)
+
+__all__ = ["BuildError", "BuildResult", "Progress", "build", "make_graph", "write_atomically"]
