@@ -6,10 +6,12 @@ Answers are compared with the same queries run in-process on the same dump (pyox
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
 import subprocess
+import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -159,6 +161,22 @@ def test_allowlist_refusal_never_reaches_the_service(server):
         assert listener.connections == []
     finally:
         listener.close()
+
+
+def test_a_refused_dataset_is_logged_and_never_sent_to_the_engine(server):
+    """A graph that is not the dataset's is refused before the engine is asked; the refusal is
+    logged once (ran=none), never run without its dataset."""
+    query = "ASK { ?refused_dataset_probe ?p ?o }"
+    reply = server.get({"query": query, "default-graph-uri": "http://example.org/not-ours"})
+    assert reply.status == 400 and "not a graph of this dataset" in reply.text
+    digest = hashlib.sha256(query.encode()).hexdigest()[:16]
+    deadline = time.monotonic() + 5  # the log line is written as the request ends
+    while True:
+        lines = [x for x in server.log.read_text().splitlines() if f"hash={digest}" in x]
+        if lines or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(lines) == 1 and "status=400" in lines[0] and "ran=none" in lines[0], lines
 
 
 def test_slow_query_gets_504_and_a_dead_engine_503(ox_store, tmp_path):

@@ -30,7 +30,7 @@ from kosovo_kg.engine.outcome import (
     reply_outcome,
 )
 from kosovo_kg.engine.pool import Busy, Pool
-from kosovo_kg.engine.remote import RemoteBackend
+from kosovo_kg.engine.remote import RemoteBackend, allow_echoed_graph_headers
 from kosovo_kg.settings import Settings
 from kosovo_kg.store import Pinned, dump_path, pin_serving_data
 
@@ -131,6 +131,9 @@ class Engine:
                 self.graph_names = frozenset(self._graph_sizes)
                 self._sizes_counted.set()
                 self.remote.graphs = tuple(sorted(self._graph_sizes))
+                # the union is sent as both dataset parameters; a request names each graph at
+                # most once per parameter (duplicates dropped by the protocol parser)
+                allow_echoed_graph_headers(2 * len(self.remote.graphs) + 2 * len(self.allowlist))
                 listed = json.dumps([s.sparql_backend_url, sorted(self._graph_sizes.items())])
                 self._version = "remote-" + hashlib.sha256(listed.encode()).hexdigest()[:12]
             else:
@@ -299,6 +302,10 @@ class Engine:
         outcome = self._execute(job, limit, client=CLIENT.get() if client is None else client)
         self._log(query, outcome, started, "remote" if self.remote else "worker")
         return outcome
+
+    def log_refusal(self, query: str, message: str) -> None:
+        """Log a query the caller's `check` refused (ran=none), as `run` logs its own refusals."""
+        self._log(query, error_outcome(400, message), time.monotonic(), "none")
 
     def _log(self, query: str, outcome: QueryOutcome, started: float, ran: str) -> None:
         if not query_log.isEnabledFor(logging.INFO):

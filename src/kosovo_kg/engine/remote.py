@@ -33,16 +33,18 @@ ACCEPT = (
 )
 
 
-def _allow_echoed_graph_headers(graph_params: int) -> None:
+def allow_echoed_graph_headers(graph_params: int) -> None:
     """Let `http.client` read an answer carrying one header per graph of the request's dataset.
 
     Virtuoso echoes every `default-graph-uri` and `named-graph-uri` of a request as one
     `X-SPARQL-default-graph` / `X-SPARQL-named-graph` header; with our ~350 graphs sent as the
     union that is ~700 headers, and the standard library refuses more than 100
     (`http.client._MAXHEADERS`, a guard against endless headers from a hostile server; there is
-    no per-connection setting before Python 3.14's `max_response_headers`). The limit is raised,
-    for this process, to exactly what the request can make echoed plus the usual 100, never
-    lowered; each header line stays capped by `http.client._MAXLINE` (64 KiB).
+    no per-connection setting before Python 3.14's `max_response_headers`). The engine calls
+    this once at start, when the dataset's graphs are known, with what a request can make
+    echoed (each graph in both parameters; the protocol parser drops repeated graphs); the
+    limit becomes that plus the usual 100, for this process, never lowered; each header line
+    stays capped by `http.client._MAXLINE` (64 KiB).
     """
     needed = graph_params + 100
     if getattr(http.client, "_MAXHEADERS", needed) < needed:
@@ -103,7 +105,6 @@ class RemoteBackend:
         dgu, ngu = job.get("default_graph_uris") or (), job.get("named_graph_uris") or ()
         if not dgu and not ngu and job.get("union") and not self.union_default:
             dgu = ngu = self.graphs  # the union of the named graphs, said the standard way
-        _allow_echoed_graph_headers(len(dgu) + len(ngu))
         form += [("default-graph-uri", g) for g in dgu]
         form += [("named-graph-uri", g) for g in ngu]
         return form

@@ -154,7 +154,7 @@ def single_format(values: Sequence[str]) -> str | None:
 def _graph_iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
     """The IRIs of a dataset parameter; each must be an absolute IRI (400 otherwise). An IRI that
     names no graph of this dataset is an empty graph: it is never fetched."""
-    iris = tuple(v for k, v in params if k == name)
+    iris = tuple(dict.fromkeys(v for k, v in params if k == name))  # a graph named twice is one
     for iri in iris:
         if not is_iri(iri):
             raise ProtocolError(400, f"{name} {iri[:200]!r} is not an absolute IRI")

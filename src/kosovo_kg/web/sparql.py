@@ -52,7 +52,7 @@ def endpoint() -> Response:
     except ProtocolError as exc:
         return error_response(exc.status, exc.message)
     except QueryCheckError as exc:
-        engine().run(req.query)  # logs the refusal like any other query
+        engine().log_refusal(req.query, str(exc))
         return error_response(400, str(exc))
     html = key == "html"
     graph = info.form in ("CONSTRUCT", "DESCRIBE")
