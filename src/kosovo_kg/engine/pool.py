@@ -204,9 +204,9 @@ class Pool:
         `queue_timeout`. A worker that dies as the job reaches it is replaced and the job given
         once more to another."""
         waited = time.monotonic()
-        for attempt in range(2):
+        for _ in range(2):
             remaining = queue_timeout - (time.monotonic() - waited)
-            worker = self._acquire(client, remaining if attempt else queue_timeout)
+            worker = self._acquire(client, remaining)
             reply = worker.ask(job, timeout)
             self._release(worker, client, keep=reply[0] not in ("timeout", "crash"))
             if reply[0] != "crash":

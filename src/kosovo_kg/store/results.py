@@ -68,14 +68,6 @@ def is_iri(text: str) -> bool:
     return True
 
 
-def _is_iri(text: str) -> bool:
-    try:
-        ox.NamedNode(text)
-    except ValueError:
-        return False
-    return True
-
-
 def run_serialized(
     store: ox.Store,
     text: str,
@@ -96,7 +88,7 @@ def run_serialized(
 
     Returns (kind, body, rows, truncated), kind being "solutions", "boolean" or "graph".
     Raises QueryFailed (400 for a bad query, 406 for a format the result kind lacks)."""
-    kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri and _is_iri(base_iri) else {}
+    kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri and is_iri(base_iri) else {}
     if default_graph_uris or named_graph_uris:
         # a graph the store does not hold is an empty graph (Oxigraph never fetches one)
         try:
