@@ -209,6 +209,9 @@ def test_ever_recognised_is_never_below_currently_recognising(kg, iris):
     ever = next(r for r in rows if r.get("edition") == "Arabic Wikipedia" and r["value"] == 117)
     assert ever["category"] == "EverRecognisingStates" and ever["date"] == "2025-10-29"
     current = next(r for r in rows if r.get("edition") == "Arabic Wikipedia" and r["value"] == 109)
+    assert ever["all_perspectives"] and set(ever["all_perspectives"]) == set(
+        current["all_perspectives"]
+    )
     for view, (low, high) in ever["all_perspectives"].items():
         c_low, c_high = current["all_perspectives"][view]
         assert low >= c_low and high >= c_high
