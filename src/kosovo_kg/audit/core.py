@@ -36,12 +36,14 @@ from kosovo_kg.vocab import PREFIXES, Iris
 EVENT_KINDS = ("Recognition", "Resumption", "Withdrawal", "Annulment", "Invalidation")
 
 
-def _pre(iris: Iris) -> str:
+def prologue(iris: Iris) -> str:
+    """The PREFIX lines of the audit's queries."""
     lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()]
     return "\n".join([*lines, f"PREFIX kr: <{iris.kr}>"]) + "\n"
 
 
-def _local(iri: str | None) -> str | None:
+def local_name(iri: str | None) -> str | None:
+    """The part of an ontology IRI after '#' (the IRI itself when it has none)."""
     return iri.rsplit("#", 1)[-1] if iri and "#" in iri else iri
 
 
@@ -50,7 +52,7 @@ class AuditData:
 
     def __init__(self, store: object, iris: Iris) -> None:
         self.store, self.iris = store, iris
-        pre = _pre(iris)
+        pre = prologue(iris)
         kinds = " ".join(f"kr:{k}" for k in EVENT_KINDS)
         self.claims: dict[str, dict[str, Any]] = {}
         for r in select_rows(
@@ -67,7 +69,7 @@ class AuditData:
               OPTIONAL {{ ?c kr:dateBasis ?basis }} OPTIONAL {{ ?c kr:claimMadeOn ?made }}
               OPTIONAL {{ ?c kr:hedge ?hedge }} OPTIONAL {{ ?c kr:characterisation ?char }} }}""",
         ):
-            kind = _local(r["kind"])
+            kind = local_name(r["kind"])
             if r["c"] in self.claims:  # a second characterisation or date text: keep the first
                 continue
             self.claims[r["c"]] = {
@@ -76,14 +78,14 @@ class AuditData:
                 "kind": "Resumption" if "-resumption-" in r["e"] else kind,
                 "state": r["code"] or r["actor"],
                 "claimant": r["claimant"],
-                "stance": _local(r["stance"]),
+                "stance": local_name(r["stance"]),
                 "date_text": r["text"],
                 "stated_date": r["stated"],
                 "earliest": r["lo"],
                 "latest": r["hi"],
-                "basis": _local(r["basis"]),
+                "basis": local_name(r["basis"]),
                 "claim_made_on": r["made"],
-                "hedge": _local(r["hedge"]),
+                "hedge": local_name(r["hedge"]),
                 "characterisation": r["char"],
             }
         self.labels = {
@@ -185,7 +187,7 @@ def single_source(data: AuditData) -> list[dict[str, Any]]:
 
 
 def derived_only_dates(data: AuditData) -> list[dict[str, Any]]:
-    pre = _pre(data.iris)
+    pre = prologue(data.iris)
     derived_from: dict[str, list[str]] = defaultdict(list)
     for r in select_rows(store := data.store, pre + "SELECT ?c ?f { ?c kr:derivedFrom ?f }"):
         derived_from[r["c"]].append(r["f"])
@@ -308,12 +310,12 @@ HEDGED = """SELECT ?c ?mod ?who ?label ?about ?code ?value ?doc ?url ?quote ?pos
 def hedged(data: AuditData) -> list[dict[str, Any]]:
     """Claims not asserted as fact, one entry per claim, with the wording they were read in."""
     out: dict[str, dict[str, Any]] = {}
-    for r in select_rows(data.store, _pre(data.iris) + HEDGED):
+    for r in select_rows(data.store, prologue(data.iris) + HEDGED):
         item = out.setdefault(
             r["c"],
             {
                 "claim": r["c"],
-                "modality": _local(r["mod"]),
+                "modality": local_name(r["mod"]),
                 "state": r["code"],
                 "about": r["about"],
                 "claimed_value": int(r["value"]) if r["value"] else None,

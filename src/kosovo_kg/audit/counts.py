@@ -16,20 +16,12 @@ from typing import Any
 
 from kosovo_kg import dates
 from kosovo_kg import perspective as pv
+from kosovo_kg.audit.core import local_name, prologue
 from kosovo_kg.store import select_rows
-from kosovo_kg.vocab import PREFIXES, Iris
+from kosovo_kg.vocab import Iris
 
 EVER = (pv.RECOGNISES, pv.WITHDRAWN)  # statuses a state can only have after recognising
 EXPLAIN_LIMIT = 12  # states named per reason in the text report (all of them in --json)
-
-
-def _pre(iris: Iris) -> str:
-    lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()]
-    return "\n".join([*lines, f"PREFIX kr: <{iris.kr}>"]) + "\n"
-
-
-def _local(iri: str | None) -> str | None:
-    return iri.rsplit("#", 1)[-1] if iri else None
 
 
 # -- the claims -------------------------------------------------------------------------------
@@ -39,7 +31,7 @@ def count_claims(store: object, iris: Iris) -> list[dict[str, Any]]:
     """Every count claim and every ordinal on a recognition or withdrawal, one row per claim
     and date it gives (a claim merged across documents may carry two; it is then taken as made
     no later than the latest day it was made)."""
-    pre = _pre(iris)
+    pre = prologue(iris)
     rows = select_rows(
         store,
         pre
@@ -58,7 +50,7 @@ def count_claims(store: object, iris: Iris) -> list[dict[str, Any]]:
             "kind": "count",
             "claimant": r["claimant"],
             "value": int(r["value"]),
-            "category": _local(r["category"]) or "RecognisingStates",
+            "category": local_name(r["category"]) or "RecognisingStates",
             "scope": r["scope"],
             "date": r["asOf"] or r["made"],
             "date_is": "as of" if r["asOf"] else "claim made" if r["made"] else None,
@@ -260,7 +252,7 @@ def claimed_vs_computed(
     labels = {
         r["a"]: r["l"]
         for r in select_rows(
-            store, _pre(iris) + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
+            store, prologue(iris) + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
         )
     }
     copies = _edition_copies(store, iris)
@@ -305,7 +297,7 @@ def _edition_copies(store: object, iris: Iris) -> dict[str, dict[str, str]]:
     """claim -> the Wikipedia edition that makes it, and the copy and carrier it was read in."""
     rows = select_rows(
         store,
-        _pre(iris)
+        prologue(iris)
         + """SELECT ?c (SAMPLE(?n) AS ?edition) (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?carrier)
         WHERE { ?c a kr:CountClaim ; kr:claimant ?e . ?e a kr:WikipediaEdition ; skos:altLabel ?n .
           OPTIONAL { ?c kr:evidence/oa:hasSource ?doc .

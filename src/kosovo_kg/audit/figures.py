@@ -17,19 +17,15 @@ import datetime as dt
 from typing import Any
 
 from kosovo_kg import perspective as pv
+from kosovo_kg.audit.core import prologue
 from kosovo_kg.store import select_rows
-from kosovo_kg.vocab import PREFIXES, Iris
-
-
-def _pre(iris: Iris) -> str:
-    lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()]
-    return "\n".join([*lines, f"PREFIX kr: <{iris.kr}>"]) + "\n"
+from kosovo_kg.vocab import Iris
 
 
 def count_claims(store: object, iris: Iris) -> list[dict[str, Any]]:
     rows = select_rows(
         store,
-        _pre(iris)
+        prologue(iris)
         + """SELECT ?c ?claimant ?value ?outOf ?category ?scope ?asOf ?approx
               (GROUP_CONCAT(DISTINCT ?q; separator=" | ") AS ?quote) WHERE {
           GRAPH <"""
@@ -62,7 +58,7 @@ def _members(store: object, iris: Iris) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for r in select_rows(
         store,
-        _pre(iris)
+        prologue(iris)
         + """SELECT DISTINCT ?org ?code WHERE {
           ?e a kr:MembershipAdmission ; kr:actor ?s ; kr:organisation ?org . ?s kr:iso3 ?code }""",
     ):
@@ -75,7 +71,7 @@ def _article_rows(store: object, iris: Iris) -> tuple[set[str], set[str]]:
     found: dict[str, set[str]] = {"recognised": set(), "withdrawn": set()}
     for r in select_rows(
         store,
-        _pre(iris)
+        prologue(iris)
         + """SELECT DISTINCT ?table ?code WHERE {
           GRAPH <"""
         + iris.graph("article")
@@ -119,7 +115,7 @@ def figures(store: object, iris: Iris, facts: pv.Facts, today: dt.date) -> list[
     labels = {
         r["a"]: r["l"]
         for r in select_rows(
-            store, _pre(iris) + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
+            store, prologue(iris) + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
         )
     }
     views = pv.predefined(facts)
