@@ -10,10 +10,27 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+def _project_root() -> Path:
+    """Where the ontology, shapes, saved queries and data are: in an installed wheel, the copy it
+    carries as package data (`kosovo_kg/_bundled/`, made by setup.py, laid out as the checkout);
+    in a checkout (editable install), the checkout itself."""
+    bundled = Path(str(resources.files("kosovo_kg").joinpath("_bundled")))
+    return bundled if bundled.is_dir() else Path(__file__).resolve().parents[2]
+
+
+PROJECT_ROOT = _project_root()
+INSTALLED = PROJECT_ROOT.name == "_bundled"
+# built stores, pinned copies and reports: never inside an installed package
+VAR_DIR = (
+    Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "kosovo-kg"
+    if INSTALLED
+    else PROJECT_ROOT / "var"
+)
 
 
 @dataclass(frozen=True)
@@ -60,13 +77,15 @@ SETTINGS: tuple[Setting, ...] = (
         "data_dir",
         Path,
         PROJECT_ROOT / "data",
-        "Folder with the pinned sources (`sources/`, `curated/`) and the generated dump.",
+        "Folder with the pinned sources (`sources/`, `curated/`) and the generated dump. An"
+        " installed wheel's default is the copy it carries (`kosovo_kg/_bundled/data`).",
     ),
     Setting(
         "var_dir",
         Path,
-        PROJECT_ROOT / "var",
-        "Folder for built stores and build reports (not in git).",
+        VAR_DIR,
+        "Folder for built stores and build reports (not in git). An installed wheel's default is"
+        " `$XDG_STATE_HOME/kosovo-kg` (`~/.local/state/kosovo-kg`).",
     ),
     # --- the SPARQL endpoint (`kosovo-kg serve`) ---
     Setting("host", str, "127.0.0.1", "Interface the endpoint listens on."),
