@@ -633,3 +633,17 @@ def test_state_timeline_has_a_point_per_dated_claim_linked_to_it(client, engine)
     linked = set(re.findall(r'<a href="(/id/claim/\w+)"><circle', svg))
     assert dated and linked == dated
     assert re.search(r"<title>\d{4}-\d\d-\d\d: [^<]+ (affirms|denies) [^<]+</title>", svg)
+
+
+def test_pages_carry_an_etag_and_answer_a_matching_conditional_request_304(client):
+    first = client.get("/ontology", headers=HTML)
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "public, max-age=300"
+    etag = first.headers["ETag"]
+    again = client.get("/ontology", headers={**HTML, "If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    other = client.get("/ontology", headers={"Accept": "text/turtle"})  # another representation
+    assert other.status_code == 200 and other.headers["ETag"] != etag
+    changed = client.get("/ontology", headers={**HTML, "If-None-Match": '"not-this-page"'})
+    assert changed.status_code == 200 and changed.get_data() == first.get_data()
+    assert client.get("/editor", headers=HTML).headers["Cache-Control"] == "no-store"
+    assert "ETag" not in client.get("/editor", headers=HTML).headers

@@ -5,6 +5,11 @@
 Pages render on the server and work without JavaScript; the one script (YASGUI on /editor) is
 an enhancement served from our own host. The app's Content-Security-Policy
 (default-src 'self') forbids requests to any other host and inline scripts or styles.
+
+A page answered 200 to GET without a Cache-Control of its own (the editor's is no-store) may be
+cached for PAGE_MAX_AGE seconds, with an ETag (a digest of the page) that a conditional request
+or a cache such as nginx revalidates (docs/deploy.md): a new data version that changes a page
+changes its ETag.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, abort, current_app, send_from_directory
+from flask import Flask, Response, abort, current_app, request, send_from_directory
 from flask.typing import ResponseReturnValue
 
 from kosovo_kg.engine import Engine
@@ -23,6 +28,7 @@ from kosovo_kg.web.pages import claims, editor, forms, home, ld, results, search
 from kosovo_kg.web.pages.data import Periods, load_periods
 
 EXTENSION = "kosovo_kg.pages"
+PAGE_MAX_AGE = 300  # seconds; pages show today's statuses, so not the day-long max-age of assets
 
 
 class PageState:
@@ -64,8 +70,24 @@ def state() -> PageState:
 def init_app(app: Flask, settings: Settings, engine: Engine) -> None:
     assets.copy_assets(settings.var_dir)
     app.extensions[EXTENSION] = PageState(settings, engine)
-    for module in (home, claims, editor, forms, ld, search):
+    modules = (home, claims, editor, forms, ld, search)
+    for module in modules:
         app.register_blueprint(module.bp)
+    blueprints = {module.bp.name for module in modules}
+
+    @app.after_request
+    def cacheable(response: Response) -> Response:
+        if (
+            request.blueprint in blueprints
+            and request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and "Cache-Control" not in response.headers
+            and not response.direct_passthrough
+        ):
+            response.add_etag()
+            response.headers["Cache-Control"] = f"public, max-age={PAGE_MAX_AGE}"
+            response.make_conditional(request)
+        return response
 
     @app.route("/assets/<name>")
     def asset(name: str) -> ResponseReturnValue:
