@@ -149,22 +149,24 @@ def run_server(
 ) -> Iterator[Server]:
     """Start `kosovo-kg serve` on a free loopback port and wait for /healthz."""
     data, var = make_data_dir(root, nquads)
+    env = {"KOSOVO_KG_DATA_DIR": str(data), "KOSOVO_KG_VAR_DIR": str(var), **extra_env}
+    with serving(kosovo_kg_command(), {**os.environ, **env}, root / "server.log") as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serving(
+    command: list[str], env: Mapping[str, str], log: Path, cwd: Path | None = None
+) -> Iterator[Server]:
+    """`<command> serve` with this environment on a free loopback port, once /healthz is 200;
+    stopped (SIGTERM, then SIGKILL to its process group) at the end."""
     port = free_port()
-    env = dict(os.environ)
-    env.update(
-        {
-            "KOSOVO_KG_DATA_DIR": str(data),
-            "KOSOVO_KG_VAR_DIR": str(var),
-            "KOSOVO_KG_PORT": str(port),
-            "KOSOVO_KG_HOST": "127.0.0.1",
-            **extra_env,
-        }
-    )
-    log = root / "server.log"
+    env = {**env, "KOSOVO_KG_PORT": str(port), "KOSOVO_KG_HOST": "127.0.0.1"}
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [*kosovo_kg_command(), "serve"],
+            [*command, "serve"],
             env=env,
+            cwd=cwd,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

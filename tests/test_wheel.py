@@ -10,24 +10,20 @@ finder in there is not activated, so `kosovo_kg` comes from the wheel).
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import os
-import signal
 import subprocess
 import sys
 import sysconfig
 import tarfile
-import time
 import urllib.parse
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from endpoint_support import free_port
+from endpoint_support import serving
 from engine_support import oxigraph_serve
 
 import kosovo_kg
@@ -176,59 +172,18 @@ def test_publish_loads_the_bundled_graph_into_an_engine(installed):
     assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(QUADS)
 
 
-@contextlib.contextmanager
-def _serving(installed: Installed) -> Iterator[int]:
-    port = free_port()
-    log = installed.home / f"serve-{port}.log"
-    env = {**installed.env, "KOSOVO_KG_PORT": str(port), "KOSOVO_KG_WORKERS": "1"}
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [str(installed.bin / "kosovo-kg"), "serve"],
-            cwd=installed.home,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 300
-        while _get(port, "/healthz")[0] != 200:
-            assert process.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.3)
-        yield port
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(5)
-
-
-def _get(port: int, path: str, accept: str = "application/json") -> tuple[int, bytes]:
-    try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        conn.request("GET", path, headers={"Accept": accept})
-        reply = conn.getresponse()
-        return reply.status, reply.read()
-    except OSError:
-        return 0, b""
-
-
 def test_serve_answers_queries_pages_and_assets_from_the_bundled_files(installed):
-    with _serving(installed) as port:
-        status, body = _get(port, "/sparql?" + urllib.parse.urlencode({"query": COUNT}))
-        assert status == 200, body
-        assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(QUADS)
-        status, body = _get(port, "/queries/count-claims?category=Withdrawals")
-        assert status == 200, body
-        assert json.loads(body)["results"]["bindings"]  # a saved query from the wheel
+    command = [str(installed.bin / "kosovo-kg")]
+    env = {**installed.env, "KOSOVO_KG_WORKERS": "1"}
+    with serving(command, env, installed.home / "serve.log", cwd=installed.home) as server:
+        assert server.count() == QUADS  # a query over HTTP
+        saved = server.get(path="/queries/count-claims?category=Withdrawals")
+        assert saved.status == 200, saved.text
+        assert saved.json()["results"]["bindings"]  # a saved query from the wheel
         for path in ("/", "/ontology", "/assets/yasgui.min.js", "/assets/countries-110m.json"):
-            status, body = _get(port, path, accept="*/*")
-            assert status == 200, (path, body[:500])
-        status, body = _get(port, "/ontology", accept="text/turtle")
-        assert status == 200 and b"Recognition" in body  # the bundled ontology file
+            reply = server.get(path=path, accept="*/*")
+            assert reply.status == 200, (path, reply.body[:500])
+        turtle = server.get(path="/ontology", accept="text/turtle")
+        assert turtle.status == 200 and b"Recognition" in turtle.body  # the bundled ontology
     state = installed.home / "state" / "kosovo-kg"
     assert (state / "assets" / "yasgui.min.js").is_file()  # var_dir: outside the package
