@@ -137,7 +137,7 @@ def init_app(app: object, settings: Settings) -> None:
 
 def _files() -> tuple[list[File] | None, Response | None]:
     pinned = engine().pinned
-    if pinned is None:
+    if pinned is None or engine().remote is not None:  # the local dump is not what is queried
         return None, error_response(
             404, "no release files here: this server queries an external engine (see "
             "docs/release.md: `kosovo-kg release --out DIR` writes them)"
