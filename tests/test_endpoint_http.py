@@ -188,7 +188,10 @@ def test_service_description(server):
     assert names == set(GRAPHS)
     jsonld = server.get({"format": "jsonld"})
     assert jsonld.header("content-type").startswith("application/ld+json")
-    assert len(rdflib.Graph().parse(data=jsonld.body, format="json-ld")) == len(graph)
+    doc = json.loads(jsonld.body)  # compact, its @context by IRI: read that from this server
+    assert doc["@context"] == BASE + "context.jsonld"
+    doc.update(server.get(path="/context.jsonld").json())
+    assert len(rdflib.Graph().parse(data=json.dumps(doc), format="json-ld")) == len(graph)
 
 
 def test_void_dcat_and_dump_download(server):

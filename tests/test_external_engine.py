@@ -236,3 +236,10 @@ def test_values_block_takes_only_terms_written_by_the_rdf_serializer(local):
     sub = bind_values("SELECT ?s WHERE { SELECT ?s { ?s ?p ?o } }", {"s": f"<{ghana}>"})
     found = {row["s"].value for row in local.store.query(sub, use_default_graph_as_union=True)}
     assert found == {ghana}  # a bare sub-SELECT is wrapped and still bound
+
+
+def test_no_release_files_are_offered_for_an_external_engine(server):
+    # the pinned local dump is not what the external engine answers from: nothing to offer
+    reply = server.get(path="/downloads")
+    assert reply.status == 404 and "external engine" in reply.text
+    assert server.get(path="/downloads/SHA256SUMS").status == 404

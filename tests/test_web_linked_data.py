@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
+import rdflib
+import rdflib.compare
 from endpoint_support import run_server
 
 from kosovo_kg.engine import Engine
@@ -170,3 +173,51 @@ def test_event_page_lists_its_claims_with_evidence(client):
     assert events.count('<article class="event">') == 1
     assert "kr:Affirms" in events and "kr:Denies" in events  # claimed and denied
     assert '<ul class="evidence">' in events and "<blockquote>" in events
+
+
+def _expanded(client, body: bytes) -> tuple[dict, rdflib.Graph]:
+    """A compact JSON-LD answer and what a JSON-LD processor expands it to: the `@context` IRI
+    is dereferenced on this server (/context.jsonld), never on the network."""
+    doc = json.loads(body)
+    assert doc["@context"] == B + "context.jsonld"  # by its stable IRI, not inlined
+    context = json.loads(client.get("/context.jsonld").data)
+    graph = rdflib.Graph().parse(data=json.dumps({**doc, **context}), format="json-ld")
+    return doc, graph
+
+
+def _keys(doc: dict) -> set[str]:
+    nodes = doc.get("@graph", [doc])
+    return {k for node in nodes for k in node if not k.startswith("@")}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_jsonld_of_a_resource_is_compact_and_expands_to_its_triples(client, samples, family):
+    path = "/" + samples[family][len(B) :]
+    reply = client.get(path, headers={"Accept": "application/ld+json"})
+    assert reply.status_code == 200 and reply.mimetype == "application/ld+json"
+    doc, expanded = _expanded(client, reply.data)
+    ntriples = client.get(path, headers={"Accept": "application/n-triples"}).data.decode()
+    triples = rdflib.Graph().parse(data=ntriples, format="nt")
+    assert len(triples) > 0
+    assert rdflib.compare.isomorphic(expanded, triples)
+    keys = _keys(doc)
+    assert keys and not any(k.startswith(("http://", "https://")) for k in keys)
+    ours = {str(p)[len(B + "ontology#") :] for p in triples.predicates() if str(p).startswith(B)}
+    assert ours <= keys  # every property of ours is a short term (`periodOf`), not kr:periodOf
+
+
+@pytest.mark.parametrize("path", ["/ontology", "/.well-known/void", "/graph/article", "/sparql"])
+def test_jsonld_of_other_rdf_pages_is_compact_and_expands_to_their_turtle(client, path):
+    for _ in range(600):  # the graphs' sizes (in VoID and the service description) are counted
+        if client.get("/healthz").get_json()["graph_sizes_counted"]:  # after start: wait
+            break
+        time.sleep(0.1)
+    turtle = client.get(path, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200
+    reply = client.get(path, headers={"Accept": "application/ld+json"})
+    assert reply.status_code == 200 and reply.mimetype == "application/ld+json"
+    _, expanded = _expanded(client, reply.data)
+    base = B if path == "/ontology" else None
+    triples = rdflib.Graph().parse(data=turtle.data.decode(), format="turtle", publicID=base)
+    assert len(triples) > 0
+    assert rdflib.compare.isomorphic(expanded, triples)

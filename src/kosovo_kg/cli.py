@@ -480,8 +480,14 @@ def _export_nanopubs(settings: Any, folder: Path, key: Path | None) -> None:
     required=True,
     help="Folder to write (new or empty).",
 )
+@click.option(
+    "--dump",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="N-Quads dump to release (default: the data folder's; the server passes its pinned copy).",
+)
 @click.pass_context
-def release(ctx: click.Context, out: Path) -> None:
+def release(ctx: click.Context, out: Path, dump: Path | None) -> None:
     """Write a release: dump (N-Quads, TriG), claims CSV, panels, ontology, shapes, SHA256SUMS
     and an RO-Crate (docs/release.md)."""
     from kosovo_kg.release import ReleaseError
@@ -489,7 +495,7 @@ def release(ctx: click.Context, out: Path) -> None:
     from kosovo_kg.sources import SourceError
 
     try:
-        made = write_release(_settings(ctx), out)
+        made = write_release(_settings(ctx), out, dump)
     except (ReleaseError, SourceError) as exc:
         _fail(str(exc))
         return

@@ -4,6 +4,10 @@ Made from the ontology (`ontology/kosovo-kg.ttl`), so it never drifts from it: o
 object property (`"@type": "@id"`), datatype property (typed with its `rdfs:range` when that is
 an XSD datatype other than xsd:string) and named individual of the `kr:` namespace, plus the
 prefixes of `kosovo_kg.vocab.PREFIXES`, so any other IRI compacts to `prefix:local`.
+
+`compact` writes triples as JSON-LD compacted with that context (rdflib's JSON-LD serialiser,
+which implements compaction), referencing the context by its stable IRI instead of inlining it:
+what the linked-data pages answer as JSON-LD.
 """
 
 from __future__ import annotations
@@ -64,3 +68,19 @@ def jsonld_context(base_iri: str, ontology: Path = ONTOLOGY) -> dict[str, Any]:
 def context_json(base_iri: str) -> str:
     """The context as indented JSON text (what the server sends and the release holds)."""
     return json.dumps(jsonld_context(base_iri), indent=2, ensure_ascii=False) + "\n"
+
+
+def compact(ntriples: bytes, base_iri: str) -> bytes:
+    """Triples (N-Triples) as JSON-LD compacted with our context: keys and types are the
+    context's short terms (`about`, `Claim`), other IRIs `prefix:local`; `"@context"` is the
+    context's IRI (`<base>context.jsonld`), so a JSON-LD processor expands the document back to
+    exactly these triples."""
+    import rdflib  # imported on first use: the web app starts without it
+
+    graph = rdflib.Graph().parse(data=ntriples.decode("utf-8"), format="nt")
+    text = graph.serialize(format="json-ld", context=jsonld_context(base_iri)["@context"])
+    doc = json.loads(text)
+    if isinstance(doc, list):  # no triples: an empty document
+        doc = {"@graph": doc}
+    doc["@context"] = context_iri(base_iri)
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

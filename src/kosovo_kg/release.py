@@ -61,11 +61,12 @@ def _timed(made: Made, action: Callable[[], int | None]) -> Made:
     return made
 
 
-def write_files(settings: object, out: Path) -> list[Made]:
-    """Write the data files into `out`; return what was made, with row counts and timings."""
+def write_files(settings: object, out: Path, dump: Path | None = None) -> list[Made]:
+    """Write the data files into `out` from `dump` (default: the data folder's); return what
+    was made, with row counts and timings."""
     data_dir: Path = settings.data_dir  # type: ignore[attr-defined]
     iris = Iris(settings.base_iri)  # type: ignore[attr-defined]
-    dump = dump_path(data_dir)
+    dump = dump or dump_path(data_dir)
     if not dump.exists():
         raise ReleaseError(f"{dump}: no dump (run `kosovo-kg build`)")
     store = memory_store_from_nquads(dump)
@@ -254,13 +255,14 @@ def write_crate(settings: object, out: Path, made: list[Made], when: dt.datetime
     return crate
 
 
-def release(settings: object, out: Path) -> list[Made]:
-    """Write the release into `out` (created, or an empty folder)."""
+def release(settings: object, out: Path, dump: Path | None = None) -> list[Made]:
+    """Write the release of `dump` (default: the data folder's) into `out` (created, or an
+    empty folder)."""
     if out.exists() and any(out.iterdir()):
         raise ReleaseError(f"{out}: not empty (a release goes into a new or empty folder)")
     out.mkdir(parents=True, exist_ok=True)
     when = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    made = write_files(settings, out)
+    made = write_files(settings, out, dump)
     write_sums(out, [m.name for m in made])
     start = time.perf_counter()
     write_crate(settings, out, made, when)

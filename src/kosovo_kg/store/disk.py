@@ -148,8 +148,9 @@ def pin_serving_data(mode: str, dump: Path, var_dir: Path, keep: Path | None = N
     and checked (`check_nquads`: it parses and is not empty), so a rebuild while serving, or a
     corrupt file left on disk, cannot give a restarted process other data. mode `memory`: the workers load
     that copy; mode `disk`: they open the on-disk store of that version (built when missing).
-    Other copies in `var_dir/serve/` are deleted, except `keep` (the copy still served while a
-    reload takes over). Raises StoreError, leaving what is served alone."""
+    Other copies in `var_dir/serve/`, and the release files written for them
+    (`<version>.release*`, see `kosovo_kg.web.downloads`), are deleted, except `keep`'s (the
+    copy still served while a reload takes over). Raises StoreError, leaving what is served alone."""
     serve_dir = Path(var_dir) / "serve"
     serve_dir.mkdir(parents=True, exist_ok=True)
     tmp = serve_dir / f"dump.tmp-{os.getpid()}"
@@ -179,6 +180,10 @@ def pin_serving_data(mode: str, dump: Path, var_dir: Path, keep: Path | None = N
         if old not in (copy, keep):
             with contextlib.suppress(OSError):
                 old.unlink()
+    kept = {copy.stem, keep.stem if keep else copy.stem}
+    for old in serve_dir.glob("*.release*"):  # release files of other versions (web.downloads)
+        if old.name.split(".", 1)[0] not in kept:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
     return Pinned(mode, location, copy, version)
 
 

@@ -1,7 +1,7 @@
 """The web app (Flask lives here and only here): `create_app(settings)`.
 
 Routes: /sparql (SPARQL 1.1 Protocol, service description), /.well-known/void (VoID + DCAT),
-/dumps/kosovo-kg.nq, /healthz, saved queries (/queries, /queries/<name>, /openapi.json),
+/dumps/kosovo-kg.nq, /downloads (the release files), /healthz, saved queries (/queries, /queries/<name>, /openapi.json),
 reading pages (home /, /editor, /queries/<name>/form, linked data /id/..., /graph/..., /ontology;
 see `kosovo_kg.web.pages`). Every response allows anonymous CORS (no credentials); HTML
 responses carry a strict Content-Security-Policy. Write methods get 405 (the server is read-only)
@@ -61,7 +61,7 @@ def create_app(
 ) -> Flask:
     """Build the app and start its query workers on `pinned` data (pinned now if None), or use
     `engine`, already started."""
-    from kosovo_kg.web import meta, pages, saved, sparql
+    from kosovo_kg.web import downloads, meta, pages, saved, sparql
 
     settings = settings or load_settings()
     configure_logging()
@@ -76,6 +76,7 @@ def create_app(
     app.extensions["kosovo_kg.engine"] = engine
     app.register_blueprint(sparql.bp)
     app.register_blueprint(meta.bp)
+    downloads.init_app(app, settings)
     began = time.monotonic()
     saved.init_app(app, settings, engine)
     pages.init_app(app, settings, engine)

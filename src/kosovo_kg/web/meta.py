@@ -14,7 +14,7 @@ from flask import (
 )
 
 from kosovo_kg.citation import file_date, source_records
-from kosovo_kg.store import DUMP_NAME, turtle_to
+from kosovo_kg.store import DUMP_NAME
 from kosovo_kg.web import negotiate
 from kosovo_kg.web.describe import void_description
 from kosovo_kg.web.protocol import ProtocolError
@@ -50,10 +50,9 @@ def void() -> Response:
         subjects = rdfdoc.subjects(text, settings.base_iri)
         page = render_template("void.html", title="Dataset description", subjects=subjects)
         response = Response(page, 200, content_type="text/html; charset=utf-8")
-    elif key == "turtle":
-        response = Response(text, 200, content_type=_RDF_MEDIA["turtle"])
     else:
-        response = Response(turtle_to(text, key), 200, content_type=_RDF_MEDIA[key])
+        body = negotiate.rdf_body(text, key, settings.base_iri)
+        response = Response(body, 200, content_type=_RDF_MEDIA[key])
     response.vary.add("Accept")
     return response
 

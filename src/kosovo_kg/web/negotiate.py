@@ -10,6 +10,8 @@ from functools import lru_cache
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from kosovo_kg.jsonld_context import compact
+from kosovo_kg.store import turtle_to
 from kosovo_kg.web.protocol import ProtocolError
 
 # media types offered, in order of preference (the first is the default)
@@ -143,3 +145,14 @@ def choose_for_header(form: str, fmt: str | None, accept_header: str | None) -> 
     if len(fmt or "") <= 64 and len(accept_header or "") <= 512:
         return _choose_cached(form, fmt, accept_header)
     return _choose_cached.__wrapped__(form, fmt, accept_header)
+
+
+def rdf_body(turtle: str, key: str, base_iri: str, parse_base: str | None = None) -> bytes:
+    """A Turtle document (VoID, service description, ontology, a graph's description) in the
+    RDF format `key`; JSON-LD compacted with our @context (`kosovo_kg.jsonld_context`).
+    `parse_base` resolves relative IRIs (the document is then re-written, also as Turtle)."""
+    if key == "turtle" and parse_base is None:
+        return turtle.encode("utf-8")
+    if key == "jsonld":
+        return compact(turtle_to(turtle, "ntriples", parse_base), base_iri)
+    return turtle_to(turtle, key, parse_base)

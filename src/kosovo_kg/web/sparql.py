@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, current_app, render_template, request
 
 from kosovo_kg.engine import Engine, QueryCheckError, QueryOutcome
-from kosovo_kg.store import DUMP_NAME, turtle_to
+from kosovo_kg.store import DUMP_NAME
 from kosovo_kg.web import negotiate
 from kosovo_kg.web.describe import service_description
 from kosovo_kg.web.protocol import ProtocolError, parse_sparql_request
@@ -140,7 +140,7 @@ def _service_description(fmt: str | None) -> Response:
         )
         response = Response(page, 200, content_type="text/html; charset=utf-8")
     else:
-        body = text.encode() if key == "turtle" else turtle_to(text, key)
+        body = negotiate.rdf_body(text, key, settings.base_iri)
         response = Response(body, 200, content_type=_RDF_MEDIA[key])
     response.vary.add("Accept")
     response.headers["Link"] = '</.well-known/void>; rel="describedby"'

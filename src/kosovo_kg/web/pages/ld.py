@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request
 
+from kosovo_kg.jsonld_context import compact
 from kosovo_kg.store import is_iri
 from kosovo_kg.web import negotiate, pages
 from kosovo_kg.web.pages import ontology, resource
@@ -60,11 +61,15 @@ def minted(rest: str) -> Response:
     if request.path.startswith("/graph/"):
         return _graph(iri, key)
     if key != "html":
-        outcome = st.engine.run(resource.construct(iri), result_format=key)
+        # JSON-LD: the triples as N-Triples from a query worker, compacted here with our context
+        asked = "ntriples" if key == "jsonld" else key
+        outcome = st.engine.run(resource.construct(iri), result_format=asked)
         if not outcome.ok:
             return error_response(outcome.status, outcome.body.decode())
         if outcome.rows == 0:
             return _vary(error_response(404, f"nothing is known about <{iri}>"))
+        if key == "jsonld":
+            return _rdf(compact(outcome.body, st.settings.base_iri), key)
         return _rdf(outcome.body, key)
     offset = request.args.get("incoming", "0")
     if not offset.isdigit():
@@ -94,9 +99,7 @@ def _graph(iri: str, key: str) -> Response:
         return _page(
             "graph.html", title=iri, iri=iri, triples=sizes[iri], query=query, turtle=turtle
         )
-    from kosovo_kg.store import turtle_to
-
-    return _rdf(turtle.encode() if key == "turtle" else turtle_to(turtle, key), key)
+    return _rdf(negotiate.rdf_body(turtle, key, st.settings.base_iri), key)
 
 
 @bp.route("/ontology")

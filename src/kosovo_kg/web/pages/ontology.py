@@ -8,6 +8,7 @@ from typing import Any
 
 from kosovo_kg import store
 from kosovo_kg.settings import PROJECT_ROOT
+from kosovo_kg.web import negotiate
 from kosovo_kg.web.pages.links import short
 
 SOURCE = PROJECT_ROOT / "ontology" / "kosovo-kg.ttl"
@@ -21,7 +22,8 @@ KINDS = (
 
 @functools.lru_cache(maxsize=4)
 def serialise(base: str, key: str) -> bytes:
-    return store.turtle_to(SOURCE.read_text(encoding="utf-8"), key, base)
+    """The ontology in the RDF format `key` (JSON-LD compacted with our context), kept."""
+    return negotiate.rdf_body(SOURCE.read_text(encoding="utf-8"), key, base, parse_base=base)
 
 
 @functools.lru_cache(maxsize=2)

@@ -8,9 +8,8 @@ import json
 from typing import Any
 
 from kosovo_kg.store import turtle_to
-from kosovo_kg.web.pages.links import href, short
+from kosovo_kg.web.pages.links import cell, short
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
@@ -19,16 +18,20 @@ def _short(iri: str, base: str) -> str:
 
 
 def _term(node: dict[str, str], base: str) -> dict[str, Any]:
+    """A JSON-LD node (`@id`, or `@value` with `@language` / `@type`) as a table cell."""
     if "@id" in node:
         iri = node["@id"]
-        if iri.startswith("_:"):
-            return {"text": iri, "bnode": iri[2:]}
-        return {"text": _short(iri, base), "href": href(iri, base), "iri": iri}
-    extra = node.get("@language") and "@" + node["@language"]
-    datatype = node.get("@type")
-    if not extra and datatype and datatype != XSD + "string":
-        extra = _short(datatype, base)
-    return {"text": node.get("@value", ""), "extra": extra or ""}
+        term = (
+            {"type": "bnode", "value": iri[2:]}
+            if iri.startswith("_:")
+            else {"type": "uri", "value": iri}
+        )
+    else:
+        term = {"type": "literal", "value": node.get("@value", "")}
+        term.update(
+            {k: node[j] for k, j in (("xml:lang", "@language"), ("datatype", "@type")) if j in node}
+        )
+    return cell(term, base, shorten=_short)
 
 
 def subjects(turtle: str, base: str) -> list[dict[str, Any]]:

@@ -5,13 +5,14 @@ and every event it acted in with each claim about it, the claim's evidence, quot
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from typing import Any
 
 from kosovo_kg.web import pages
 from kosovo_kg.web.pages import claim_titles, timeline
 from kosovo_kg.web.pages.data import PERSPECTIVES, STATUS_NAMES, prologue, select, value
-from kosovo_kg.web.pages.links import href, short
+from kosovo_kg.web.pages.links import cell, short
 
 MAX_INCOMING = 300
 HIDDEN_KINDS = ("ontology#Event", "prov#Activity")
@@ -25,22 +26,8 @@ def construct(iri: str) -> str:
 }}"""
 
 
-def _term(term: dict[str, str] | None, base: str, labels: dict[str, str]) -> dict[str, Any]:
-    if term is None:
-        return {"text": ""}
-    text = term["value"]
-    if term["type"] == "uri":
-        return {
-            "text": labels.get(text) or short(text, base),
-            "href": href(text, base),
-            "iri": text,
-        }
-    if term["type"] == "bnode":
-        return {"text": "_:" + text, "bnode": text}
-    extra = term.get("xml:lang") and "@" + term["xml:lang"]
-    if not extra and term.get("datatype"):
-        extra = "^^" + short(term["datatype"], base)
-    return {"text": text, "extra": extra or ""}
+# a literal's datatype shows as ^^xsd:date; IRIs by their label, else their short name
+_term = functools.partial(cell, datatype_mark="^^")
 
 
 def labels_of(iris: set[str]) -> dict[str, str]:

@@ -7,10 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from kosovo_kg.web import pages
-from kosovo_kg.web.pages.links import href, short
+from kosovo_kg.web.pages.links import Term, cell
 from kosovo_kg.web.pages.resource import labels_of
-
-Term = dict[str, str]
 
 
 def cells(variables: list[str], bindings: list[dict[str, Term]]) -> list[list[dict[str, Any]]]:
@@ -18,18 +16,4 @@ def cells(variables: list[str], bindings: list[dict[str, Term]]) -> list[list[di
     base = pages.state().settings.base_iri
     iris = {t["value"] for row in bindings for t in row.values() if t["type"] == "uri"}
     labels = labels_of(iris)
-    return [[cell(row.get(v), base, labels) for v in variables] for row in bindings]
-
-
-def cell(term: Term | None, base: str, labels: dict[str, str]) -> dict[str, Any]:
-    if term is None:
-        return {"text": ""}
-    text = term["value"]
-    if term["type"] == "uri":
-        return {"text": text, "href": href(text, base), "iri": text, "label": labels.get(text)}
-    if term["type"] == "bnode":
-        return {"text": "_:" + text}
-    extra = term.get("xml:lang") and "@" + term["xml:lang"]
-    if not extra and term.get("datatype"):
-        extra = short(term["datatype"], base)
-    return {"text": text, "extra": extra or ""}
+    return [[cell(row.get(v), base, labels, iri_text=True) for v in variables] for row in bindings]
