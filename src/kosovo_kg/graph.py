@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kosovo_kg import dates as dates_mod
@@ -105,6 +105,7 @@ class GraphBuilder:
         self.ds = Dataset()
         self._described = tuple(iris.base + prefix for prefix in DESCRIBED)
         self._held: dict[tuple[Node, Node, Node], str] = {}  # triple -> its one graph
+        self._contexts: dict[str, Graph] = {}  # graph slug -> its rdflib graph
         self._claims: dict[str, URIRef] = {}
         self._events: set[str] = set()
         self.claims_about: dict[str, list[ClaimInfo]] = {}
@@ -133,7 +134,10 @@ class GraphBuilder:
                 f"{s} {p} {triple[2].n3()} is already in graph/{held}; not adding it to "
                 f"graph/{graph} (a triple lives in one named graph)"
             )
-        self.ds.add((*triple, self.graph_iri(graph)))
+        context = self._contexts.get(graph)
+        if context is None:  # Dataset.add would make a Graph object for every quad
+            context = self._contexts[graph] = self.ds.graph(self.graph_iri(graph))
+        context.add(triple)
 
     def add_all(self, graph: str, s: str, pairs: Iterable[tuple[str, Term | str | None]]) -> None:
         for p, o in pairs:
