@@ -36,7 +36,7 @@ from kosovo_kg.graph import GraphBuilder, Loc, date_literal, lit
 from kosovo_kg.registry import Entity, Registry
 from kosovo_kg.report import BuildReport
 from kosovo_kg.sources import CsvRow, read_csv
-from kosovo_kg.vocab import DCTERMS, ORG, PROV, SCHEMA, XSD, short_hash, slugify
+from kosovo_kg.vocab import DCTERMS, ORG, PROV, SCHEMA, UNSURE, XSD, short_hash, slugify
 
 REQUIRED = (
     "claim_id", "subject_iso3", "subject_name", "claim_type", "event_date", "ordinal_claimed",
@@ -73,8 +73,6 @@ MODALITY_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("ReportedOnly", "claimant", re.compile(r"\bas quoted by\b", re.I)),
     ("Rumoured", "claimant", re.compile(r"\bdiplomatic sources?\b|\bunnamed\b|^senior .* official$", re.I)),
 )  # fmt: skip
-HEDGED = {"ReportedOnly", "Rumoured", "Speculated", "Retracted"}
-UNSURE = {"Rumoured", "Speculated", "Retracted"}  # never pool with, or date, other claims
 # The note says the event date was worked out ("inferred: ...", "month inferred", "year
 # inferred 2009"), not that claim_made_on was, and not "so not inferred".
 _INFERRED = re.compile(r"(?<!claim_made_on )(?<!not )\binferred\b", re.I)

@@ -31,6 +31,8 @@ from kosovo_kg.perspective.facts import ClaimFact as ClaimFact
 from kosovo_kg.perspective.facts import EventFact as EventFact
 from kosovo_kg.perspective.facts import Facts as Facts
 from kosovo_kg.perspective.facts import load_facts as load_facts
+from kosovo_kg.vocab import DATING as DATING
+from kosovo_kg.vocab import NOT_AN_ACT as NOT_AN_ACT
 
 RECOGNISES, WITHDRAWN, NOT_RECOGNISED, INVALIDATED = (
     "recognises",
@@ -41,8 +43,6 @@ RECOGNISES, WITHDRAWN, NOT_RECOGNISED, INVALIDATED = (
 STATUSES = (RECOGNISES, WITHDRAWN, NOT_RECOGNISED, INVALIDATED)
 UNCERTAIN = "uncertain"
 STATED_BASES = {"Stated", "InferredBySource"}
-NOT_AN_ACT = {"Speculated", "Retracted"}  # modalities that never make an event count
-DATING = {"Asserted", "ReportedOnly"}  # modalities whose dates other claimants may borrow
 RANK = {"Recognition": 0, "Withdrawal": 1, "Resumption": 2}
 FAR = dt.date.max
 
