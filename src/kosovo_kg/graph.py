@@ -240,16 +240,16 @@ class GraphBuilder:
         same statement read in two documents is two claims that share a `kr:statement`
         (id/statement/..., typed in graph/derived), so that "how many documents repeat it" is a
         query (`as_read`: what else tells two claims of one statement apart within a document,
-        e.g. a count's "as of"). `modality` defaults to kr:Denied for a denial,
-        kr:ReportedOnly for a hedged claim (`kr:hedge` in `extra`), else kr:Asserted.
+        e.g. a count's "as of"). `modality` is the caller's reading of its source (a hedged
+        claim passes "ReportedOnly" with its `kr:hedge`); unset, it is kr:Denied for a denial,
+        else kr:Asserted.
         """
         kr = self.kr
         extra = list(extra)
         basis = (date_basis or "Stated") if date is not None else (date_basis or "")
         statement = (claimant, stance, about or "", date.lexical if date else "", cls, key)
         if modality is None:
-            hedged = any(p == kr + "hedge" and o is not None for p, o in extra)
-            modality = "Denied" if stance == "Denies" else "ReportedOnly" if hedged else "Asserted"
+            modality = "Denied" if stance == "Denies" else "Asserted"
         canonical = (graph, *statement[:4], basis, cls, key)
         if document:  # one claim per document, made on one date, in one modality
             canonical += (document, made.lexical if made else "", modality, as_read)

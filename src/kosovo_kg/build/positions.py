@@ -133,6 +133,7 @@ class PositionExtractor:
             cls="Position",
             evidence=loc,
             key=text,
+            modality="ReportedOnly" if hedge else "Asserted",
             extra=[
                 (kr + "positionOf", actor),
                 (kr + "positionText", lit(text, lang="en")),

@@ -259,7 +259,7 @@ def emit_reference_recognitions(b: GraphBuilder, reg: Registry, path) -> int:
                 label=f"Reported withdrawal of recognition by {entity.name}",
             )
             b.add(G, wd, kr + "withdraws", rec)
-            hedge = kr + "Reported" if "reported" in row["withdrawal_date"] else None
+            reported = "reported" in row["withdrawal_date"]
             b.claim(
                 G,
                 claimant=agent,
@@ -267,7 +267,8 @@ def emit_reference_recognitions(b: GraphBuilder, reg: Registry, path) -> int:
                 evidence=loc,
                 date=withdrawn,
                 date_text=row["withdrawal_date"],
-                extra=[(kr + "hedge", hedge)],
+                modality="ReportedOnly" if reported else "Asserted",
+                extra=[(kr + "hedge", kr + "Reported" if reported else None)],
             )
             made += 1
     return made
