@@ -163,13 +163,10 @@ class ArticleExtractor:
         return withdrawal_event(self.b, G, entity, self.xkx, recognition, n)
 
     def dated(self, text: str, path: Path | str, line: int) -> dates.PartialDate | None:
-        if not text:
-            return None
-        try:
-            return dates.parse(text)
-        except ValueError:
+        date = dates.try_parse(text)
+        if text and date is None:
             self.report.warn(path, line, f"unparseable date {text!r} kept as text only")
-            return None
+        return date
 
     # -- recognition tables ----------------------------------------------------------------
     def recognition_table(self, table: Table, slug: str) -> None:

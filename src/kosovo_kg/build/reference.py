@@ -153,12 +153,8 @@ def emit_memberships(b: GraphBuilder, reg: Registry, path, report: BuildReport) 
         loc = b.location(
             G, Loc("memberships", "memberships.csv", row.line, "memberships", row["iso3"])
         )
-        date, text = None, row["joined"] or None
-        if text:
-            try:
-                date = dates.parse(text)
-            except ValueError:
-                date = None
+        text = row["joined"] or None
+        date = dates.try_parse(text)
         extra = [(kr + "note", lit(row["note"]) if row["note"] else None)]
         b.claim(
             G,
