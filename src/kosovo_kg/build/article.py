@@ -371,10 +371,10 @@ class ArticleExtractor:
                 G,
                 claimant=self.wikipedia,
                 about=wd,
-                modality="ReportedOnly",
                 evidence=loc,
                 date=self.dated(wd_text, self.article.path, row.line),
                 date_text=wd_text or None,
+                modality="ReportedOnly",
                 extra=[(kr + "hedge", kr + "Reported")],
             )
             events.append(wd)

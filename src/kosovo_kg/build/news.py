@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from kosovo_kg import dates
@@ -92,6 +93,16 @@ def date_basis(row: CsvRow) -> str:
     return "InferredBySource" if _INFERRED.search(row["note"]) else "Stated"
 
 
+@dataclass(frozen=True)
+class RowDates:
+    """What a row says of its claim whoever speaks it: read once per row, not per speaker."""
+
+    date: dates.PartialDate | None  # event_date
+    made: dates.PartialDate | None  # claim_made_on
+    basis: str  # date_basis(row)
+    modality: str  # modality(row)
+
+
 def graph_slug(url: str) -> str:
     return "news/" + short_hash(url)[:12]
 
@@ -140,7 +151,7 @@ class NewsExtractor:
                 break
         return iri
 
-    def document(self, row: CsvRow, graph: str) -> str:
+    def document(self, row: CsvRow, graph: str, made: dates.PartialDate | None) -> str:
         url = row["source_url"]
         slug = graph.replace("/", "-")
         iri = self.b.iris.doc(slug)
@@ -154,21 +165,15 @@ class NewsExtractor:
         if row["language"]:
             b.add(graph, iri, DCTERMS + "language", lit(row["language"]))
         b.add(graph, iri, kr + "retrievedFrom", lit("archived copy, via claims_news.csv"))
-        made = self.parse(row, "claim_made_on", quiet=True)
         if made is not None:
             b.add(graph, iri, DCTERMS + "issued", date_literal(made))
         return slug
 
-    def parse(self, row: CsvRow, column: str, quiet: bool = False) -> dates.PartialDate | None:
-        text = row[column]
-        if not text:
-            return None
-        try:
-            return dates.parse(text)
-        except ValueError:
-            if not quiet:
-                self.report.warn(self.path, row.line, f"{column} {text!r} is not a date")
-            return None
+    def parse(self, row: CsvRow, column: str) -> dates.PartialDate | None:
+        date = dates.try_parse(row[column])
+        if row[column] and date is None:
+            self.report.warn(self.path, row.line, f"{column} {row[column]!r} is not a date")
+        return date
 
     # -- events ------------------------------------------------------------------------------
     def window(self, event: str, unsure: bool = False) -> tuple[dt.date, dt.date] | None:
@@ -249,7 +254,11 @@ class NewsExtractor:
         except KeyError:
             raise ValueError(f"unknown subject_iso3 {row['subject_iso3']!r}") from None
         graph = graph_slug(row["source_url"])
-        doc = self.document(row, graph)
+        said = RowDates(
+            self.parse(row, "event_date"), self.parse(row, "claim_made_on"), date_basis(row),
+            modality(row)[0],
+        )  # fmt: skip
+        doc = self.document(row, graph, said.made)
         reading = self.people.read(row["claimant"])
         loc = b.location(
             graph,
@@ -268,12 +277,13 @@ class NewsExtractor:
                 (kr + "spokeAs", b.iris.post(speaker.post) if speaker.post else None),
                 (kr + "reportedBy", reporter),
             ]
-            self.claim(row, entity, graph, doc, loc, self.claimant(speaker), who)
+            self.claim(row, said, entity, graph, doc, loc, self.claimant(speaker), who)
         self.claims += 1
 
     def claim(
         self,
         row: CsvRow,
+        said: RowDates,
         entity: Entity,
         graph: str,
         doc: str,
@@ -284,10 +294,7 @@ class NewsExtractor:
         """The row's claim by one of its speakers."""
         b, kr = self.b, self.kr
         kind = row["claim_type"]
-        date = self.parse(row, "event_date")
-        made = self.parse(row, "claim_made_on")
-        basis = date_basis(row)
-        mode, _column = modality(row)
+        date, made, basis, mode = said.date, said.made, said.basis, said.modality
         ordinal = row["ordinal_claimed"]
         note = (kr + "note", lit(row["note"]) if row["note"] else None)
         tail = [*who, note]
