@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kosovo_kg import dates
-from kosovo_kg.build.article import recognition_event, withdrawal_event
+from kosovo_kg.build.events import recognition_event, withdrawal_event
 from kosovo_kg.build.news_claimants import People, Speaker
+from kosovo_kg.build.stage import Sources
 from kosovo_kg.graph import GraphBuilder, Loc, date_literal, lit
 from kosovo_kg.registry import Entity, Registry
 from kosovo_kg.report import BuildReport
@@ -77,6 +78,22 @@ MODALITY_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 # The note says the event date was worked out ("inferred: ...", "month inferred", "year
 # inferred 2009"), not that claim_made_on was, and not "so not inferred".
 _INFERRED = re.compile(r"(?<!claim_made_on )(?<!not )\binferred\b", re.I)
+
+
+def add_to(b: GraphBuilder, sources: Sources) -> None:
+    news = NewsExtractor(
+        b, sources.registry, sources.report, sources.path("claims-news"), sources.curated,
+        sources.people,
+    )  # fmt: skip
+    news.run()
+    sources.report.facts.update(
+        {
+            "news_claim_rows": news.claims,
+            "news_rows_not_ingested": news.skipped,
+            "news_documents": len(news.docs),
+            "news_claims_split": news.split,
+        }
+    )
 
 
 def modality(row: CsvRow) -> tuple[str, str | None]:

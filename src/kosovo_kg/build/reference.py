@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kosovo_kg import dates
 from kosovo_kg.build.news_claimants import People
+from kosovo_kg.build.stage import Sources
 from kosovo_kg.graph import GraphBuilder, Loc, lit
 from kosovo_kg.registry import Entity, Registry
 from kosovo_kg.report import BuildReport
@@ -19,6 +20,19 @@ ORG_CLASSES = {
     "regional": ("RegionalActor",),
 }
 AGENT_CLASSES = {"software": (PROV + "SoftwareAgent",), "ministry": (ORG + "Organization",)}
+
+
+def add_to(b: GraphBuilder, sources: Sources) -> None:
+    """The source documents, states, organisations, agents and people, the reference
+    memberships, and the dated recognitions of `kosovo_recognitions.csv`."""
+    reg = sources.registry
+    emit_documents(b, sources.manifest)
+    emit_entities(b, reg, str(sources.path("countries")))
+    emit_organisations(b, reg, wikidata_terms(sources.path("wikidata-terms")))
+    emit_agents(b, reg)
+    emit_people(b, reg, sources.people)
+    emit_memberships(b, reg, sources.path("memberships"), sources.report)
+    emit_reference_recognitions(b, reg, sources.path("recognitions"))
 
 
 def emit_documents(b: GraphBuilder, manifest: Manifest) -> None:
