@@ -56,25 +56,19 @@ def withdrawn_table(ex: ArticleExtractor, table: Table) -> list[str]:
             membership=membership or None,
         )
         rec = ex.recognition(entity)
-        b.claim(
-            G,
-            claimant=ex.wikipedia,
-            about=rec,
-            evidence=loc,
-            date=ex.dated(rec_text, ex.article.path, row.line),
-            date_text=rec_text or None,
-        )
         wd = ex.withdrawal(entity, rec)
-        b.claim(
-            G,
-            claimant=ex.wikipedia,
-            about=wd,
-            evidence=loc,
-            date=ex.dated(wd_text, ex.article.path, row.line),
-            date_text=wd_text or None,
-            modality="ReportedOnly",
-            extra=[(kr + "hedge", kr + "Reported")],
-        )
+        # the recognition as the article states it, the withdrawal as the article reports it
+        for event, text, reported in ((rec, rec_text, False), (wd, wd_text, True)):
+            b.claim(
+                G,
+                claimant=ex.wikipedia,
+                about=event,
+                evidence=loc,
+                date=ex.dated(text, ex.article.path, row.line),
+                date_text=text or None,
+                modality="ReportedOnly" if reported else "Asserted",
+                extra=[(kr + "hedge", kr + "Reported" if reported else None)],
+            )
         events.append(wd)
     return events
 
