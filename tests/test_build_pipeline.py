@@ -169,3 +169,48 @@ def test_store_is_named_by_the_dump_hash_computed_while_loading(data_copy, tmp_p
         == store_mod.count_quads(store_mod.open_read_only(first)) + 1
     )
     assert [p for p in (var / "store").iterdir() if ".tmp-" in p.name] == []
+
+
+EXTRACTORS = {
+    "reference", "article", "withdrawn", "positions", "memberships", "news", "editions", "derive",
+}  # fmt: skip
+
+
+def test_every_extractor_has_one_shape_and_runs_from_one_list():
+    # one entry point per source kind, add_to(b, sources) -> None, run in pipeline.STAGES order
+    import importlib
+    import inspect
+
+    from kosovo_kg.build import pipeline
+
+    for name in EXTRACTORS:
+        add_to = importlib.import_module(f"kosovo_kg.build.{name}").add_to
+        signature = inspect.signature(add_to)
+        assert list(signature.parameters) == ["b", "sources"], name
+        assert signature.return_annotation in ("None", None), name
+    modules = [fn.__module__.rsplit(".", 1)[1] for _, fn in pipeline.STAGES]
+    assert set(modules) - {"pipeline"} == EXTRACTORS
+    assert modules.index("article") < min(
+        modules.index(m) for m in ("withdrawn", "positions", "memberships", "derive")
+    )
+    assert modules[-2:] == ["derive", "pipeline"]  # row-order datings, then the perspectives
+
+
+def test_a_stage_run_before_the_article_says_so(settings):
+    from kosovo_kg.build import positions
+    from kosovo_kg.build.news_claimants import People
+    from kosovo_kg.build.stage import Sources
+    from kosovo_kg.graph import GraphBuilder
+    from kosovo_kg.registry import Registry
+    from kosovo_kg.report import BuildReport
+    from kosovo_kg.sources import Manifest
+
+    data = Path(settings.data_dir)
+    manifest = Manifest(data)
+    files = {sid: manifest.get(sid) for sid in manifest.files}
+    iris = Iris(settings.base_iri)
+    reg = Registry.load(iris, files["countries"].path, data / "curated")
+    people = People(data / "curated", set(reg.entities))
+    sources = Sources(data, manifest, files, reg, people, BuildReport())
+    with pytest.raises(RuntimeError, match="the article stage has not run yet"):
+        positions.add_to(GraphBuilder(iris), sources)

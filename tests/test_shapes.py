@@ -202,3 +202,22 @@ def test_shapes_join_relative_iris_to_the_base_like_vocab(base: str):
         URIRef(iris.term("iso3")),
     ) in shapes
     assert iris.kr in {str(ns) for ns in shapes.objects(None, SH.namespace)}
+
+
+def test_sparql_texts_are_loaded_on_one_line_unless_they_hold_a_comment(tmp_path: Path):
+    # one line spares pySHACL's per-focus-node regular expressions (bench/RESULTS-build.md);
+    # a `#` comment runs to the end of its line, so such a query keeps its lines
+    selects = [str(q) for q in load_shapes(BASE).objects(None, SH.select)]
+    assert selects and all("\n" not in q for q in selects)
+    anchor = "$this kr:withdraws ?rec ."
+    text = SHAPES_PATH.read_text(encoding="utf-8")
+    assert text.count(anchor) == 1
+    commented = tmp_path / "commented.ttl"
+    commented.write_text(text.replace(anchor, f"# the recognition withdrawn\n{anchor}"))
+    (query,) = [q for q in load_shapes(BASE, commented).objects(None, SH.select) if "#" in q]
+    assert "\n" in query
+    broken = mutated_nquads(EXAMPLES / "C11-withdrawal-before-recognition.ru")
+    assert validate(broken, base_iri=BASE, shapes_path=commented).violation_ids == {"C11"}
+    assert validate(
+        VALID.read_text(), base_iri=BASE, data_format="trig", shapes_path=commented
+    ).conforms

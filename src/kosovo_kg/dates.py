@@ -68,6 +68,16 @@ def parse(text: str) -> PartialDate:
     raise ValueError(f"not a date: {text!r}")
 
 
+def try_parse(text: str | None) -> PartialDate | None:
+    """`parse(text)`, or None when the text is empty or not a date."""
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except ValueError:
+        return None
+
+
 # Dates mentioned inside running text ("On 23 June 2008", "In February 2008", "in 2009").
 _MENTION = re.compile(
     rf"(?:\b(?:[Oo]n|[Ii]n|[Bb]y|[Ss]ince|[Ff]rom|[Aa]s of|[Ll]ate|[Ee]arly|[Uu]ntil|[Tt]hrough)\s+)?"

@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kosovo_kg import dates as dates_mod
@@ -105,6 +105,7 @@ class GraphBuilder:
         self.ds = Dataset()
         self._described = tuple(iris.base + prefix for prefix in DESCRIBED)
         self._held: dict[tuple[Node, Node, Node], str] = {}  # triple -> its one graph
+        self._contexts: dict[str, Graph] = {}  # graph slug -> its rdflib graph
         self._claims: dict[str, URIRef] = {}
         self._events: set[str] = set()
         self.claims_about: dict[str, list[ClaimInfo]] = {}
@@ -133,7 +134,10 @@ class GraphBuilder:
                 f"{s} {p} {triple[2].n3()} is already in graph/{held}; not adding it to "
                 f"graph/{graph} (a triple lives in one named graph)"
             )
-        self.ds.add((*triple, self.graph_iri(graph)))
+        context = self._contexts.get(graph)
+        if context is None:  # Dataset.add would make a Graph object for every quad
+            context = self._contexts[graph] = self.ds.graph(self.graph_iri(graph))
+        context.add(triple)
 
     def add_all(self, graph: str, s: str, pairs: Iterable[tuple[str, Term | str | None]]) -> None:
         for p, o in pairs:
@@ -236,16 +240,16 @@ class GraphBuilder:
         same statement read in two documents is two claims that share a `kr:statement`
         (id/statement/..., typed in graph/derived), so that "how many documents repeat it" is a
         query (`as_read`: what else tells two claims of one statement apart within a document,
-        e.g. a count's "as of"). `modality` defaults to kr:Denied for a denial,
-        kr:ReportedOnly for a hedged claim (`kr:hedge` in `extra`), else kr:Asserted.
+        e.g. a count's "as of"). `modality` is the caller's reading of its source (a hedged
+        claim passes "ReportedOnly" with its `kr:hedge`); unset, it is kr:Denied for a denial,
+        else kr:Asserted.
         """
         kr = self.kr
         extra = list(extra)
         basis = (date_basis or "Stated") if date is not None else (date_basis or "")
         statement = (claimant, stance, about or "", date.lexical if date else "", cls, key)
         if modality is None:
-            hedged = any(p == kr + "hedge" and o is not None for p, o in extra)
-            modality = "Denied" if stance == "Denies" else "ReportedOnly" if hedged else "Asserted"
+            modality = "Denied" if stance == "Denies" else "Asserted"
         canonical = (graph, *statement[:4], basis, cls, key)
         if document:  # one claim per document, made on one date, in one modality
             canonical += (document, made.lexical if made else "", modality, as_read)

@@ -13,9 +13,9 @@ it. `conforms` is True when there is no Violation; Warnings (C19) are allowed.
 
 Speed: pySHACL runs each SHACL-SPARQL query once per focus node. The Dataset used here parses
 each query text once (rdflib would re-parse it, ~15 ms, every time) and orders its triple
-patterns knowing that $this is bound; the query texts are stripped of indentation, which
-pySHACL's per-focus regular expressions are slow on. About 7 s CPU for 60k quads, plus 2.7 s to
-parse them, which the build spares by passing its Dataset (bench/RESULTS-build.md). pyshacl-turbo
+patterns knowing that $this is bound; the query texts are put on one line, which pySHACL's
+per-focus regular expressions are fastest on. About 5 s CPU for 60k quads, plus 2.7 s to parse
+them, which the build spares by passing its Dataset (bench/RESULTS-build.md). pyshacl-turbo
 0.6.5 was tried as a drop-in engine: same findings, but only ~10% less CPU (it parses N-Quads with
 rdflib too), so it was not adopted.
 
@@ -188,12 +188,16 @@ def load_shapes(base_iri: str, shapes_path: Path | None = None) -> Graph:
 
 
 def _compact(query: str) -> str:
-    """The query without indentation and blank lines.
+    """The query on one line, without indentation.
 
-    pySHACL scans the query text with regular expressions once per focus node, at a cost that
-    grows faster than the text: indentation alone made that scan cost more than the query.
+    pySHACL scans the query text with regular expressions once per focus node; its MINUS,
+    VALUES and SERVICE patterns are anchored at every line start and read on to the end of
+    the text, so the scan grows with lines x length: on one line it costs a fifth of the
+    query texts' scan on 20 lines (bench/RESULTS-build.md). A text with a `#` (a comment
+    runs to the end of its line) keeps its lines.
     """
-    return "\n".join(line.strip() for line in query.splitlines() if line.strip())
+    lines = [line.strip() for line in query.splitlines() if line.strip()]
+    return "\n".join(lines) if "#" in query else " ".join(lines)
 
 
 def validate(

@@ -47,6 +47,12 @@ PREFIXES = {
 
 DEFAULT_BASE_IRI = "https://w3id.org/kosovo-kg/"
 
+# Modalities of a claim (local names of kr:modality values) and what each allows; the one
+# definition the build (news: pooling and dating events) and the perspectives read.
+NOT_AN_ACT = frozenset({"Speculated", "Retracted"})  # never make an event count
+UNSURE = NOT_AN_ACT | {"Rumoured"}  # never pool with, or lend dates to, other claims' events
+DATING = frozenset({"Asserted", "ReportedOnly"})  # affirming claims whose dates others may borrow
+
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 

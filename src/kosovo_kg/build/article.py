@@ -8,20 +8,24 @@ position), that party is the claimant and the article is only where the claim wa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kosovo_kg import dates
+from kosovo_kg.build.events import recognition_event, withdrawal_event
 from kosovo_kg.build.reference import membership_event
-from kosovo_kg.build.seed import Article, Row, Table
-from kosovo_kg.graph import GraphBuilder, Loc, date_literal, lit
+from kosovo_kg.build.seed import Article, Row, Table, parse_article
+from kosovo_kg.build.stage import Sources
+from kosovo_kg.graph import GraphBuilder, Loc, lit
 from kosovo_kg.registry import Entity, Registry
 from kosovo_kg.report import BuildReport
-from kosovo_kg.sources import CsvRow, SourceError
+from kosovo_kg.sources import CsvRow, Manifest, SourceError, read_csv
 from kosovo_kg.vocab import PROV
 
 G = "article"
 DOC = "article"
+RECOGNISED = "Countries which have recognised Kosovo as an independent state"
 _ORDER = re.compile(r"^(\d+)(?:[–-](\d+))?$")
 _YESNO = {"Yes", "No"}
 _MEMBERSHIP_TOKENS = {"EU", "NATO", "OIC", "IOC"}
@@ -59,33 +63,59 @@ def parse_recognition_row(row: Row, group_label: str) -> RowFacts:
     return RowFacts(row.line, label, order, code, date_text, relations, membership)
 
 
-def recognition_event(b: GraphBuilder, graph: str, entity: Entity, target: str, n: int = 1) -> str:
-    """The event `{ACTOR}-XKX-recognition-{n}` (shared by every extractor)."""
-    return b.event(
-        graph,
-        f"{entity.code}-XKX-recognition-{n}",
-        "Recognition",
-        actor=entity.iri,
-        target=target,
-        label=f"Recognition of Kosovo by {entity.name}",
+def add_to(b: GraphBuilder, sources: Sources) -> None:
+    """The seed article's two recognition tables (UN members, then the others); the extractor
+    stays on `sources.article` for the stages that read the rest of the article."""
+    article = parse_article(sources.path("article"))
+    identifications = {
+        (r["table"], int(r["line"])): r
+        for r in read_csv(
+            sources.curated / "row_identifications.csv", ("table", "line", "entity", "basis")
+        )
+    }
+    seed_codes = {int(r["seed_line"]): r for r in read_csv(sources.path("seed-codes"))}
+    members: dict[str, set[str]] = {}
+    for row in read_csv(sources.path("memberships")):
+        members.setdefault(row["organisation"], set()).add(row["iso3"])
+    ex = ArticleExtractor(
+        b,
+        sources.registry,
+        article,
+        sources.report,
+        identifications,
+        reference_locator(b, sources.manifest),
+        members,
+        seed_codes,
+    )
+    sources.article = ex
+    un_table, non_un_table = [t for t in article.tables if RECOGNISED in t.section][:2]
+    ex.recognition_table(un_table, "un-recognitions")
+    ex.recognition_table(non_un_table, "non-un-recognitions")
+    sources.report.facts.update(
+        {
+            "recognition_rows_un": len(ex.rows["un-recognitions"]),
+            "recognition_rows_non_un": len(ex.rows["non-un-recognitions"]),
+            "unidentified_rows": len(ex.unidentified),
+        }
     )
 
 
-def withdrawal_event(
-    b: GraphBuilder, graph: str, entity: Entity, target: str, recognition: str, n: int = 1
-) -> str:
-    """The event `{ACTOR}-XKX-withdrawal-{n}`, withdrawing `recognition`."""
-    iri = b.event(
-        graph,
-        f"{entity.code}-XKX-withdrawal-{n}",
-        "Withdrawal",
-        actor=entity.iri,
-        target=target,
-        label=f"Withdrawal of recognition of Kosovo by {entity.name}"
-        + (f" ({n})" if n > 1 else ""),
-    )
-    b.add(graph, iri, b.kr + "withdraws", recognition)
-    return iri
+def reference_locator(b: GraphBuilder, manifest: Manifest) -> Callable[[CsvRow, str], str]:
+    """Find a quote in a reference file; return (and emit) the location of its line."""
+
+    def locate(row: CsvRow, quote: str) -> str:
+        source = manifest.get(row["evidence_source"], verify=False)
+        text = source.path.read_text(encoding="utf-8").split("\n")
+        hits = [i for i, line in enumerate(text, start=1) if quote in line]
+        if len(hits) != 1:
+            raise SourceError(
+                "data/curated/row_identifications.csv",
+                f"evidence quote found {len(hits)} times in {source.path.name}; need exactly once",
+                row.line,
+            )
+        return b.location("reference", Loc(source.id, source.path.name, hits[0], quote=quote))
+
+    return locate
 
 
 class ArticleExtractor:
@@ -96,13 +126,13 @@ class ArticleExtractor:
         article: Article,
         report: BuildReport,
         identifications: dict[tuple[str, int], CsvRow],
-        reference_locator,
+        locate_reference: Callable[[CsvRow, str], str],
         members: dict[str, set[str]],
         seed_codes: dict[int, CsvRow],
     ) -> None:
         self.b, self.reg, self.article, self.report = b, reg, article, report
         self.ids = identifications
-        self.locate_reference = reference_locator
+        self.locate_reference = locate_reference
         self.members = members
         self.seed_codes = seed_codes
         self.kr = b.kr
@@ -163,13 +193,10 @@ class ArticleExtractor:
         return withdrawal_event(self.b, G, entity, self.xkx, recognition, n)
 
     def dated(self, text: str, path: Path | str, line: int) -> dates.PartialDate | None:
-        if not text:
-            return None
-        try:
-            return dates.parse(text)
-        except ValueError:
+        date = dates.try_parse(text)
+        if text and date is None:
             self.report.warn(path, line, f"unparseable date {text!r} kept as text only")
-            return None
+        return date
 
     # -- recognition tables ----------------------------------------------------------------
     def recognition_table(self, table: Table, slug: str) -> None:
@@ -335,114 +362,3 @@ class ArticleExtractor:
                 f"code {code!r} at article line {line}: reference leaves it unresolved; "
                 f"identified as {entity.iso3} (see data/curated/row_identifications.csv)",
             )
-
-    # -- withdrawn table -------------------------------------------------------------------
-    def withdrawn_table(self, table: Table) -> list[str]:
-        b, kr = self.b, self.kr
-        events: list[str] = []
-        for row in table.rows:
-            cells = row.cells
-            if cells and cells[0] == "Recognition":
-                continue  # second header row
-            label, code, rec_text, wd_text = cells[0], cells[1], cells[2], cells[3]
-            membership = "; ".join(c for c in cells[4:] if c)
-            res = self.reg.resolve(code)
-            if res.entity is None:
-                raise SourceError(self.article.path, res.problem or "blank country", row.line)
-            entity = res.entity
-            self.check_seed_code(row.line, code, entity)
-            loc = self.loc(
-                "withdrawn",
-                table.section_path,
-                row.line,
-                row_label=label,
-                printed_code=code,
-                code_system=res.system,
-                membership=membership or None,
-            )
-            rec = self.recognition(entity)
-            b.claim(
-                G,
-                claimant=self.wikipedia,
-                about=rec,
-                evidence=loc,
-                date=self.dated(rec_text, self.article.path, row.line),
-                date_text=rec_text or None,
-            )
-            wd = self.withdrawal(entity, rec)
-            b.claim(
-                G,
-                claimant=self.wikipedia,
-                about=wd,
-                evidence=loc,
-                date=self.dated(wd_text, self.article.path, row.line),
-                date_text=wd_text or None,
-                extra=[(kr + "hedge", kr + "Reported")],
-            )
-            events.append(wd)
-        return events
-
-    def serbia_claim(self, table_withdrawals: list[str]) -> None:
-        """Serbia's March 2020 claim of 18 withdrawals, and Kosovo's 'fake news' reply."""
-        b, kr, reg = self.b, self.kr, self.reg
-        quote = (
-            "The Serbian Foreign Ministry claimed in March 2020 that a total of 18 "
-            "countries had withdrawn their recognition"
-        )
-        loc = self.quote_loc(quote)
-        srb = reg.agent_iri("serbia-mfa")
-        made = dates.parse("March 2020")
-        named_quote = "Grenada, Guinea-Bissau, Liberia, Palau, São Tomé and Príncipe, and Suriname"
-        named_loc = self.quote_loc(named_quote)
-        names = [n.strip() for n in re.split(r",\s*(?:and\s+)?", named_quote)]
-        named: list[Entity] = [reg.get(n) for n in names]
-        count = b.claim(
-            G,
-            claimant=srb,
-            cls="CountClaim",
-            evidence=[loc, named_loc],
-            key="18",
-            extra=[
-                (kr + "claimedValue", lit(18)),
-                (kr + "countCategory", kr + "Withdrawals"),
-                (kr + "asOf", date_literal(made)),
-            ],
-            made=made,
-        )
-        for wd in table_withdrawals:
-            b.claim(G, claimant=srb, about=wd, evidence=loc, made=made)
-        for entity in named:
-            b.add(G, count, kr + "namesEntity", entity.iri)
-            # Serbia's list names the state, not the act: it joins the state's one known
-            # withdrawal that still stands (Palau, 18 January 2019); where the only known
-            # withdrawal was annulled (Guinea-Bissau, 2017), it must mean a later act.
-            known = [
-                b.iris.event(s) for s in b.events_with_prefix(f"{entity.code}-XKX-withdrawal-")
-            ]
-            live = [wd for wd in known if wd not in self.annulled]
-            if len(live) == 1:
-                wd = live[0]
-            else:
-                wd = self.withdrawal(entity, self.recognition(entity), len(known) + 1)
-            b.claim(G, claimant=srb, about=wd, evidence=named_loc, made=made)
-        fake_quote = (
-            "In some of those cases, Kosovo's foreign ministry has called it "
-            '"fake news" and "Serbian propaganda".'
-        )
-        fake_loc = self.quote_loc(fake_quote)
-        b.claim(
-            G,
-            claimant=reg.agent_iri("kosovo-mfa"),
-            stance="Denies",
-            cls="Position",
-            evidence=fake_loc,
-            key="fake-news",
-            extra=[
-                (kr + "disputes", count),
-                (kr + "positionText", lit(fake_quote, lang="en")),
-                (kr + "positionOn", self.xkx),
-                (kr + "characterisation", lit("fake news", lang="en")),
-                (kr + "characterisation", lit("Serbian propaganda", lang="en")),
-                (kr + "note", lit("The article does not say which of the cases.")),
-            ],
-        )

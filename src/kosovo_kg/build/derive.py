@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from kosovo_kg.build.stage import Sources
 from kosovo_kg.graph import ClaimInfo, GraphBuilder, lit
 
 G = "derived"
@@ -28,6 +29,28 @@ class OrderedRow:
     event: str  # the recognition event of the row
     order: tuple[int, int]  # (from, to) as printed, e.g. (2, 8)
     evidence: str  # location of the row
+
+
+def add_to(b: GraphBuilder, sources: Sources) -> None:
+    """Row-order datings for the rows of the article's two recognition tables."""
+    ex = sources.the_article()
+    derived = 0
+    for table, name in (
+        ("un-recognitions", "UN-member recognitions"),
+        ("non-un-recognitions", "non-UN recognitions"),
+    ):
+        ordered = [
+            OrderedRow(
+                ex.recognition(entity), facts.order, b.iris.ref("article", table, f"L{facts.line}")
+            )
+            for facts, entity in ex.rows[table]
+            if facts.order
+        ]
+        made, problems = derive_row_order_bounds(b, ordered, name)
+        derived += made
+        for problem in problems:
+            sources.report.warn(sources.path("article"), None, problem)
+    sources.report.facts["derived_datings"] = derived
 
 
 def _stated(b: GraphBuilder, event: str) -> list[ClaimInfo]:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kosovo_kg import dates
+from kosovo_kg.build.stage import Sources
 from kosovo_kg.graph import GraphBuilder, Loc, date_literal, lit
 from kosovo_kg.registry import Registry
 from kosovo_kg.report import BuildReport
@@ -286,20 +287,17 @@ class EditionExtractor:
                    self.edition("en"))  # fmt: skip
 
 
-def ingest(
-    b: GraphBuilder, reg: Registry, report: BuildReport, files: dict, curated: Path
-) -> EditionExtractor:
-    """The build step: both tables, the seed's place in the English series, and a report."""
-    ex = EditionExtractor(b, reg, report, curated)
-    ex.run("article_revisions", files["article-revisions"].path)
-    ex.run("wikipedia_editions", files["wikipedia-editions"].path)
+def add_to(b: GraphBuilder, sources: Sources) -> None:
+    """Both tables, the seed's place in the English series, and their counts in the report."""
+    ex = EditionExtractor(b, sources.registry, sources.report, sources.curated)
+    ex.run("article_revisions", sources.path("article-revisions"))
+    ex.run("wikipedia_editions", sources.path("wikipedia-editions"))
     ex.check_kinds_used()
     ex.seed_joins_english()
-    report.facts.update(
+    sources.report.facts.update(
         {
             "wikipedia_copies": len(ex.copies),
             "wikipedia_editions": len(ex.editions),
             "wikipedia_count_claims": ex.claims,
         }
     )
-    return ex

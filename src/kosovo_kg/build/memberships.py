@@ -15,8 +15,9 @@ from typing import Any
 
 from kosovo_kg import dates
 from kosovo_kg.build.article import ArticleExtractor, G
-from kosovo_kg.graph import lit
-from kosovo_kg.sources import SourceError
+from kosovo_kg.build.stage import Sources
+from kosovo_kg.graph import GraphBuilder, lit
+from kosovo_kg.sources import SourceError, read_toml
 from kosovo_kg.vocab import RDFS
 
 FIGURES = (
@@ -24,6 +25,15 @@ FIGURES = (
     ("votes_against", "votesAgainst"),
     ("abstentions", "abstentions"),
 )
+
+
+def add_to(b: GraphBuilder, sources: Sources) -> None:
+    spec = sources.curated / "kosovo_memberships.toml"
+    memberships = MembershipExtractor(sources.the_article(), read_toml(spec), spec)
+    memberships.run()
+    sources.report.facts.update(
+        {"kosovo_admissions": memberships.admissions, "votes_about_kosovo": memberships.votes}
+    )
 
 
 class MembershipExtractor:

@@ -27,16 +27,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from kosovo_kg import dates
-from kosovo_kg.build.article import recognition_event, withdrawal_event
+from kosovo_kg.build.events import recognition_event, withdrawal_event
 from kosovo_kg.build.news_claimants import People, Speaker
+from kosovo_kg.build.stage import Sources
 from kosovo_kg.graph import GraphBuilder, Loc, date_literal, lit
 from kosovo_kg.registry import Entity, Registry
 from kosovo_kg.report import BuildReport
 from kosovo_kg.sources import CsvRow, read_csv
-from kosovo_kg.vocab import DCTERMS, ORG, PROV, SCHEMA, XSD, short_hash, slugify
+from kosovo_kg.vocab import DCTERMS, ORG, PROV, SCHEMA, UNSURE, XSD, short_hash, slugify
 
 REQUIRED = (
     "claim_id", "subject_iso3", "subject_name", "claim_type", "event_date", "ordinal_claimed",
@@ -73,11 +75,25 @@ MODALITY_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("ReportedOnly", "claimant", re.compile(r"\bas quoted by\b", re.I)),
     ("Rumoured", "claimant", re.compile(r"\bdiplomatic sources?\b|\bunnamed\b|^senior .* official$", re.I)),
 )  # fmt: skip
-HEDGED = {"ReportedOnly", "Rumoured", "Speculated", "Retracted"}
-UNSURE = {"Rumoured", "Speculated", "Retracted"}  # never pool with, or date, other claims
 # The note says the event date was worked out ("inferred: ...", "month inferred", "year
 # inferred 2009"), not that claim_made_on was, and not "so not inferred".
 _INFERRED = re.compile(r"(?<!claim_made_on )(?<!not )\binferred\b", re.I)
+
+
+def add_to(b: GraphBuilder, sources: Sources) -> None:
+    news = NewsExtractor(
+        b, sources.registry, sources.report, sources.path("claims-news"), sources.curated,
+        sources.people,
+    )  # fmt: skip
+    news.run()
+    sources.report.facts.update(
+        {
+            "news_claim_rows": news.claims,
+            "news_rows_not_ingested": news.skipped,
+            "news_documents": len(news.docs),
+            "news_claims_split": news.split,
+        }
+    )
 
 
 def modality(row: CsvRow) -> tuple[str, str | None]:
@@ -92,6 +108,16 @@ def modality(row: CsvRow) -> tuple[str, str | None]:
 
 def date_basis(row: CsvRow) -> str:
     return "InferredBySource" if _INFERRED.search(row["note"]) else "Stated"
+
+
+@dataclass(frozen=True)
+class RowDates:
+    """What a row says of its claim whoever speaks it: read once per row, not per speaker."""
+
+    date: dates.PartialDate | None  # event_date
+    made: dates.PartialDate | None  # claim_made_on
+    basis: str  # date_basis(row)
+    modality: str  # modality(row)
 
 
 def graph_slug(url: str) -> str:
@@ -142,7 +168,7 @@ class NewsExtractor:
                 break
         return iri
 
-    def document(self, row: CsvRow, graph: str) -> str:
+    def document(self, row: CsvRow, graph: str, made: dates.PartialDate | None) -> str:
         url = row["source_url"]
         slug = graph.replace("/", "-")
         iri = self.b.iris.doc(slug)
@@ -156,21 +182,15 @@ class NewsExtractor:
         if row["language"]:
             b.add(graph, iri, DCTERMS + "language", lit(row["language"]))
         b.add(graph, iri, kr + "retrievedFrom", lit("archived copy, via claims_news.csv"))
-        made = self.parse(row, "claim_made_on", quiet=True)
         if made is not None:
             b.add(graph, iri, DCTERMS + "issued", date_literal(made))
         return slug
 
-    def parse(self, row: CsvRow, column: str, quiet: bool = False) -> dates.PartialDate | None:
-        text = row[column]
-        if not text:
-            return None
-        try:
-            return dates.parse(text)
-        except ValueError:
-            if not quiet:
-                self.report.warn(self.path, row.line, f"{column} {text!r} is not a date")
-            return None
+    def parse(self, row: CsvRow, column: str) -> dates.PartialDate | None:
+        date = dates.try_parse(row[column])
+        if row[column] and date is None:
+            self.report.warn(self.path, row.line, f"{column} {row[column]!r} is not a date")
+        return date
 
     # -- events ------------------------------------------------------------------------------
     def window(self, event: str, unsure: bool = False) -> tuple[dt.date, dt.date] | None:
@@ -251,7 +271,11 @@ class NewsExtractor:
         except KeyError:
             raise ValueError(f"unknown subject_iso3 {row['subject_iso3']!r}") from None
         graph = graph_slug(row["source_url"])
-        doc = self.document(row, graph)
+        said = RowDates(
+            self.parse(row, "event_date"), self.parse(row, "claim_made_on"), date_basis(row),
+            modality(row)[0],
+        )  # fmt: skip
+        doc = self.document(row, graph, said.made)
         reading = self.people.read(row["claimant"])
         loc = b.location(
             graph,
@@ -270,12 +294,13 @@ class NewsExtractor:
                 (kr + "spokeAs", b.iris.post(speaker.post) if speaker.post else None),
                 (kr + "reportedBy", reporter),
             ]
-            self.claim(row, entity, graph, doc, loc, self.claimant(speaker), who)
+            self.claim(row, said, entity, graph, doc, loc, self.claimant(speaker), who)
         self.claims += 1
 
     def claim(
         self,
         row: CsvRow,
+        said: RowDates,
         entity: Entity,
         graph: str,
         doc: str,
@@ -286,10 +311,7 @@ class NewsExtractor:
         """The row's claim by one of its speakers."""
         b, kr = self.b, self.kr
         kind = row["claim_type"]
-        date = self.parse(row, "event_date")
-        made = self.parse(row, "claim_made_on")
-        basis = date_basis(row)
-        mode, _column = modality(row)
+        date, made, basis, mode = said.date, said.made, said.basis, said.modality
         ordinal = row["ordinal_claimed"]
         note = (kr + "note", lit(row["note"]) if row["note"] else None)
         tail = [*who, note]

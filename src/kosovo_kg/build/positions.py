@@ -11,9 +11,10 @@ from typing import Any
 from kosovo_kg import dates
 from kosovo_kg.build.article import DOC, ArticleExtractor, G
 from kosovo_kg.build.seed import Table
-from kosovo_kg.graph import Loc, date_literal, lit
+from kosovo_kg.build.stage import Sources
+from kosovo_kg.graph import GraphBuilder, Loc, date_literal, lit
 from kosovo_kg.registry import Entity
-from kosovo_kg.sources import SourceError
+from kosovo_kg.sources import SourceError, read_toml
 from kosovo_kg.vocab import RDFS
 
 _REPORTED = re.compile(
@@ -32,6 +33,20 @@ POSITION_TABLES = {
     ): "regional",
     ("Positions taken by other actors", "International non-governmental organisations"): "ngo",
 }
+
+
+def add_to(b: GraphBuilder, sources: Sources) -> None:
+    """The article's position tables, then the prose facts of `article_prose.toml`."""
+    ex = sources.the_article()
+    positions = PositionExtractor(ex)
+    positions.tables()
+    spec = sources.curated / "article_prose.toml"
+    prose = ProseExtractor(ex, read_toml(spec), spec)
+    counts = prose.counts()
+    events = prose.events()
+    sources.report.facts.update(
+        {"position_rows": positions.count, "count_claims_prose": counts, "prose_events": events}
+    )
 
 
 def table_slug(table: Table) -> str | None:
@@ -133,6 +148,7 @@ class PositionExtractor:
             cls="Position",
             evidence=loc,
             key=text,
+            modality="ReportedOnly" if hedge else "Asserted",
             extra=[
                 (kr + "positionOf", actor),
                 (kr + "positionText", lit(text, lang="en")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kosovo_kg import dates
 from kosovo_kg.build.news_claimants import People
+from kosovo_kg.build.stage import Sources
 from kosovo_kg.graph import GraphBuilder, Loc, lit
 from kosovo_kg.registry import Entity, Registry
 from kosovo_kg.report import BuildReport
@@ -19,6 +20,19 @@ ORG_CLASSES = {
     "regional": ("RegionalActor",),
 }
 AGENT_CLASSES = {"software": (PROV + "SoftwareAgent",), "ministry": (ORG + "Organization",)}
+
+
+def add_to(b: GraphBuilder, sources: Sources) -> None:
+    """The source documents, states, organisations, agents and people, the reference
+    memberships, and the dated recognitions of `kosovo_recognitions.csv`."""
+    reg = sources.registry
+    emit_documents(b, sources.manifest)
+    emit_entities(b, reg, str(sources.path("countries")))
+    emit_organisations(b, reg, wikidata_terms(sources.path("wikidata-terms")))
+    emit_agents(b, reg)
+    emit_people(b, reg, sources.people)
+    emit_memberships(b, reg, sources.path("memberships"), sources.report)
+    emit_reference_recognitions(b, reg, sources.path("recognitions"))
 
 
 def emit_documents(b: GraphBuilder, manifest: Manifest) -> None:
@@ -153,12 +167,8 @@ def emit_memberships(b: GraphBuilder, reg: Registry, path, report: BuildReport) 
         loc = b.location(
             G, Loc("memberships", "memberships.csv", row.line, "memberships", row["iso3"])
         )
-        date, text = None, row["joined"] or None
-        if text:
-            try:
-                date = dates.parse(text)
-            except ValueError:
-                date = None
+        text = row["joined"] or None
+        date = dates.try_parse(text)
         extra = [(kr + "note", lit(row["note"]) if row["note"] else None)]
         b.claim(
             G,
@@ -259,7 +269,7 @@ def emit_reference_recognitions(b: GraphBuilder, reg: Registry, path) -> int:
                 label=f"Reported withdrawal of recognition by {entity.name}",
             )
             b.add(G, wd, kr + "withdraws", rec)
-            hedge = kr + "Reported" if "reported" in row["withdrawal_date"] else None
+            reported = "reported" in row["withdrawal_date"]
             b.claim(
                 G,
                 claimant=agent,
@@ -267,7 +277,8 @@ def emit_reference_recognitions(b: GraphBuilder, reg: Registry, path) -> int:
                 evidence=loc,
                 date=withdrawn,
                 date_text=row["withdrawal_date"],
-                extra=[(kr + "hedge", hedge)],
+                modality="ReportedOnly" if reported else "Asserted",
+                extra=[(kr + "hedge", kr + "Reported" if reported else None)],
             )
             made += 1
     return made

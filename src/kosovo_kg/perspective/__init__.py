@@ -1,8 +1,9 @@
 """Perspectives: the status of every state toward Kosovo at a date, according to chosen claimants.
 
-The engine is in `core` (rules: `docs/perspectives.md`), the facts it reads from a store in
-`facts`, and the materialisation of `graph/perspectives` at build time in `graph`. The public
-names are re-exported here: `from kosovo_kg import perspective as pv; pv.count_at(...)`.
+Who a perspective is (its claimants) is in `views`, the engine in `core` (rules:
+`docs/perspectives.md`), the facts it reads from a store in `facts`, and the materialisation of
+`graph/perspectives` at build time in `graph`. The public names are re-exported here:
+`from kosovo_kg import perspective as pv; pv.count_at(...)`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from kosovo_kg.perspective.core import (
     INVALIDATED,
     NOT_AN_ACT,
     NOT_RECOGNISED,
-    PREDEFINED,
     RANK,
     RECOGNISES,
     STATED_BASES,
@@ -22,21 +22,24 @@ from kosovo_kg.perspective.core import (
     WITHDRAWN,
     Count,
     Period,
-    Perspective,
-    PerspectiveError,
     StateStatus,
     Timed,
     count_at,
     counted_events,
-    custom,
-    get,
-    predefined,
-    side_claimants,
     status_at,
     status_from_periods,
     timeline,
 )
 from kosovo_kg.perspective.facts import KINDS, ClaimFact, EventFact, Facts, load_facts
+from kosovo_kg.perspective.views import (
+    PREDEFINED,
+    Perspective,
+    PerspectiveError,
+    custom,
+    get,
+    predefined,
+    side_claimants,
+)
 
 __all__ = [
     "DATING",

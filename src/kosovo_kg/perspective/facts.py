@@ -64,12 +64,8 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _made(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dates.parse(value).latest
-    except ValueError:
-        return None
+    date = dates.try_parse(value)
+    return date.latest if date else None
 
 
 def load_facts(store: object, iris: Iris) -> Facts:

@@ -87,10 +87,10 @@ WHERE {
     )
     out = []
     for r in rows:
-        try:
-            day = dates.parse(value(r, "asOf") or "").latest
-        except ValueError:
+        as_of = dates.try_parse(value(r, "asOf"))
+        if as_of is None:
             continue
+        day = as_of.latest
         edition = value(r, "edition")
         kind = (
             "wikipedia"
