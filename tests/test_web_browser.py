@@ -120,6 +120,8 @@ def test_workbench_in_chromium(browser_ready: None, tmp_path: Path) -> None:
             f"{tag}: editor results link to local pages",
             f"{tag}: editor results show labels beside IRIs",
             f"{tag}: editor datatypes compact",
+            f"{tag}: editor result view kept in the address",
+            f"{tag}: /editor?example=withdrawals&run=1 fits the screen",
         } <= names, tag
     assert all(u.startswith(url + "/") for u in report["requests"])
     for shot in report["screenshots"]:

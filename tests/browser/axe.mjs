@@ -23,7 +23,8 @@ const QUERY = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20";
 const PAGES = [
   "/", "/?perspective=serbia&date=2019&sort=status", "/sparql",
   "/sparql?query=" + encodeURIComponent(QUERY), "/editor", "/editor?example=perspective-status-at",
-  "/editor?run=1&query=" + encodeURIComponent(QUERY), "/queries", "/forms", FORM,
+  "/editor?run=1&query=" + encodeURIComponent(QUERY),
+  "/editor?run=1&view=response&query=" + encodeURIComponent(QUERY), "/queries", "/forms", FORM,
   FORM + "?run=1&date=2019&perspective=serbia&state=PLW", FORM + "?run=1&date=20x9",
   "/claims/chart", "/claims/chart?claimants=wikipedia", "/id/state/SUR", "/id/state/XKX",
   "/id/state/XKX?incoming=300", "/id/state/ZZZ", "/search?q=dacic", "/search?q=",
@@ -56,7 +57,9 @@ async function discover(page) {
 async function settle(page, p) {
   if (p.startsWith("/editor")) {
     await page.locator(".yasgui .yasqe .CodeMirror").waitFor();
-    if (p.includes("run=1")) await page.locator(".yasr tbody tr").first().waitFor();
+    if (p.includes("run=1")) {
+      await page.locator(p.includes("view=response") ? ".yasr .CodeMirror" : ".yasr tbody tr").first().waitFor();
+    }
   }
   if (p === "/" || p.startsWith("/?")) {
     await page.waitForFunction(() => {

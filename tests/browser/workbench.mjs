@@ -81,8 +81,10 @@ async function session(size, js) {
     // chart labels stay readable
     for (const p of ["/?date=2019-12-31", "/id/state/SUR", "/id/state/XKX", "/search?q=serbia",
       "/queries/perspective-status-at/form?run=1&date=2019&perspective=serbia&state=PLW",
-      "/sparql", "/.well-known/void", "/queries", "/forms", "/ontology"]) {
+      "/sparql", "/.well-known/void", "/queries", "/forms", "/ontology", "/claims/chart",
+      "/editor?example=withdrawals&run=1"]) {
       await page.goto(server + p);
+      if (js && p.startsWith("/editor")) await page.locator(".yasr tbody tr").first().waitFor();
       const wide = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       check(`${tag}: ${p} fits the screen`, wide[0] <= wide[1], wide);
     }
@@ -196,6 +198,14 @@ async function session(size, js) {
       const shown = await elsewhere.locator(".yasr tbody tr").count();
       const text = await elsewhere.evaluate(() => document.querySelector(".CodeMirror").CodeMirror.getValue());
       check(`${tag}: shared editor link shows and runs the query`, text === typed && shown === 7, `${shown} rows`);
+      // the result view is part of the address too: the raw answer stays chosen after a reload
+      await elsewhere.locator(".yasr .select_response").click();
+      await elsewhere.waitForURL(/view=response/);
+      await elsewhere.reload();
+      await elsewhere.locator(".yasr .select_response.selected").waitFor();
+      const raw = await elsewhere.locator(".yasr .yasr_results").innerText();
+      check(`${tag}: editor result view kept in the address`, raw.includes('"bindings"') && elsewhere.url().includes("view=response"),
+        raw.slice(0, 80));
       await other.close();
     }
     await page.goto(server + "/queries/perspective-status-at/form?run=1&date=2019&perspective=serbia&state=Palau");

@@ -119,19 +119,31 @@
   tab.getYasqe().getInputField().setAttribute("aria-label", "SPARQL query");
   var endpointField = root.querySelector(".controlbar input.autocomplete");
   if (endpointField) endpointField.setAttribute("aria-label", "SPARQL endpoint");
-  tab.getYasr().on("draw", fetchLabels);
-  tab.getYasr().on("drawn", nameControls);
-  // the address follows the text: a reload or a shared link shows this query (run=1 runs it)
+  var yasr = tab.getYasr();
+  yasr.on("draw", fetchLabels);
+  yasr.on("drawn", nameControls);
+  // the address follows the text, the result view (view=response: the raw answer) and whether
+  // it ran (run=1 runs it on opening): a reload or a shared link shows the same
+  var view = new URLSearchParams(window.location.search).get("view");
+  if (view && yasr.config.plugins[view]) yasr.selectPlugin(view);
   var link = document.getElementById("permalink");
   var timer = null;
-  function remember() {
+  function remember(ran) {  // ran: true once run, false once edited, undefined: unchanged
     var params = new URLSearchParams(window.location.search);
     params.set("query", tab.getQuery());
-    params.delete("run");
+    if (ran === true) params.set("run", "1");
+    if (ran === false) params.delete("run");
+    view = yasr.getSelectedPluginName();
+    if (view && view !== "table") params.set("view", view); else params.delete("view");
     var href = window.location.pathname + "?" + params.toString();
     window.history.replaceState(null, "", href);
     if (link) { link.href = href; link.textContent = "/editor?query=…"; }
   }
-  tab.getYasqe().on("change", function () { clearTimeout(timer); timer = setTimeout(remember, 300); });
+  tab.getYasqe().on("change", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { remember(false); }, 300);
+  });
+  tab.getYasqe().on("queryResponse", function () { remember(true); });
+  yasr.on("change", function () { if (yasr.getSelectedPluginName() !== (view || "table")) remember(); });
   if (root.getAttribute("data-run") === "1") tab.getYasqe().query();
 })();
