@@ -96,8 +96,12 @@
       root.setAttribute("data-labelled", Object.keys(found).length);
     });
   }
-  // what YASGUI leaves unnamed for screen readers: the row-number column, the page-size menu
+  // what YASGUI leaves unnamed for screen readers: the row-number column, the page-size menu,
+  // the raw answer's text box
   function nameControls() {
+    root.querySelectorAll(".yasr .CodeMirror textarea").forEach(function (t) {
+      t.setAttribute("aria-label", "The answer as the endpoint sent it");
+    });
     root.querySelectorAll(".yasr thead .dt-column-title").forEach(function (t) {
       if (!t.textContent.trim()) add(t, "span", "row", "visually-hidden");
     });
