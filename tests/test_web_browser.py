@@ -150,12 +150,13 @@ AXE_FAMILIES = ("claim", "doc", "ref", "agent", "person", "period", "perspective
 
 
 def test_axe_on_every_page(browser_ready: None, tmp_path: Path) -> None:
-    """axe-core (injected from node_modules) finds no violation on any page, desktop and phone,
-    with JavaScript on: the editor with YASGUI's results too. The report is kept in
+    """axe-core (injected from node_modules) finds no violation on any page, desktop and phone
+    with JavaScript on (the editor with YASGUI's results too), and phone with the pages' own
+    scripts blocked (as without JavaScript). The report is kept in
     test-artifacts/axe/axe-report.json."""
     report, url = _run(AXE, AXE_REPORT, tmp_path)
     checked = {c["name"] for c in report["checks"] if "axe clean on" in c["name"]}
-    for size in ("desktop", "phone"):
+    for size in ("desktop", "phone", "phone-nojs"):
         pages = {n.split("axe clean on ", 1)[1] for n in checked if n.startswith(size + ":")}
         assert pages >= AXE_PAGES, sorted(AXE_PAGES - pages)
         assert any(p.startswith("/editor?run=1") for p in pages)

@@ -1,6 +1,8 @@
 // axe-core (npm devDependency, injected from node_modules: nothing from the network) on every kind
 // of HTML page the site has, in Debian's chromium via playwright-core, at desktop (1366x900) and
-// phone (390x844) sizes with JavaScript on (the pages' scripts and YASGUI have run).
+// phone (390x844) sizes with JavaScript on (the pages' scripts and YASGUI have run), and at phone
+// size as without JavaScript: the pages' own scripts blocked (axe needs JavaScript to run, so it
+// cannot be switched off whole).
 // Usage: node tests/browser/axe.mjs <server url> <artifact dir> <user-data dir>
 // Writes <artifact dir>/axe-report.json (each page's violations with their elements) and prints
 // the usual JSON report: {checks: [{name, ok, detail}], requests: [...urls], screenshots: []}.
@@ -15,7 +17,11 @@ const [server, artifacts] = process.argv.slice(2);
 const origin = new URL(server).origin;
 const r = report(artifacts);
 const { check, requests, consoleErrors } = r;
-const SIZES = { desktop: { width: 1366, height: 900 }, phone: { width: 390, height: 844 } };
+const SESSIONS = [
+  ["desktop", { width: 1366, height: 900 }, true],
+  ["phone", { width: 390, height: 844 }, true],
+  ["phone-nojs", { width: 390, height: 844 }, false],
+];
 const FORM = "/queries/perspective-status-at/form";
 const QUERY = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20";
 
@@ -54,8 +60,8 @@ async function discover(page) {
 }
 
 // what a page must have finished drawing before axe looks at it
-async function settle(page, p) {
-  if (p.startsWith("/editor")) {
+async function settle(page, p, js) {
+  if (js && p.startsWith("/editor")) {
     await page.locator(".yasgui .yasqe .CodeMirror").waitFor();
     if (p.includes("run=1")) {
       await page.locator(p.includes("view=response") ? ".yasr .CodeMirror" : ".yasr tbody tr").first().waitFor();
@@ -70,15 +76,17 @@ async function settle(page, p) {
 }
 
 const findings = {};
-for (const [size, viewport] of Object.entries(SIZES)) {
+for (const [size, viewport, js] of SESSIONS) {
   // the test injects axe's script into pages whose policy allows only their own scripts
   const context = await browser.newContext({ viewport, bypassCSP: true });
   context.on("request", (q) => requests.push(q.url()));
+  if (!js) await context.route(/\.js(\?|$)/, (route) => route.abort());
   const page = await context.newPage();
   let current = "";
   page.on("console", (m) => {
     if (m.type() !== "error") return;
     if (ERROR_PAGES.has(current) && m.text().startsWith("Failed to load resource: the server responded with a status of 4")) return;
+    if (!js && m.text().includes("net::ERR_FAILED")) return;  // a script this session blocks
     consoleErrors.push(`${size} ${current}: ${m.text()}`);
   });
   page.on("pageerror", (e) => consoleErrors.push(`${size}: pageerror: ${e.message}`));
@@ -89,7 +97,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     for (const p of [...PAGES, ...Object.keys(found)].filter((x) => !only || only.includes(x))) {
       current = p;
       await page.goto(server + p);
-      await settle(page, p);
+      await settle(page, p, js);
       await page.addScriptTag({ path: AXE });
       const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
       const violations = result.violations.map((v) => ({
