@@ -167,6 +167,8 @@ async function session(size, js) {
         stateIri.startsWith("https://w3id.org/kosovo-kg/id/state/") && stateLabel && !stateLabel.includes("/")
           && ownTitle.includes(stateLabel) && labelRequests === 1,
         `${stateLabel} | ${stateIri} | ${ownTitle} | ${labelRequests} label requests`);
+      await page.locator(".yasr tbody tr").first().scrollIntoViewIfNeeded();
+      await shot(page, `editor-results-${tag}`);
       const tableText = await page.locator(".yasr tbody").innerText();
       check(`${tag}: editor datatypes compact`,
         tableText.includes("xsd:integer") && !tableText.includes("http://www.w3.org/2001/XMLSchema#"),
