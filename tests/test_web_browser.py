@@ -21,6 +21,8 @@ from kosovo_kg.settings import PROJECT_ROOT
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCRIPT = PROJECT_ROOT / "tests" / "browser" / "pages.mjs"
 WORKBENCH = PROJECT_ROOT / "tests" / "browser" / "workbench.mjs"
+AXE = PROJECT_ROOT / "tests" / "browser" / "axe.mjs"
+AXE_REPORT = PROJECT_ROOT / "test-artifacts" / "axe"
 SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 DUMP = PROJECT_ROOT / "data" / "generated" / "kosovo-kg.nq"
 EXPECTED_SHOTS = {
@@ -44,7 +46,7 @@ def _missing() -> str | None:
         return f"no chromium at {CHROMIUM} (apt-get install -y chromium)"
     if shutil.which("node") is None:
         return "no node on PATH"
-    for package in ("playwright-core", "@zazuko/yasgui"):
+    for package in ("playwright-core", "@zazuko/yasgui", "axe-core"):
         if not (PROJECT_ROOT / "node_modules" / package / "package.json").exists():
             return f"npm package {package} is not installed (npm ci)"
     return None
@@ -112,10 +114,55 @@ def test_workbench_in_chromium(browser_ready: None, tmp_path: Path) -> None:
             f"{tag}: map legend complete",
             f"{tag}: state timeline per claimant",
         } <= names, tag
-    assert {
-        "desktop: search suggestions as you type",
-        "phone: search suggestions as you type",
-    } <= names
+    for tag in ("desktop", "phone", "narrow"):  # YASGUI's table (JavaScript on)
+        assert {
+            f"{tag}: search suggestions as you type",
+            f"{tag}: editor results link to local pages",
+            f"{tag}: editor results show labels beside IRIs",
+            f"{tag}: editor datatypes compact",
+            f"{tag}: editor result view kept in the address",
+            f"{tag}: /editor?example=withdrawals&run=1 fits the screen",
+        } <= names, tag
     assert all(u.startswith(url + "/") for u in report["requests"])
     for shot in report["screenshots"]:
         assert Path(shot).stat().st_size > 5000, shot
+
+
+# every kind of HTML page the site has; the script also checks a page of each linked-data family
+AXE_PAGES = {
+    "/",
+    "/sparql",
+    "/editor",
+    "/editor?example=perspective-status-at",
+    "/queries",
+    "/forms",
+    "/queries/perspective-status-at/form",
+    "/queries/perspective-status-at/form?run=1&date=2019&perspective=serbia&state=PLW",
+    "/claims/chart",
+    "/id/state/SUR",
+    "/id/state/XKX",
+    "/id/state/ZZZ",
+    "/search?q=dacic",
+    "/.well-known/void",
+    "/ontology",
+}
+AXE_FAMILIES = ("claim", "doc", "ref", "agent", "person", "period", "perspective", "event")
+
+
+def test_axe_on_every_page(browser_ready: None, tmp_path: Path) -> None:
+    """axe-core (injected from node_modules) finds no violation on any page, desktop and phone
+    with JavaScript on (the editor with YASGUI's results too), and phone with the pages' own
+    scripts blocked (as without JavaScript). The report is kept in
+    test-artifacts/axe/axe-report.json."""
+    report, url = _run(AXE, AXE_REPORT, tmp_path)
+    checked = {c["name"] for c in report["checks"] if "axe clean on" in c["name"]}
+    for size in ("desktop", "phone", "phone-nojs"):
+        pages = {n.split("axe clean on ", 1)[1] for n in checked if n.startswith(size + ":")}
+        assert pages >= AXE_PAGES, sorted(AXE_PAGES - pages)
+        assert any(p.startswith("/editor?run=1") for p in pages)
+        for family in AXE_FAMILIES:
+            assert any(p.startswith(f"/id/{family}/") for p in pages), family
+        assert any(p.startswith("/graph/") for p in pages)
+    findings = json.loads((AXE_REPORT / "axe-report.json").read_text())
+    assert len(findings) == len(checked) and not any(findings.values())
+    assert all(u.startswith(url + "/") for u in report["requests"])

@@ -20,6 +20,7 @@ from kosovo_kg.settings import PROJECT_ROOT, load_settings
 from kosovo_kg.store import dump_path, memory_store_from_nquads
 from kosovo_kg.vocab import Iris
 from kosovo_kg.web import assets, create_app
+from kosovo_kg.web.pages import editor as editor_page
 
 B = "https://w3id.org/kosovo-kg/"
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -647,3 +648,30 @@ def test_pages_carry_an_etag_and_answer_a_matching_conditional_request_304(clien
     assert changed.status_code == 200 and changed.get_data() == first.get_data()
     assert client.get("/editor", headers=HTML).headers["Cache-Control"] == "no-store"
     assert "ETag" not in client.get("/editor", headers=HTML).headers
+
+
+def test_editor_labels_one_request_per_result_set(client, monkeypatch):
+    """The editor's result table asks for the labels of a result set's IRIs in one request: the
+    labels the graph gives, nothing for an IRI without one, invalid IRIs left out (never put in
+    a query), a body that is not a list of IRIs refused."""
+    query = (
+        "SELECT ?s ?l WHERE { ?s a <https://w3id.org/kosovo-kg/ontology#UNMemberState> ;"
+        " <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?s LIMIT 450"
+    )
+    reply = client.post(
+        "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    rows = reply.get_json()["results"]["bindings"]
+    monkeypatch.setattr(editor_page, "LABELS_CHUNK", 50)  # several label queries for one request
+    assert len(rows) > 150
+    want = {r["s"]["value"]: r["l"]["value"] for r in rows}
+    unlabelled = B + "id/no-such-thing"
+    sent = [*want, unlabelled, "https://example.org/a> } ?x ?y { <b", "not an IRI"]
+    got = client.post("/editor/labels", json=sent)
+    assert got.status_code == 200 and got.get_json() == want
+    for bad in ({"iris": list(want)}, [1, 2], None):
+        refused = client.post("/editor/labels", json=bad)
+        assert refused.status_code == 400 and b"JSON list of IRIs" in refused.get_data()
+    assert (
+        client.post("/editor/labels", data="[", content_type="application/json").status_code == 400
+    )

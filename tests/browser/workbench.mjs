@@ -81,8 +81,10 @@ async function session(size, js) {
     // chart labels stay readable
     for (const p of ["/?date=2019-12-31", "/id/state/SUR", "/id/state/XKX", "/search?q=serbia",
       "/queries/perspective-status-at/form?run=1&date=2019&perspective=serbia&state=PLW",
-      "/sparql", "/.well-known/void", "/queries", "/forms", "/ontology"]) {
+      "/sparql", "/.well-known/void", "/queries", "/forms", "/ontology", "/claims/chart",
+      "/editor?example=withdrawals&run=1"]) {
       await page.goto(server + p);
+      if (js && p.startsWith("/editor")) await page.locator(".yasr tbody tr").first().waitFor();
       const wide = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       check(`${tag}: ${p} fits the screen`, wide[0] <= wide[1], wide);
     }
@@ -143,6 +145,8 @@ async function session(size, js) {
     if (js && await page.locator(".yasgui .yasqe").count() > 0) {
       const text = await page.evaluate(() => document.querySelector(".CodeMirror").CodeMirror.getValue());
       check(`${tag}: editor example has its values`, text.includes("VALUES"), text.slice(0, 80));
+      const labelCalls = () => requests.filter((u) => u === server + "/editor/labels").length;
+      const callsBefore = labelCalls();
       await page.locator(".yasqe .yasqe_queryButton").click();
       await page.locator(".yasr tbody tr").first().waitFor();
       const info = await page.locator(".yasr .yasr_response_chip, .yasr_header").first().innerText().catch(() => "");
@@ -150,6 +154,25 @@ async function session(size, js) {
       check(`${tag}: editor results link to local pages`,
         links.some((h) => h.startsWith("/id/")) && !links.some((h) => h.startsWith("https://w3id.org/kosovo-kg/id/")),
         links.slice(0, 3));
+      // item 5 in YASGUI's own table: a label beside each of our IRIs (the IRI still shown, to
+      // copy), datatypes compact, the labels in one request for the result set
+      await page.waitForSelector("#yasgui[data-labelled]");
+      const cell = page.locator(".yasr tbody a[href^='/id/state/']").first();
+      const stateIri = await cell.locator("xpath=following-sibling::code[1]").innerText();
+      const stateLabel = await cell.innerText();
+      const ownPage = await page.request.get(server + await cell.getAttribute("href"), { headers: { Accept: "text/html" } });
+      const ownTitle = (/<h1[^>]*>([^<]*)/.exec(await ownPage.text()) || [])[1] || "";
+      const labelRequests = labelCalls() - callsBefore;
+      check(`${tag}: editor results show labels beside IRIs`,
+        stateIri.startsWith("https://w3id.org/kosovo-kg/id/state/") && stateLabel && !stateLabel.includes("/")
+          && ownTitle.includes(stateLabel) && labelRequests === 1,
+        `${stateLabel} | ${stateIri} | ${ownTitle} | ${labelRequests} label requests`);
+      await page.locator(".yasr tbody tr").first().scrollIntoViewIfNeeded();
+      await shot(page, `editor-results-${tag}`);
+      const tableText = await page.locator(".yasr tbody").innerText();
+      check(`${tag}: editor datatypes compact`,
+        tableText.includes("xsd:integer") && !tableText.includes("http://www.w3.org/2001/XMLSchema#"),
+        tableText.slice(0, 200));
       check(`${tag}: editor example runs like the saved query`, new RegExp(`(^|\\D)${expected} results?\\b`).test(info), `${info} vs ${expected}`);
     } else {
       const text = await page.locator("#plain-editor textarea").inputValue();
@@ -177,6 +200,14 @@ async function session(size, js) {
       const shown = await elsewhere.locator(".yasr tbody tr").count();
       const text = await elsewhere.evaluate(() => document.querySelector(".CodeMirror").CodeMirror.getValue());
       check(`${tag}: shared editor link shows and runs the query`, text === typed && shown === 7, `${shown} rows`);
+      // the result view is part of the address too: the raw answer stays chosen after a reload
+      await elsewhere.locator(".yasr .select_response").click();
+      await elsewhere.waitForURL(/view=response/);
+      await elsewhere.reload();
+      await elsewhere.locator(".yasr .select_response.selected").waitFor();
+      const raw = await elsewhere.locator(".yasr .yasr_results").innerText();
+      check(`${tag}: editor result view kept in the address`, raw.includes('"bindings"') && elsewhere.url().includes("view=response"),
+        raw.slice(0, 80));
       await other.close();
     }
     await page.goto(server + "/queries/perspective-status-at/form?run=1&date=2019&perspective=serbia&state=Palau");

@@ -70,7 +70,7 @@ def svg(
         " have withdrawn their recognition."
     )
     parts = [
-        f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-labelledby="chart-t chart-d">',
+        f'<svg class="chart" viewBox="0 0 {W} {H}" role="group" aria-labelledby="chart-t chart-d">',
         f'<title id="chart-t">{escape(title)}</title><desc id="chart-d">{escape(desc)}</desc>',
     ]
     step = 20 if ymax <= 160 else 50

@@ -4,21 +4,26 @@ header's example values) and puts its text in the editor with those values bound
 block. `/editor?example=<name>&<param>=<value>...` is the link to that state; `?query=<text>`
 puts any text in the editor (the script keeps the address up to date as you type) and `run=1`
 runs it on load. Without the assets (or without JavaScript) the page is a plain form
-posting to /sparql."""
+posting to /sparql. `POST /editor/labels` gives the labels of the IRIs of one result set (the
+script asks once per result set, to show them beside the IRIs in YASGUI's table)."""
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from kosovo_kg.engine.inject import bind_values
 from kosovo_kg.engine.lexer import QueryCheckError
 from kosovo_kg.saved.header import SavedQuery
 from kosovo_kg.saved.library import ParamError, bind
+from kosovo_kg.store import is_iri
+from kosovo_kg.vocab import PREFIXES
 from kosovo_kg.web import CSP, pages
 from kosovo_kg.web.pages import forms
+from kosovo_kg.web.pages.resource import labels_of
 from kosovo_kg.web.saved import EXTENSION as SAVED
 from kosovo_kg.web.sparql import EXAMPLE_QUERY
 
@@ -29,6 +34,8 @@ EDITOR_CSP = CSP.replace(
     "default-src 'self'", "default-src 'self'; style-src 'self' 'unsafe-inline'"
 )
 DEFAULT_QUERY = EXAMPLE_QUERY
+MAX_LABELS = 2000  # IRIs labelled per result set (the first, in sorted order)
+LABELS_CHUNK = 400  # IRIs per label query (what labels_of takes)
 
 
 @bp.route("/editor")
@@ -56,6 +63,7 @@ def editor() -> Response:
         max_rows=st.settings.max_rows,
         states=sorted(st.periods().states.values(), key=lambda s: s.label),
         date_pattern=forms.DATE_PATTERN,
+        prefixes=json.dumps({"kr": st.settings.base_iri + "ontology#", **PREFIXES}),
         **context,
     )
     response = Response(page, 200, content_type="text/html; charset=utf-8")
@@ -84,3 +92,19 @@ def _example(query: SavedQuery, saved: Any) -> dict[str, Any]:
         {"run": "1", **args}
     )
     return context
+
+
+@bp.route("/editor/labels", methods=["POST"])
+def labels() -> Response:
+    """The labels of one result set's IRIs: a JSON list of IRIs in, `{iri: label}` out (IRIs
+    without a label are left out); at most MAX_LABELS IRIs are looked up."""
+    iris = request.get_json(silent=True)
+    if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
+        return Response(
+            "the body must be a JSON list of IRIs\n", 400, content_type="text/plain; charset=utf-8"
+        )
+    wanted = sorted({i for i in iris if is_iri(i)})[:MAX_LABELS]
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), LABELS_CHUNK):
+        found.update(labels_of(set(wanted[start : start + LABELS_CHUNK])))
+    return jsonify(found)

@@ -102,7 +102,9 @@ def svg(
     with a link (ISO3 -> path) is a link to it, opened in the page that shows the map."""
     links = links or {}
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img">',
+        # with links it is a group of links (an image holds no controls), else an image
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}"'
+        f' role="{"group" if links else "img"}" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         "<style>path{stroke:#fff;stroke-width:.4}.Recognises{fill:#5fa36f}"
         ".Withdrawn{fill:#e08a3c}.NotRecognised{fill:#a9a9b3}.Invalidated{fill:#c94b4b}"
