@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from kosovo_kg import dates
 from kosovo_kg import perspective as pv
-from kosovo_kg.audit.core import prologue
+from kosovo_kg.audit.core import label_map, prologue
 from kosovo_kg.store import select_rows
 from kosovo_kg.vocab import Iris
 
@@ -59,7 +59,9 @@ class Members:
 class Context:
     """Facts, perspectives, timelines, labels and memberships, computed once per audit."""
 
-    def __init__(self, store: object, iris: Iris, today: dt.date) -> None:
+    def __init__(
+        self, store: object, iris: Iris, today: dt.date, labels: dict[str, str] | None = None
+    ) -> None:
         self.store, self.iris, self.today = store, iris, today
         self.facts = pv.load_facts(store, iris)
         self.views = pv.predefined(self.facts)
@@ -68,12 +70,7 @@ class Context:
             for name, view in self.views.items()
         }
         pre = prologue(iris)
-        self.labels = {
-            r["a"]: r["l"]
-            for r in select_rows(
-                store, pre + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
-            )
-        }
+        self.labels = labels if labels is not None else label_map(store, iris)
         # org -> code -> (earliest, latest) joining day; (None, None) when no source dates it
         self.joined: dict[str, dict[str, tuple[dt.date | None, dt.date | None]]] = {}
         for r in select_rows(

@@ -47,6 +47,12 @@ def local_name(iri: str | None) -> str | None:
     return iri.rsplit("#", 1)[-1] if iri and "#" in iri else iri
 
 
+def label_map(store: object, iris: Iris) -> dict[str, str]:
+    """Every labelled node's label (one, where it has several)."""
+    query = "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
+    return {r["a"]: r["l"] for r in select_rows(store, prologue(iris) + query)}
+
+
 class AuditData:
     """Claims about state-to-Kosovo events, their claimants and evidence, read once."""
 
@@ -88,12 +94,7 @@ class AuditData:
                 "hedge": local_name(r["hedge"]),
                 "characterisation": r["char"],
             }
-        self.labels = {
-            r["a"]: r["l"]
-            for r in select_rows(
-                store, pre + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
-            )
-        }
+        self.labels = label_map(store, iris)
         self.sides = {
             r["a"]: r["s"].rsplit("/", 1)[1]
             for r in select_rows(store, pre + "SELECT ?a ?s { ?a prov:actedOnBehalfOf ?s }")
@@ -339,7 +340,7 @@ def run_audit(store: object, iris: Iris, today: dt.date) -> dict[str, Any]:
     from kosovo_kg.audit.figures import figures
 
     data = AuditData(store, iris)
-    ctx = Context(store, iris, today)  # facts, perspectives, timelines, members: computed once
+    ctx = Context(store, iris, today, data.labels)  # perspectives, timelines, members: once
     days = sorted({dt.date(2019, 12, 31), today})
     claimed = claimed_vs_computed(ctx, copies(store, iris))
     flag_shared_as_of(claimed)
