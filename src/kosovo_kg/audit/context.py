@@ -50,6 +50,7 @@ class Members:
 
     definite: frozenset[str]
     possible: frozenset[str]
+    others: int = 0  # members that are not states (the EU in the G20): in totals, never counted
 
     @property
     def unknown(self) -> frozenset[str]:
@@ -73,14 +74,19 @@ class Context:
         self.labels = labels if labels is not None else label_map(store, iris)
         # org -> code -> (earliest, latest) joining day; (None, None) when no source dates it
         self.joined: dict[str, dict[str, tuple[dt.date | None, dt.date | None]]] = {}
+        self.others: dict[str, set[str]] = {}
         for r in select_rows(
             store,
             pre
-            + """SELECT ?org ?code ?lo ?hi ?text WHERE {
-              ?e a kr:MembershipAdmission ; kr:actor ?s ; kr:organisation ?org . ?s kr:iso3 ?code .
+            + """SELECT ?org ?s ?code ?lo ?hi ?text WHERE {
+              ?e a kr:MembershipAdmission ; kr:actor ?s ; kr:organisation ?org .
+              OPTIONAL { ?s kr:iso3 ?code }
               OPTIONAL { ?c kr:about ?e . OPTIONAL { ?c kr:earliest ?lo }
                          OPTIONAL { ?c kr:latest ?hi } OPTIONAL { ?c kr:statedDateText ?text } } }""",
         ):
+            if r["code"] is None:  # an organisation as a member: part of the printed totals
+                self.others.setdefault(r["org"], set()).add(r["s"])
+                continue
             found = joining_days(r["lo"], r["hi"], r["text"])
             known = self.joined.setdefault(r["org"], {}).get(r["code"], (None, None))
             self.joined[r["org"]][r["code"]] = known if known != (None, None) else found
@@ -108,9 +114,9 @@ class Context:
         """The organisation's members throughout lo..hi (definite) and at some day of it
         (possible). At the audit date the table's members are the members; before it, see the
         module docstring."""
-        joined = self.joined.get(org, {})
+        joined, others = self.joined.get(org, {}), len(self.others.get(org, ()))
         if lo >= self.today:
-            return Members(frozenset(joined), frozenset(joined))
+            return Members(frozenset(joined), frozenset(joined), others)
         definite = {c for c, (_, last) in joined.items() if last is not None and last <= lo}
         possible = {c for c, (first, _) in joined.items() if first is None or first <= hi}
-        return Members(frozenset(definite), frozenset(possible | definite))
+        return Members(frozenset(definite), frozenset(possible | definite), others)

@@ -178,12 +178,14 @@ class Counts:
         if claim["scope"] is None:
             return None, None
         members = self.ctx.members_between(claim["scope"], lo, hi)
-        total = claim.get("out_of")
-        if total is None or len(members.definite) <= total <= len(members.possible):
-            return members, None
-        known = f"{len(members.definite)}" + (
-            f"..{len(members.possible)}" if members.unknown else ""
+        total, sure, maybe = (
+            claim.get("out_of"),
+            len(members.definite) + members.others,
+            len(members.possible) + members.others,
         )
+        if total is None or sure <= total <= maybe:
+            return members, None
+        known = f"{sure}" + (f"..{maybe}" if members.unknown else "")
         return members, (
             f"printed out of {total}, but the bundled table gives {known} {_org(claim)} members "
             "then: the claim counts among other members (the table lists today's members with "
@@ -315,8 +317,8 @@ def claimed_vs_computed(ctx: Context, copies: dict[str, dict[str, str]]) -> list
             "to": hi.isoformat(),
             "perspective": name,
         }
-        if members is not None:
-            row["members"] = [len(members.definite), len(members.possible)]
+        if members is not None:  # [sure, possible], non-state members included
+            row["members"] = [len(m) + members.others for m in (members.definite, members.possible)]
         row["all_perspectives"] = {
             v: None if why or depends[v] else [len(d), len(p)] for v, (d, p) in sets.items()
         }
