@@ -201,6 +201,13 @@ def test_text_report_has_the_table(report):
     assert "2025-10-29 120 recognising [Vjosa Osmani" in section
     assert "kosovo 118..123: within" in section
     assert "counted here, not UN members: COK NIU TWN" in section
+    assert "2018-02-01..2018-02-28 112..115 recognising [Polish Wikipedia via " in section
+    assert "[English Wikipedia via en.wikipedia.org; 2008-10-31, as of] article ?: unknown" in (
+        section
+    )
+    assert "    members then unknown: printed out of 27, but the bundled table gives 26 EU" in (
+        section
+    )
 
 
 def test_the_articles_five_founding_brics_are_not_compared_with_todays_ten(rows):
