@@ -20,7 +20,7 @@ from typing import Any
 
 from kosovo_kg import dates
 from kosovo_kg import perspective as pv
-from kosovo_kg.audit.context import Context
+from kosovo_kg.audit.context import Context, Members
 from kosovo_kg.audit.core import local_name, prologue
 from kosovo_kg.store import select_rows
 from kosovo_kg.vocab import Iris
@@ -172,7 +172,9 @@ class Counts:
             for t in period.events
         }
 
-    def members(self, claim: dict[str, Any], lo: dt.date, hi: dt.date) -> tuple[Any, str | None]:
+    def members(
+        self, claim: dict[str, Any], lo: dt.date, hi: dt.date
+    ) -> tuple[Members | None, str | None]:
         """(members of the claim's scope over lo..hi, or None without a scope; why the count
         cannot be compared in it: the printed total is not what the bundled table gives)."""
         if claim["scope"] is None:
@@ -193,7 +195,7 @@ class Counts:
         )
 
     def over(
-        self, name: str, claim: dict[str, Any], lo: dt.date, hi: dt.date, members: Any
+        self, name: str, claim: dict[str, Any], lo: dt.date, hi: dt.date, members: Members | None
     ) -> tuple[set[str], set[str]]:
         """(definitely counted throughout lo..hi, possibly counted at some day of it), within
         the claim's scope (the definite set at both ends, the possible set at either end; a
@@ -326,7 +328,8 @@ def claimed_vs_computed(ctx: Context, copies: dict[str, dict[str, str]]) -> list
             codes = sorted(depends[name])
             why = (
                 f"the {name} perspective counts, at least possibly, {len(codes)} of today's "
-                f"{_org(claim)} members whose joining no source we bundle dates: "
+                f"{_org(claim)} members whose joining no source we bundle dates to before or "
+                "after then: "
                 + " ".join(codes[:12])
                 + (f" (+{len(codes) - 12} more)" if len(codes) > 12 else "")
             )
