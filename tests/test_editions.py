@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -59,7 +60,52 @@ def test_copies_and_claims_by_edition_match_the_rows(q):
     )
     assert {r["edition"]: int(r["copies"]) for r in found} == dict(copies)
     assert {r["edition"]: int(r["claims"]) for r in found if r["claims"] != "0"} == dict(claims)
-    assert len(copies) == 18 and sum(copies.values()) == 44 and sum(claims.values()) == 125
+    assert len(copies) == 18 and sum(copies.values()) == 44 and sum(claims.values()) == 128
+
+
+# A figure the rows give only in words or as a range, in their glosses (`other_figures`): "'más
+# de 100 estados' (more than 100 states)", "112 to 115 independent countries (range ...)".
+BOUNDED = re.compile(r"more than (\d+|one hundred)|(\d+) to (\d+)")
+NUMBER_WORDS = {"one hundred": 100}  # the gloss of "صد" (E036), checked by hand
+
+
+def bounded_in_rows() -> dict[str, tuple[str, tuple[int | None, int | None, int | None]]]:
+    """row id -> (edition, (more than, at least, at most)), read from the rows' glosses."""
+    out = {}
+    for r in csv_rows():
+        found = BOUNDED.search(r["other_figures"])
+        if found:
+            more = found[1] and NUMBER_WORDS.get(found[1], found[1])
+            low, high = found[2], found[3]
+            bounds = tuple(int(n) if n else None for n in (more, low, high))
+            out[r["id"]] = (r["edition"], bounds)
+    return out
+
+
+def test_figures_in_words_or_ranges_are_counts_with_bounds_never_a_value(q):
+    expected = bounded_in_rows()
+    assert set(expected) == {"E008", "E027", "E036"}  # Spanish, Polish, Persian
+    found = q(
+        """SELECT ?row ?edition ?value ?gt ?ge ?le ?words ?quote ?approx ?asOf {
+          ?c a kr:CountClaim ; kr:claimant/skos:altLabel ?edition ; kr:evidence ?loc .
+          ?loc kr:rowLabel ?row ; oa:hasSelector/oa:exact ?quote .
+          OPTIONAL { ?c kr:claimedValue ?value } OPTIONAL { ?c kr:minExclusive ?gt }
+          OPTIONAL { ?c kr:minInclusive ?ge } OPTIONAL { ?c kr:maxInclusive ?le }
+          OPTIONAL { ?c kr:valueText ?words } OPTIONAL { ?c kr:approximate ?approx }
+          OPTIONAL { ?c kr:asOf ?asOf }
+          FILTER (BOUND(?gt) || BOUND(?ge) || BOUND(?le)) }"""
+    )
+    by_edition = Counter(r["edition"] for r in found)
+    assert by_edition == Counter(edition for edition, _ in expected.values())
+    rows = {r["id"]: r for r in csv_rows()}
+    for r in found:
+        edition, bounds = expected[r["row"]]
+        got = tuple(int(r[k]) if r[k] else None for k in ("gt", "ge", "le"))
+        assert (r["edition"], got) == (edition, bounds)
+        assert r["value"] is None and r["approx"] == "true"  # never a point value
+        assert r["quote"] == rows[r["row"]]["quote"] and r["words"] in r["quote"]
+        # dated only where the row prints a date for it (E027: "W lutym 2018")
+        assert r["asOf"] == (rows[r["row"]]["as_of_iso"] or None)
 
 
 def test_every_copy_is_its_own_graph_with_its_url_and_carrier(q):
@@ -129,8 +175,8 @@ def test_a_copy_that_prints_no_figure_has_no_count_claim(q):
     rows = csv_rows()
     printed = {r["url"] for r in rows if figures(r)}
     empty = {r["url"] for r in rows} - printed
-    # R001, E008, E036 (E027 prints only a range, but its copy prints E028's 97)
-    assert len(empty) == 3
+    # R001 only: E008 and E036 print a bound ("más de 100", "بیش از صد"), a count claim too
+    assert empty == {r["url"] for r in rows if r["id"] == "R001"}
     found = q(
         """SELECT ?url (COUNT(?c) AS ?n) {
           ?copy a kr:StoredCopy ; schema:url ?url .
@@ -277,7 +323,8 @@ def test_latest_figure_per_edition_in_the_audit(kg, iris):
         assert set(e["computed"]) == {"kosovo", "serbia", "article", "all"}
     text = render(report)
     assert "== Wikipedia editions: latest figures against computed counts ==" in text
-    assert "Korean Wikipedia       2020-09-04  104 now" in text
+    assert "Korean Wikipedia       2020-09-04      104 now  UN members" in text
+    assert "Persian Wikipedia      undated        >100 ever states" in text
 
 
 def test_an_extra_figure_must_be_printed_in_its_quote(data_copy):
@@ -290,3 +337,25 @@ def test_an_extra_figure_must_be_printed_in_its_quote(data_copy):
     assert f"wikipedia_extra_figures.csv:{line}: words '45 států' not in the quote of E020" in str(
         failure.value
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (",,,112,115,", ",,,116,115,", "at_most is below the lower bound"),
+        (",,,112,115,", ",113,,112,115,", "a value or bounds, not both"),
+        (",,,112,115,", ",,,112,116,", "every number must be printed in words"),
+        (",,,112,115,", ",,,,,", "give a whole-number value or at least one bound"),
+        (",,100,,,", ",,100,100,,", "more_than or at_least, not both"),
+        ("W lutym 2018,2018-02", "W lutym 2019,2019-02", "as_of_printed 'W lutym 2019' not in"),
+    ],
+)
+def test_a_bad_bound_is_refused_with_file_and_line(data_copy, old, new, message):
+    path = Path(data_copy.data_dir) / "curated" / "wikipedia_extra_figures.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines) if old in line)
+    lines[number] = lines[number].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SourceError) as failure:
+        make_graph(data_copy)
+    assert f"wikipedia_extra_figures.csv:{number + 1}: {message}" in str(failure.value)

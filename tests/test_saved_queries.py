@@ -284,9 +284,13 @@ def test_count_claims(run):
     as_of: dict[str, set[str | None]] = {}
     for r in run("count-claims"):
         as_of.setdefault(r["claim"], set()).add(r.get("asOf"))
-    # 88 read in the article and the news (one per document and speaker), 125 in the stored Wikipedia copies (test_editions
-    # counts those against the rows of the two tables)
-    assert len(as_of) == 88 + 125
+    # 88 read in the article and the news (one per document and speaker), 128 in the stored Wikipedia copies (test_editions
+    # counts those against the rows of the two tables), 3 of them bounds printed in words
+    assert len(as_of) == 88 + 128
+    bounded = [r for r in run("count-claims") if "claimedValue" not in r]
+    assert {(r.get("moreThan"), r.get("atLeast"), r.get("atMost")) for r in bounded} == {
+        ("100", None, None), (None, "112", "115")}  # fmt: skip
+    assert len({r["claim"] for r in bounded}) == 3
     # a claim read in two documents is two claims: none has two "as of" dates (Vučić's "106
     # do not recognise" was one claim as of 2023 and of 2023-01-04)
     assert all(len(dates) == 1 for dates in as_of.values())

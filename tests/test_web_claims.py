@@ -85,3 +85,18 @@ def test_the_home_chart_carries_the_points(client, expected):
     text = client.get("/", headers=HTML).get_data(as_text=True)
     assert set(points(text)) == set(expected)
     assert 'href="/claims/chart?perspective=all"' in text
+
+
+def test_a_range_is_a_bar_from_its_low_to_its_high_titled_by_its_words(client, expected):
+    text = client.get("/claims/chart", headers=HTML).get_data(as_text=True)
+    bars = re.findall(
+        r'<a href="/id/claim/(\w+)"><rect class="claim k-wikipedia" data-range="" '
+        r'x="[\d.]+" y="([\d.]+)" width="4" height="([\d.]+)"><title>([^<]*)</title>',
+        text,
+    )
+    assert len(bars) == 1 and bars[0][0] in expected  # the Polish "od 112 do 115" (2018-02)
+    _, _, height, title = bars[0]
+    assert float(height) > 4  # 112 to 115: a bar, not a point
+    assert "Polish Wikipedia via www.xn--meb.pisz.pl: “od 112 do 115” recognising" in (
+        html.unescape(title)
+    )

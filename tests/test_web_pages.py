@@ -620,6 +620,20 @@ def test_world_map_countries_are_links_and_the_legend_is_complete(client):
     assert all(cls != "none" for _, cls in linked) and 'class="none"' in svg
 
 
+def test_a_count_printed_in_words_is_titled_by_its_words_and_shows_its_bounds(client, engine):
+    row = _select(
+        engine,
+        f"""PREFIX kr: <{B}ontology#>
+SELECT ?claim ?words WHERE {{ ?claim kr:minInclusive 112 ; kr:maxInclusive 115 ;
+  kr:valueText ?words }}""",
+    )[0]
+    text = page(client, "/" + row["claim"]["value"].removeprefix(B))
+    assert _title(text) == (
+        "Polish Wikipedia affirms the count “od 112 do 115” (RecognisingStates) (W lutym 2018)"
+    )
+    assert "minInclusive" in text and "maxInclusive" in text and ">112<" in text
+
+
 def test_state_timeline_has_a_point_per_dated_claim_linked_to_it(client, engine):
     rows = _select(
         engine,

@@ -47,6 +47,12 @@ def local_name(iri: str | None) -> str | None:
     return iri.rsplit("#", 1)[-1] if iri and "#" in iri else iri
 
 
+def label_map(store: object, iris: Iris) -> dict[str, str]:
+    """Every labelled node's label (one, where it has several)."""
+    query = "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
+    return {r["a"]: r["l"] for r in select_rows(store, prologue(iris) + query)}
+
+
 class AuditData:
     """Claims about state-to-Kosovo events, their claimants and evidence, read once."""
 
@@ -88,12 +94,7 @@ class AuditData:
                 "hedge": local_name(r["hedge"]),
                 "characterisation": r["char"],
             }
-        self.labels = {
-            r["a"]: r["l"]
-            for r in select_rows(
-                store, pre + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
-            )
-        }
+        self.labels = label_map(store, iris)
         self.sides = {
             r["a"]: r["s"].rsplit("/", 1)[1]
             for r in select_rows(store, pre + "SELECT ?a ?s { ?a prov:actedOnBehalfOf ?s }")
@@ -333,27 +334,28 @@ def hedged(data: AuditData) -> list[dict[str, Any]]:
 
 
 def run_audit(store: object, iris: Iris, today: dt.date) -> dict[str, Any]:
+    from kosovo_kg.audit.context import Context
     from kosovo_kg.audit.counts import claimed_vs_computed
-    from kosovo_kg.audit.editions import latest_by_edition
-    from kosovo_kg.audit.figures import _members, figures
+    from kosovo_kg.audit.editions import copies, flag_shared_as_of, latest_by_edition
+    from kosovo_kg.audit.figures import figures
 
     data = AuditData(store, iris)
-    facts = pv.load_facts(store, iris)
-    views = pv.predefined(facts)
+    ctx = Context(store, iris, today, data.labels)  # perspectives, timelines, members: once
     days = sorted({dt.date(2019, 12, 31), today})
-    report = {
+    claimed = claimed_vs_computed(ctx, copies(store, iris))
+    flag_shared_as_of(claimed)
+    return {
         "date": today.isoformat(),
         "perspective_counts": [
-            pv.count_at(facts, views[name], day).as_dict() for day in days for name in views
+            ctx.count_at(name, day).as_dict() for day in days for name in ctx.views
         ],
         "contradictions": contradictions(data),
         "single_source": single_source(data),
         "derived_only_dates": derived_only_dates(data),
         "date_conflicts": date_conflicts(data),
-        "figures": figures(store, iris, facts, today),
-        "claimed_counts": claimed_vs_computed(store, iris, facts, _members(store, iris), today),
+        "figures": figures(ctx),
+        "claimed_counts": claimed,
         "coverage": coverage(data),
         "hedged": hedged(data),
+        "wikipedia_latest": latest_by_edition(claimed),
     }
-    report["wikipedia_latest"] = latest_by_edition(report["claimed_counts"])
-    return report

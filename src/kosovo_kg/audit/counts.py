@@ -1,12 +1,16 @@
 """Claimed counts against computed ones: every count claim in the graph, at its own date.
 
 A count claim is a `kr:CountClaim` (Kosovo's 120 and 117, Serbia's 84 and its 18 withdrawals,
-the article's figures, every count read in the news) or an ordinal a claimant attaches to a
-recognition or a withdrawal ("the 108th state to recognise": a count of N at that date). For
-each, at the claim's date (see `claim_day`), the claimant's perspective (`perspective_of`) gives
-a [definite, possible] count within the claim's scope, and the difference is explained by the
-states that make it (`explain`). The rules are in docs/audit.md; the perspectives in
-docs/perspectives.md.
+the article's figures, every count read in the news or in a Wikipedia copy) or an ordinal a
+claimant attaches to a recognition or a withdrawal ("the 108th state to recognise": a count of N
+at that date). For each, at the claim's date (see `claim_days`), the claimant's perspective
+(`Context.perspective_of`) gives a [definite, possible] count within the claim's scope, and the
+difference is explained by the states that make it (`explain`). A claim printed as a range or a
+bound ("more than 100", "from 112 to 115") is the range [low, high]; it agrees with the computed
+count when the two ranges overlap. Within an organisation at a past date, the count is unknown
+when it depends on members whose joining no source dates, or when the claim's printed total is
+not the number of members the bundled table gives at that date (`Context.members_between`).
+The rules are in docs/audit.md; the perspectives in docs/perspectives.md.
 """
 
 from __future__ import annotations
@@ -16,69 +20,95 @@ from typing import Any
 
 from kosovo_kg import dates
 from kosovo_kg import perspective as pv
+from kosovo_kg.audit.context import Context, Members
 from kosovo_kg.audit.core import local_name, prologue
 from kosovo_kg.store import select_rows
 from kosovo_kg.vocab import Iris
 
 EVER = (pv.RECOGNISES, pv.WITHDRAWN)  # statuses a state can only have after recognising
-EXPLAIN_LIMIT = 12  # states named per reason in the text report (all of them in --json)
+
+COUNT_CLAIMS = """SELECT ?c ?claimant ?value ?gt ?ge ?le ?words ?outOf ?category ?scope ?asOf
+       (MAX(?m) AS ?made) ?approx (GROUP_CONCAT(DISTINCT ?q; separator=" | ") AS ?quote) WHERE {
+  %s
+  OPTIONAL { ?c kr:claimedValue ?value } OPTIONAL { ?c kr:minExclusive ?gt }
+  OPTIONAL { ?c kr:minInclusive ?ge } OPTIONAL { ?c kr:maxInclusive ?le }
+  OPTIONAL { ?c kr:valueText ?words } OPTIONAL { ?c kr:outOf ?outOf }
+  OPTIONAL { ?c kr:countCategory ?category } OPTIONAL { ?c kr:countScope ?scope }
+  OPTIONAL { ?c kr:asOf ?asOf } OPTIONAL { ?c kr:claimMadeOn ?m }
+  OPTIONAL { ?c kr:approximate ?approx }
+  OPTIONAL { ?c kr:evidence/oa:hasSelector/oa:exact ?q }
+} GROUP BY ?c ?claimant ?value ?gt ?ge ?le ?words ?outOf ?category ?scope ?asOf ?approx"""
+
+ORDINALS = """SELECT ?c ?claimant ?value ?kind ?e ?code ?stated (MAX(?m) AS ?made)
+       (SAMPLE(?q) AS ?quote) WHERE {
+  VALUES ?kind { kr:Recognition kr:Withdrawal }
+  ?c kr:ordinalClaimed ?value ; kr:claimant ?claimant ; kr:about ?e . ?e a ?kind .
+  ?e kr:actor/kr:iso3 ?code .
+  OPTIONAL { ?c kr:statedDate ?stated } OPTIONAL { ?c kr:claimMadeOn ?m }
+  OPTIONAL { ?c kr:evidence/oa:hasSelector/oa:exact ?q } }
+GROUP BY ?c ?claimant ?value ?kind ?e ?code ?stated"""
 
 
-# -- the claims -------------------------------------------------------------------------------
+def _org(claim: dict[str, Any]) -> str:
+    return claim["scope"].rsplit("/", 1)[-1].upper()
 
 
-def count_claims(store: object, iris: Iris) -> list[dict[str, Any]]:
-    """Every count claim and every ordinal on a recognition or withdrawal, one row per claim
-    and date it gives (a claim merged across documents may carry two; it is then taken as made
-    no later than the latest day it was made)."""
-    pre = prologue(iris)
-    rows = select_rows(
-        store,
-        pre
-        + """SELECT ?c ?claimant ?value ?category ?scope ?asOf (MAX(?m) AS ?made) ?approx
-                  (SAMPLE(?q) AS ?quote) WHERE {
-          ?c a kr:CountClaim ; kr:claimant ?claimant ; kr:claimedValue ?value .
-          OPTIONAL { ?c kr:countCategory ?category } OPTIONAL { ?c kr:countScope ?scope }
-          OPTIONAL { ?c kr:asOf ?asOf } OPTIONAL { ?c kr:claimMadeOn ?m }
-          OPTIONAL { ?c kr:approximate ?approx }
-          OPTIONAL { ?c kr:evidence/oa:hasSelector/oa:exact ?q } }
-        GROUP BY ?c ?claimant ?value ?category ?scope ?asOf ?approx""",
-    )
-    out = [
-        {
-            "claim": r["c"],
-            "kind": "count",
-            "claimant": r["claimant"],
-            "value": int(r["value"]),
-            "category": local_name(r["category"]) or "RecognisingStates",
-            "scope": r["scope"],
-            "date": r["asOf"] or r["made"],
-            "date_is": "as of" if r["asOf"] else "claim made" if r["made"] else None,
-            "made": r["made"],
-            "approximate": r["approx"] == "true",
-            "quote": r["quote"],
-        }
-        for r in rows
-    ]
-    rows = select_rows(
-        store,
-        pre
-        + """SELECT ?c ?claimant ?value ?kind ?e ?code ?stated (MAX(?m) AS ?made)
-               (SAMPLE(?q) AS ?quote) WHERE {
-          VALUES ?kind { kr:Recognition kr:Withdrawal }
-          ?c kr:ordinalClaimed ?value ; kr:claimant ?claimant ; kr:about ?e . ?e a ?kind .
-          ?e kr:actor/kr:iso3 ?code .
-          OPTIONAL { ?c kr:statedDate ?stated } OPTIONAL { ?c kr:claimMadeOn ?m }
-          OPTIONAL { ?c kr:evidence/oa:hasSelector/oa:exact ?q } }
-        GROUP BY ?c ?claimant ?value ?kind ?e ?code ?stated""",
-    )
-    for r in rows:
+def _int(text: str | None) -> int | None:
+    return int(text) if text is not None else None
+
+
+def count_claims(store: object, iris: Iris, graph: str | None = None) -> list[dict[str, Any]]:
+    """Every `kr:CountClaim` (only those in `graph`, if given), one row per claim and as-of
+    date (a claim merged across documents is taken as made no later than the latest day it was
+    made). `value` is the printed number, or None when only bounds are printed; `low`..`high`
+    is the range the claim allows (`high` None: no upper bound)."""
+    where = "?c a kr:CountClaim ; kr:claimant ?claimant ."
+    if graph is not None:
+        where = f"GRAPH <{iris.graph(graph)}> {{ {where} }}"
+    out = []
+    for r in select_rows(store, prologue(iris) + COUNT_CLAIMS % where):
+        value, more_than = _int(r["value"]), _int(r["gt"])
+        low = value if value is not None else _int(r["ge"])
+        if low is None:
+            low = more_than + 1 if more_than is not None else 0
+        out.append(
+            {
+                "claim": r["c"],
+                "kind": "count",
+                "claimant": r["claimant"],
+                "value": value,
+                "low": low,
+                "high": value if value is not None else _int(r["le"]),
+                "more_than": more_than,
+                "words": r["words"],
+                "out_of": _int(r["outOf"]),
+                "category": local_name(r["category"]) or "RecognisingStates",
+                "scope": r["scope"],
+                "as_of": r["asOf"],
+                "date": r["asOf"] or r["made"],
+                "date_is": "as of" if r["asOf"] else "claim made" if r["made"] else None,
+                "made": r["made"],
+                "approximate": r["approx"] == "true",
+                "quote": r["quote"],
+            }
+        )
+    return out
+
+
+def ordinal_claims(store: object, iris: Iris) -> list[dict[str, Any]]:
+    """Every ordinal on a recognition or a withdrawal ("the 108th"): a count of N at its date."""
+    out = []
+    for r in select_rows(store, prologue(iris) + ORDINALS):
+        value = int(r["value"])
         out.append(
             {
                 "claim": r["c"],
                 "kind": "ordinal",
                 "claimant": r["claimant"],
-                "value": int(r["value"]),
+                "value": value,
+                "low": value,
+                "high": value,
+                "out_of": None,
                 "category": "Withdrawals"
                 if r["kind"].endswith("Withdrawal")
                 else "RecognisingStates",
@@ -92,7 +122,6 @@ def count_claims(store: object, iris: Iris) -> list[dict[str, Any]]:
                 "state": r["code"],
             }
         )
-    out.sort(key=lambda c: (c["date"] or "9999", c["claim"]))
     return out
 
 
@@ -107,7 +136,7 @@ def claim_days(
     claim: dict[str, Any],
     today: dt.date,
     event: tuple[dt.date | None, dt.date | None] = (None, None),
-) -> tuple[dt.date, dt.date]:
+) -> tuple[dt.date, dt.date, str]:
     """The days a claim's count is computed between: its date's first and last day (a month,
     a year), the last no later than the last day the claim was made nor than the audit date.
     An ordinal without a date of its own takes the event's dates in the perspective. A claim
@@ -125,43 +154,54 @@ def claim_days(
     return lo, hi, basis
 
 
-def perspective_of(facts: pv.Facts, claimant: str) -> str:
-    """The predefined perspective a claimant speaks for: its side's, the article's, or all."""
-    for name, state in (("kosovo", "XKX"), ("serbia", "SRB")):
-        if claimant in pv.side_claimants(facts, facts.iris.state(state)):
-            return name
-    return "article" if claimant == facts.article_agent else "all"
-
-
 # -- counting at a day --------------------------------------------------------------------------
 
 
 class Counts:
-    """Each perspective's timelines, computed once; counts at any day from them."""
+    """Counts at any day from the context's timelines, each (perspective, day, category) once."""
 
-    def __init__(self, facts: pv.Facts, members: dict[str, set[str]]) -> None:
-        self.facts, self.members = facts, members
-        self.views = pv.predefined(facts)
-        self.timelines = {
-            name: {s: pv.timeline(facts, view, s) for s in sorted(facts.states)}
-            for name, view in self.views.items()
-        }
+    def __init__(self, ctx: Context) -> None:
+        self.ctx, self.facts = ctx, ctx.facts
+        self.codes = frozenset(code for code, _ in self.facts.states.values())
         self._cache: dict[tuple[str, dt.date, str], tuple[set[str], set[str]]] = {}
         self.event_bounds = {
             (name, t.event): (t.earliest, t.latest)
-            for name, by_state in self.timelines.items()
+            for name, by_state in ctx.timelines.items()
             for periods in by_state.values()
             for period in periods
             for t in period.events
         }
 
+    def members(
+        self, claim: dict[str, Any], lo: dt.date, hi: dt.date
+    ) -> tuple[Members | None, str | None]:
+        """(members of the claim's scope over lo..hi, or None without a scope; why the count
+        cannot be compared in it: the printed total is not what the bundled table gives)."""
+        if claim["scope"] is None:
+            return None, None
+        members = self.ctx.members_between(claim["scope"], lo, hi)
+        total, sure, maybe = (
+            claim.get("out_of"),
+            len(members.definite) + members.others,
+            len(members.possible) + members.others,
+        )
+        if total is None or sure <= total <= maybe:
+            return members, None
+        known = f"{sure}" + (f"..{maybe}" if members.unknown else "")
+        return members, (
+            f"printed out of {total}, but the bundled table gives {known} {_org(claim)} members "
+            "then: the claim counts among other members (the table lists today's members with "
+            "the joining dates its sources give; a state that has left is not in it)"
+        )
+
     def over(
-        self, name: str, claim: dict[str, Any], lo: dt.date, hi: dt.date
+        self, name: str, claim: dict[str, Any], lo: dt.date, hi: dt.date, members: Members | None
     ) -> tuple[set[str], set[str]]:
         """(definitely counted throughout lo..hi, possibly counted at some day of it), within
-        the claim's scope (the definite set at both ends, the possible set at either end). For
+        the claim's scope (the definite set at both ends, the possible set at either end; a
+        state counts definitely when it is a member for sure (`members`), possibly when it may be
+        one; `members` is None for a claim without a scope). For
         "the Nth", the definite set is the states counted before its first day, plus itself."""
-        scope = self.universe(claim["scope"])
         category = claim["category"]
         d_hi, p_hi = self.count(name, hi, category)
         start = lo - dt.timedelta(days=1) if claim["kind"] == "ordinal" else lo
@@ -169,11 +209,10 @@ class Counts:
         definite = d_lo & d_hi
         if claim["kind"] == "ordinal" and claim["state"] in d_hi:
             definite |= {claim["state"]}
-        return definite & scope, (p_lo | p_hi | definite) & scope
-
-    def universe(self, scope: str | None) -> set[str]:
-        codes = {code for code, _ in self.facts.states.values()}
-        return codes & self.members.get(scope, set()) if scope else codes
+        possible = p_lo | p_hi | definite
+        if claim["scope"] is None:
+            return definite & self.codes, possible & self.codes
+        return definite & members.definite, possible & members.possible
 
     def count(self, name: str, day: dt.date, category: str) -> tuple[set[str], set[str]]:
         """(definitely counted, possibly counted) state codes, over every state."""
@@ -185,7 +224,7 @@ class Counts:
     def _count(self, name: str, day: dt.date, category: str) -> tuple[set[str], set[str]]:
         definite: set[str] = set()
         possible: set[str] = set()
-        for state, periods in self.timelines[name].items():
+        for state, periods in self.ctx.timelines[name].items():
             code = self.facts.states[state][0]
             if category == "Withdrawals":  # states that have withdrawn by `day` (annulled: never)
                 started = [p for p in periods[1:] if p.status == pv.WITHDRAWN]
@@ -212,182 +251,97 @@ class Counts:
 
 
 def explain(
-    counter: Counts, claim: dict[str, Any], name: str, lo: dt.date, hi: dt.date
+    counter: Counts, claim: dict[str, Any], name: str, computed: dict[str, tuple[set, set]]
 ) -> dict[str, Any]:
-    """The states that make the difference between the claimed number and [definite, possible]:
-    `uncertain` (possibly but not definitely counted), and when the claim is outside the range,
-    `missing` (counted, at least possibly, by another perspective but not by this one) or
-    `contested` (counted definitely here but not by every other perspective), and, for a count
-    without a scope, `not_un_members` (counted here, not members of the UN); `unexplained` is
-    what no such state accounts for (when below, `others_counted` lists the states it is among)."""
-    scope = counter.universe(claim["scope"])
-    definite, possible = counter.over(name, claim, lo, hi)
-    others = {other: counter.over(other, claim, lo, hi) for other in counter.views if other != name}
+    """The states that make the difference between the claimed range [low, high] and
+    [definite, possible] (`computed`: each perspective's sets, where known): `uncertain` (possibly but not
+    definitely counted), and when the claim is outside the range, `missing` (counted, at least
+    possibly, by another perspective but not by this one) or `contested` (counted definitely
+    here but not by every other perspective), and, for a count without a scope,
+    `not_un_members` (counted here, not members of the UN); `unexplained` is what no such state
+    accounts for (when below, `others_counted` lists the states it is among)."""
+    definite, possible = computed[name]
+    others = {other: sets for other, sets in computed.items() if other != name}
     out: dict[str, Any] = {"uncertain": [{"state": c} for c in sorted(possible - definite)]}
     out["unexplained"] = 0
-    if claim["value"] > len(possible):
+    low, high = claim["low"], claim["high"]
+    if low > len(possible):
+        scope = possible | {c for _, p in others.values() for c in p}
         by = {c: sorted(o for o, (_, p) in others.items() if c in p) for c in scope - possible}
         out["missing"] = [{"state": c, "counted_by": by[c]} for c in sorted(by) if by[c]]
-        gap = claim["value"] - len(possible) - len(out["missing"])
-        out["unexplained"] = max(gap, 0)
-    if claim["value"] < len(definite):
+        out["unexplained"] = max(low - len(possible) - len(out["missing"]), 0)
+    if high is not None and high < len(definite):
         by = {c: sorted(o for o, (d, _) in others.items() if c not in d) for c in definite}
         out["contested"] = [{"state": c, "not_counted_by": by[c]} for c in sorted(by) if by[c]]
-        if claim["scope"] is None and counter.members.get(counter.facts.iris.org("un")):
-            un = counter.members[counter.facts.iris.org("un")]
+        un = counter.ctx.members.get(counter.facts.iris.org("un"))
+        if claim["scope"] is None and un:
             out["not_un_members"] = [{"state": c} for c in sorted(definite - un)]
         named = {i["state"] for k in ("contested", "not_un_members") for i in out.get(k, [])}
-        out["unexplained"] = max(len(definite) - claim["value"] - len(named), 0)
+        out["unexplained"] = max(len(definite) - high - len(named), 0)
         if out["unexplained"]:  # the rest of the counted states, among which are the extra ones
             out["others_counted"] = [{"state": c} for c in sorted(definite - named)]
     return out
 
 
-def claimed_vs_computed(
-    store: object, iris: Iris, facts: pv.Facts, members: dict[str, set[str]], today: dt.date
-) -> list[dict[str, Any]]:
-    """One row per count claim (and date): claimed value, day, the claimant's perspective's
-    [definite, possible] count in the claim's scope, and the states that explain a difference."""
-    counter = Counts(facts, members)
-    labels = {
-        r["a"]: r["l"]
-        for r in select_rows(
-            store, prologue(iris) + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
-        )
-    }
-    copies = _edition_copies(store, iris)
+def verdict(low: int, high: int | None, definite: int, possible: int) -> tuple[str, int]:
+    """(within / above / below, by how much): the ranges [low, high] and [definite, possible]
+    agree when they overlap."""
+    if low > possible:
+        return "above", low - possible
+    if high is not None and high < definite:
+        return "below", high - definite
+    return "within", 0
+
+
+def claimed_vs_computed(ctx: Context, copies: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """One row per count claim (and date): the claimed value or range, the days, the claimant's
+    perspective's [definite, possible] count in the claim's scope (None when the members then
+    are unknown: `members_unknown` says why), and the states that explain a difference.
+    `copies`: claim -> the Wikipedia edition, copy URL and carrier it was read in."""
+    counter = Counts(ctx)
+    claims = count_claims(ctx.store, ctx.iris) + ordinal_claims(ctx.store, ctx.iris)
+    claims.sort(key=lambda c: (c["date"] or "9999", c["claim"]))
     out = []
-    for claim in count_claims(store, iris):
-        name = perspective_of(facts, claim["claimant"])
+    for claim in claims:
+        name = ctx.perspective_of(claim["claimant"])
         bounds = counter.event_bounds.get((name, claim.get("event", "")), (None, None))
-        lo, hi, dated_by = claim_days(claim, today, bounds)
-        computed = {
-            view: [len(s) for s in counter.over(view, claim, lo, hi)] for view in counter.views
+        lo, hi, dated_by = claim_days(claim, ctx.today, bounds)
+        members, why = counter.members(claim, lo, hi)
+        sets = {view: counter.over(view, claim, lo, hi, members) for view in ctx.views}
+        # a state possibly counted whose membership then no source dates: that count is unknown
+        depends = {v: p & members.unknown if members else set() for v, (_, p) in sets.items()}
+        row = {
+            **claim,
+            "claimant_label": ctx.labels.get(claim["claimant"]),
+            **copies.get(claim["claim"], {}),
+            "dated_by": dated_by,
+            "from": lo.isoformat(),
+            "to": hi.isoformat(),
+            "perspective": name,
         }
-        low, high = computed[name]
-        value = claim["value"]
-        out.append(
-            {
-                **claim,
-                "claimant_label": labels.get(claim["claimant"]),
-                **copies.get(claim["claim"], {}),
-                "dated_by": dated_by,
-                "from": lo.isoformat(),
-                "to": hi.isoformat(),
-                "perspective": name,
-                "definite": low,
-                "possible": high,
-                "verdict": "within"
-                if low <= value <= high
-                else "above"
-                if value > high
-                else "below",
-                "difference": 0
-                if low <= value <= high
-                else value - (high if value > high else low),
-                "all_perspectives": computed,
-                "explanation": explain(counter, claim, name, lo, hi),
-            }
-        )
-    flag_shared_as_of(out)
-    return out
-
-
-def _edition_copies(store: object, iris: Iris) -> dict[str, dict[str, str]]:
-    """claim -> the Wikipedia edition that makes it, and the copy and carrier it was read in."""
-    rows = select_rows(
-        store,
-        prologue(iris)
-        + """SELECT ?c (SAMPLE(?n) AS ?edition) (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?carrier)
-        WHERE { ?c a kr:CountClaim ; kr:claimant ?e . ?e a kr:WikipediaEdition ; skos:altLabel ?n .
-          OPTIONAL { ?c kr:evidence/oa:hasSource ?doc .
-                     OPTIONAL { ?doc schema:url ?u } OPTIONAL { ?doc kr:carrier/rdfs:label ?h } }
-        } GROUP BY ?c""",
-    )
-    return {
-        r["c"]: {k: r[k] for k in ("edition", "url", "carrier") if r[k] is not None} for r in rows
-    }
-
-
-def flag_shared_as_of(rows: list[dict[str, Any]]) -> None:
-    """Wikipedia figures whose printed as-of date is printed elsewhere with another figure (same
-    date, category and scope) cannot be dated by it: each gets `as_of_shared_with`, the others."""
-    groups: dict[tuple, list[dict[str, Any]]] = {}
-    for r in rows:
-        if r.get("edition") and r["date_is"] == "as of":
-            groups.setdefault((r["date"], r["category"], r["scope"]), []).append(r)
-    for group in groups.values():
-        if len({r["value"] for r in group}) < 2:
+        if members is not None:  # [sure, possible], non-state members included
+            row["members"] = [len(m) + members.others for m in (members.definite, members.possible)]
+        row["all_perspectives"] = {
+            v: None if why or depends[v] else [len(d), len(p)] for v, (d, p) in sets.items()
+        }
+        if why is None and depends[name]:
+            codes = sorted(depends[name])
+            why = (
+                f"the {name} perspective counts, at least possibly, {len(codes)} of today's "
+                f"{_org(claim)} members whose joining no source we bundle dates to before or "
+                "after then: "
+                + " ".join(codes[:12])
+                + (f" (+{len(codes) - 12} more)" if len(codes) > 12 else "")
+            )
+        if why is not None:  # members then unknown: no computed count, and why
+            row.update(definite=None, possible=None, verdict="unknown", difference=None)
+            row.update(members_unknown=why, explanation={"uncertain": [], "unexplained": 0})
+            out.append(row)
             continue
-        for r in group:
-            r["as_of_shared_with"] = [
-                {"value": o["value"], "edition": o["edition"], "carrier": o.get("carrier")}
-                for o in group
-                if o["value"] != r["value"]
-            ]
-
-
-# -- text -----------------------------------------------------------------------------------------
-
-SHORT = {"RecognisingStates": "recognising", "NonRecognisingStates": "not recognising",
-         "Withdrawals": "withdrawn", "EverRecognisingStates": "ever recognised"}  # fmt: skip
-
-
-def _states(items: list[dict[str, Any]], key: str | None = None) -> str:
-    shown = [i["state"] + (f" ({','.join(i[key])})" if key else "") for i in items[:EXPLAIN_LIMIT]]
-    more = f" (+{len(items) - EXPLAIN_LIMIT} more)" if len(items) > EXPLAIN_LIMIT else ""
-    return " ".join(shown) + more
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def render_lines(rows: list[dict[str, Any]]) -> list[str]:
-    """The claimed-vs-computed table as text lines for `kosovo-kg audit`."""
-    out = [
-        "(days: the claim's date, from its first to its last day; definite..possible: the "
-        "claimant's perspective in the claim's scope; within / above / below and by how much)"
-    ]
-    for r in rows:
-        n = (
-            _ordinal(r["value"])
-            if r["kind"] == "ordinal"
-            else f"{'~' * r['approximate']}{r['value']}"
-        )
-        scope = f" of {r['scope'].rsplit('/', 1)[-1]}" if r["scope"] else ""
-        who = (r["claimant_label"] or r["claimant"].rsplit("/", 1)[-1])[:60]
-        if r.get("edition"):
-            who = r["edition"] + (f" via {r['carrier']}" if r.get("carrier") else "")
-        diff = f" by {abs(r['difference'])}" if r["difference"] else ""
-        date = f"{r['date']}, " if r["date"] else ""
-        days = r["from"] if r["from"] == r["to"] else f"{r['from']}..{r['to']}"
-        out.append(
-            f"{days} {n} {SHORT.get(r['category'], r['category'])}{scope} [{who}; {date}{r['dated_by']}] "
-            f"{r['perspective']} {r['definite']}..{r['possible']}: {r['verdict']}{diff}"
-        )
-        ex = r["explanation"]
-        if r.get("as_of_shared_with"):
-            others = ", ".join(
-                f"{o['value']} ({o['edition']} via {o['carrier']})" for o in r["as_of_shared_with"]
-            )
-            out.append(f"    as-of date not trusted: also printed with {others}")
-        if ex.get("missing"):
-            out.append("    counted elsewhere, not here: " + _states(ex["missing"], "counted_by"))
-        if ex.get("contested"):
-            out.append(
-                "    counted here, not everywhere: " + _states(ex["contested"], "not_counted_by")
-            )
-        if ex.get("not_un_members"):
-            out.append("    counted here, not UN members: " + _states(ex["not_un_members"]))
-        if ex["uncertain"]:
-            out.append("    possibly, not definitely: " + _states(ex["uncertain"]))
-        if ex["unexplained"] > 0:
-            out.append(
-                f"    {ex['unexplained']} more than any perspective counts: no claim in the graph"
-                if r["verdict"] == "above"
-                else f"    {ex['unexplained']} fewer, among the others counted here: "
-                + _states(ex["others_counted"])
-            )
+        low, high = (len(s) for s in sets[name])
+        said, by = verdict(claim["low"], claim["high"], low, high)
+        row.update(definite=low, possible=high, verdict=said, difference=by)
+        known = {v: sets[v] for v, counted in row["all_perspectives"].items() if counted}
+        row["explanation"] = explain(counter, claim, name, known)
+        out.append(row)
     return out

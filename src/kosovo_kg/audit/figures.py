@@ -13,57 +13,14 @@ withdrawals) the audit gives:
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from kosovo_kg import perspective as pv
+from kosovo_kg.audit.context import Context
 from kosovo_kg.audit.core import prologue
+from kosovo_kg.audit.counts import count_claims
 from kosovo_kg.store import select_rows
 from kosovo_kg.vocab import Iris
-
-
-def count_claims(store: object, iris: Iris) -> list[dict[str, Any]]:
-    rows = select_rows(
-        store,
-        prologue(iris)
-        + """SELECT ?c ?claimant ?value ?outOf ?category ?scope ?asOf ?approx
-              (GROUP_CONCAT(DISTINCT ?q; separator=" | ") AS ?quote) WHERE {
-          GRAPH <"""
-        + iris.graph("article")
-        + """> { ?c a kr:CountClaim ; kr:claimant ?claimant ; kr:claimedValue ?value ;
-                        kr:evidence ?loc . }
-          OPTIONAL { ?c kr:outOf ?outOf } OPTIONAL { ?c kr:countCategory ?category }
-          OPTIONAL { ?c kr:countScope ?scope } OPTIONAL { ?c kr:asOf ?asOf }
-          OPTIONAL { ?c kr:approximate ?approx } OPTIONAL { ?loc oa:hasSelector/oa:exact ?q }
-        } GROUP BY ?c ?claimant ?value ?outOf ?category ?scope ?asOf ?approx
-        ORDER BY DESC(xsd:integer(?value)) ?c""",
-    )
-    return [
-        {
-            "claim": r["c"],
-            "claimant": r["claimant"],
-            "value": int(r["value"]),
-            "out_of": int(r["outOf"]) if r["outOf"] else None,
-            "category": (r["category"] or "").rsplit("#", 1)[-1] or None,
-            "scope": r["scope"],
-            "as_of": r["asOf"],
-            "approximate": r["approx"] == "true",
-            "quote": r["quote"],
-        }
-        for r in rows
-    ]
-
-
-def _members(store: object, iris: Iris) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for r in select_rows(
-        store,
-        prologue(iris)
-        + """SELECT DISTINCT ?org ?code WHERE {
-          ?e a kr:MembershipAdmission ; kr:actor ?s ; kr:organisation ?org . ?s kr:iso3 ?code }""",
-    ):
-        out.setdefault(r["org"], set()).add(r["code"])
-    return out
 
 
 def _article_rows(store: object, iris: Iris) -> tuple[set[str], set[str]]:
@@ -109,20 +66,14 @@ def _why(facts: pv.Facts, labels: dict[str, str], status: pv.StateStatus) -> lis
     return sorted(out)
 
 
-def figures(store: object, iris: Iris, facts: pv.Facts, today: dt.date) -> list[dict[str, Any]]:
-    members = _members(store, iris)
+def figures(ctx: Context) -> list[dict[str, Any]]:
+    store, iris, facts, members, labels = ctx.store, ctx.iris, ctx.facts, ctx.members, ctx.labels
     recognised_rows, withdrawn_rows = _article_rows(store, iris)
-    labels = {
-        r["a"]: r["l"]
-        for r in select_rows(
-            store, prologue(iris) + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
-        )
-    }
-    views = pv.predefined(facts)
-    statuses = {name: pv.status_at(facts, view, today) for name, view in views.items()}
+    statuses = {name: ctx.status_at(name, ctx.today) for name in ctx.views}
     by_code = {name: {s.code: s for s in found.values()} for name, found in statuses.items()}
     out = []
-    for claim in count_claims(store, iris):
+    claims = count_claims(store, iris, graph="article")
+    for claim in sorted(claims, key=lambda c: (-(c["value"] or 0), c["claim"])):
         scope = members.get(claim["scope"]) if claim["scope"] else None
         category = claim["category"]
         if category == "Withdrawals":

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kosovo_kg.audit.counts import render_lines
-from kosovo_kg.audit.editions import render_lines as editions_lines
+from kosovo_kg.audit.editions import KINDS, printed
+
+EXPLAIN_LIMIT = 12  # states named per reason in the text report (all of them in --json)
+SHORT = {"RecognisingStates": "recognising", "NonRecognisingStates": "not recognising",
+         "Withdrawals": "withdrawn", "EverRecognisingStates": "ever recognised"}  # fmt: skip
+VIEWS = ("kosovo", "serbia", "article", "all")
 
 
 def _short(iri: str | None) -> str:
@@ -121,7 +125,97 @@ def render(report: dict[str, Any]) -> str:
                     f"    {name:8} {mark}{d['state']} ({d['status']}): " + "; ".join(d["why"][:3])
                 )
     out += ["", f"== Claimed counts against computed ones ({len(report['claimed_counts'])}) =="]
-    out += render_lines(report["claimed_counts"])
+    out += counts_lines(report["claimed_counts"])
     out += ["", "== Wikipedia editions: latest figures against computed counts =="]
     out += editions_lines(report["wikipedia_latest"])
     return "\n".join(out) + "\n"
+
+
+def _states(items: list[dict[str, Any]], key: str | None = None) -> str:
+    shown = [i["state"] + (f" ({','.join(i[key])})" if key else "") for i in items[:EXPLAIN_LIMIT]]
+    more = f" (+{len(items) - EXPLAIN_LIMIT} more)" if len(items) > EXPLAIN_LIMIT else ""
+    return " ".join(shown) + more
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _explanation(r: dict[str, Any]) -> list[str]:
+    ex, out = r["explanation"], []
+    if r.get("as_of_shared_with"):
+        others = ", ".join(
+            f"{o['value']} ({o['edition']} via {o['carrier']})" for o in r["as_of_shared_with"]
+        )
+        out.append(f"    as-of date not trusted: also printed with {others}")
+    if r.get("members_unknown"):
+        out.append(f"    members then unknown: {r['members_unknown']}")
+    if ex.get("missing"):
+        out.append("    counted elsewhere, not here: " + _states(ex["missing"], "counted_by"))
+    if ex.get("contested"):
+        out.append(
+            "    counted here, not everywhere: " + _states(ex["contested"], "not_counted_by")
+        )
+    if ex.get("not_un_members"):
+        out.append("    counted here, not UN members: " + _states(ex["not_un_members"]))
+    if ex["uncertain"]:
+        out.append("    possibly, not definitely: " + _states(ex["uncertain"]))
+    if ex["unexplained"] > 0:
+        out.append(
+            f"    {ex['unexplained']} more than any perspective counts: no claim in the graph"
+            if r["verdict"] == "above"
+            else f"    {ex['unexplained']} fewer, among the others counted here: "
+            + _states(ex["others_counted"])
+        )
+    return out
+
+
+def counts_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The claimed-vs-computed table as text lines."""
+    out = [
+        "(days: the claim's date, from its first to its last day; definite..possible: the "
+        "claimant's perspective in the claim's scope; within / above / below and by how much; "
+        "a range or bound agrees when it overlaps definite..possible)"
+    ]
+    for r in rows:
+        n = _ordinal(r["value"]) if r["kind"] == "ordinal" else printed(r)
+        scope = f" of {r['scope'].rsplit('/', 1)[-1]}" if r["scope"] else ""
+        who = (r["claimant_label"] or r["claimant"].rsplit("/", 1)[-1])[:60]
+        if r.get("edition"):
+            who = r["edition"] + (f" via {r['carrier']}" if r.get("carrier") else "")
+        diff = f" by {abs(r['difference'])}" if r["difference"] else ""
+        date = f"{r['date']}, " if r["date"] else ""
+        days = r["from"] if r["from"] == r["to"] else f"{r['from']}..{r['to']}"
+        computed = "?" if r["definite"] is None else f"{r['definite']}..{r['possible']}"
+        out.append(
+            f"{days} {n} {SHORT.get(r['category'], r['category'])}{scope} [{who}; {date}"
+            f"{r['dated_by']}] {r['perspective']} {computed}: {r['verdict']}{diff}"
+        )
+        out += _explanation(r)
+    return out
+
+
+def editions_lines(entries: list[dict[str, Any]]) -> list[str]:
+    """Each edition's latest figures next to every perspective's computed count."""
+    out = [
+        "(states recognising (now) or that ever recognised (ever), among UN members or all "
+        "states, at the latest as-of date a stored copy prints (undated: the audit date); "
+        "computed: definite..possible per perspective " + "/".join(VIEWS) + ", ? where the "
+        "members then are unknown)",
+        f"{'edition':22} {'as of':10} {'figure':>8} kind among      computed",
+    ]
+    for e in entries:
+        computed = " ".join(
+            "?" if v is None else f"{v[0]}..{v[1]}" for v in (e["computed"].get(n) for n in VIEWS)
+        )
+        flag = (
+            f"  [date also printed with {e['as_of_shared_with']}]" if e["as_of_shared_with"] else ""
+        )
+        words = f' "{e["words"]}"' if e["value"] is None and e.get("words") else ""
+        out.append(
+            f"{e['edition']:22} {e['as_of'] or 'undated':10} {e['figure']:>8} "
+            f"{KINDS[e['category']]:4} {e['among']:10} {computed}  via "
+            f"{', '.join(e['carriers'])}{words}{flag}"
+        )
+    return out

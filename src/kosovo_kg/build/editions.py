@@ -21,11 +21,15 @@ URL) becomes a `kr:StoredCopy` with its own named graph, holding the count claim
   `data/curated/wikipedia_count_kinds.csv`. Figures a row prints in its quote outside those
   columns (the Czech lead's "44 členských států OSN" that refuse to recognise) are listed, with
   the words, in `data/curated/wikipedia_extra_figures.csv`; the build checks the words are in the
-  quote. A copy that prints no figure has no count claim.
+  quote. A figure printed only in words or as a range ("más de 100 estados", "od 112 do 115",
+  "بیش از صد کشور") is listed there with its bounds instead of a value: a count claim with
+  `kr:minExclusive` ("more than"), `kr:minInclusive` / `kr:maxInclusive` ("from .. to"), never
+  a value the row does not print; the words are kept verbatim (`kr:valueText`). A copy that
+  prints no figure has no count claim.
 
 Nothing is inferred: a figure, a date or a language a row does not print stays absent, and a
-copy of unknown date has no copy date. Figures given only in words or ranges (`other_figures`:
-"más de 100", "112 to 115") stay in the copy's notes.
+copy of unknown date has no copy date. Approximate figures without a bound ("about half",
+"around 110") and other claimants' figures the article reports stay in the copy's notes.
 """
 
 from __future__ import annotations
@@ -118,14 +122,29 @@ class EditionExtractor:
     def _extras(self) -> dict[tuple[str, str], list]:
         """Figures a row prints in its quote outside the figure columns (see the CSV)."""
         out: dict[tuple[str, str], list] = {}
-        cols = ("table", "row", "words", "value", "category", "scope", "basis")
+        bounds = ("more_than", "at_least", "at_most")
+        cols = ("table", "row", "words", "value", *bounds, "category", "scope", "as_of_printed",
+                "as_of", "basis")  # fmt: skip
         for r in read_csv(self.extras_path, cols):
             if r["category"] not in CATEGORIES:
                 raise SourceError(self.extras_path, f"unknown category {r['category']!r}", r.line)
-            if not r["value"].isdigit() or r["value"] not in r["words"]:
+            numbers = [r[c] for c in ("value", *bounds) if r[c]]
+            if not numbers or any(not n.isdigit() for n in numbers):
                 raise SourceError(
-                    self.extras_path, "value must be a number printed in words", r.line
+                    self.extras_path, "give a whole-number value or at least one bound", r.line
                 )
+            if r["value"] and len(numbers) > 1:
+                raise SourceError(self.extras_path, "a value or bounds, not both", r.line)
+            if r["more_than"] and r["at_least"]:
+                raise SourceError(self.extras_path, "more_than or at_least, not both", r.line)
+            low = int(r["at_least"] or r["more_than"] or 0) + (1 if r["more_than"] else 0)
+            if r["at_most"] and int(r["at_most"]) < low:
+                raise SourceError(self.extras_path, "at_most is below the lower bound", r.line)
+            digits = any(ch.isdigit() for ch in r["words"])  # "صد" prints 100 in letters
+            if digits and any(n not in r["words"] for n in numbers):
+                raise SourceError(self.extras_path, "every number must be printed in words", r.line)
+            if bool(r["as_of"]) != bool(r["as_of_printed"]):
+                raise SourceError(self.extras_path, "as_of needs as_of_printed", r.line)
             if r["scope"] and r["scope"] not in self.reg.orgs:
                 raise SourceError(self.extras_path, f"unknown organisation {r['scope']!r}", r.line)
             out.setdefault((r["table"], r["row"]), []).append(r)
@@ -243,14 +262,33 @@ class EditionExtractor:
                     self.extras_path, f"words {extra['words']!r} not in the quote of {row['id']}",
                     extra.line,
                 )  # fmt: skip
+            if extra["as_of_printed"] not in row["quote"]:
+                raise SourceError(
+                    self.extras_path,
+                    f"as_of_printed {extra['as_of_printed']!r} not in the quote of {row['id']}",
+                    extra.line,
+                )  # fmt: skip
             self.used.add((table, row["id"], extra["words"]))
             scope = extra["scope"]
+            as_of = self.as_of(self.extras_path, extra, extra["as_of"])
+            number = {c: lit(int(extra[c])) if extra[c] else None
+                      for c in ("value", "more_than", "at_least", "at_most")}  # fmt: skip
+            bounded = number["value"] is None
             b.claim(
                 graph, claimant=self.edition(lang), cls="CountClaim", evidence=loc,
                 key=f"{row['id']}|{extra['words']}",
-                extra=[(kr + "claimedValue", lit(int(extra["value"]))),
+                extra=[(kr + "claimedValue", number["value"]),
+                       (kr + "minExclusive", number["more_than"]),
+                       (kr + "minInclusive", number["at_least"]),
+                       (kr + "maxInclusive", number["at_most"]),
+                       (kr + "approximate", lit(True) if bounded else None),
+                       (kr + "valueText", lit(extra["words"])),
                        (kr + "countCategory", kr + extra["category"]),
                        (kr + "countScope", self.reg.org_iri(scope) if scope else None),
+                       (kr + "asOf", date_literal(as_of) if as_of else None),
+                       (kr + "earliest", lit(as_of.earliest) if as_of else None),
+                       (kr + "latest", lit(as_of.latest) if as_of else None),
+                       (kr + "statedDateText", lit(extra["as_of_printed"]) if as_of else None),
                        (RDFS + "comment", lit(extra["basis"], lang="en"))],
             )  # fmt: skip
             self.claims += 1

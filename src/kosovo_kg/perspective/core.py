@@ -316,9 +316,15 @@ def status_from_periods(facts: Facts, periods: list[Period], d: dt.date) -> Stat
     )
 
 
-def status_at(facts: Facts, p: Perspective, d: dt.date) -> dict[str, StateStatus]:
-    """Status of every state at `d`, keyed by state IRI."""
-    return {s: status_from_periods(facts, timeline(facts, p, s), d) for s in sorted(facts.states)}
+def status_at(
+    facts: Facts, p: Perspective, d: dt.date, timelines: dict[str, list[Period]] | None = None
+) -> dict[str, StateStatus]:
+    """Status of every state at `d`, keyed by state IRI (from `timelines`, each state's periods
+    in `p`, when the caller has computed them already)."""
+    return {
+        s: status_from_periods(facts, timelines[s] if timelines else timeline(facts, p, s), d)
+        for s in sorted(facts.states)
+    }
 
 
 @dataclass(frozen=True)
@@ -343,8 +349,10 @@ class Count:
         }
 
 
-def count_at(facts: Facts, p: Perspective, d: dt.date) -> Count:
-    statuses = status_at(facts, p, d).values()
+def count_at(
+    facts: Facts, p: Perspective, d: dt.date, timelines: dict[str, list[Period]] | None = None
+) -> Count:
+    statuses = status_at(facts, p, d, timelines).values()
     by: dict[str, list[str]] = {}
     for s in statuses:
         by.setdefault(s.status, []).append(s.code)

@@ -116,13 +116,22 @@ def svg(
         if not first.replace(day=1) <= c.day <= last:
             continue
         cx = LEFT + _month_index(first, c.day) * dx
-        shape = "rect" if getattr(c, "ever", False) else "circle"
-        mark = (
-            f'<rect class="claim k-{c.kind}" x="{cx - 3.5:.1f}" y="{y(c.value) - 3.5:.1f}" '
-            'width="7" height="7">'
-            if shape == "rect"
-            else f'<circle class="claim k-{c.kind}" cx="{cx:.1f}" cy="{y(c.value):.1f}" r="4">'
-        )
+        ranged = getattr(c, "ranged", False)
+        shape = "rect" if getattr(c, "ever", False) or ranged else "circle"
+        if ranged:  # a range or bound: a bar from its low to its high (open: to the top)
+            top = y(c.high) if c.high is not None else TOP
+            mark = (
+                f'<rect class="claim k-{c.kind}" data-range="" x="{cx - 2:.1f}" y="{top - 2:.1f}" '
+                f'width="4" height="{y(c.value) - top + 4:.1f}">'
+            )
+        elif shape == "rect":
+            mark = (
+                f'<rect class="claim k-{c.kind}" x="{cx - 3.5:.1f}" y="{y(c.value) - 3.5:.1f}" '
+                'width="7" height="7">'
+            )
+        else:
+            mark = f'<circle class="claim k-{c.kind}" cx="{cx:.1f}" cy="{y(c.value):.1f}" r="4">'
+
         parts.append(
             f'<a href="{escape(c.path)}">{mark}<title>{escape(c.text)}</title></{shape}></a>'
         )

@@ -54,7 +54,7 @@ def claim(iri: str) -> dict[str, Any] | None:
         st.engine,
         prologue(base)
         + f"""SELECT ?claimant ?claimantLabel ?stance ?event ?eventLabel ?kind ?actor ?actorLabel
-       ?dateText ?date ?earliest ?latest ?madeOn ?value ?category WHERE {{
+       ?dateText ?date ?earliest ?latest ?madeOn ?value ?words ?category WHERE {{
   <{iri}> a kr:Claim ; kr:claimant ?claimant ; kr:stance ?stance .
   OPTIONAL {{ ?claimant rdfs:label ?claimantLabel }}
   OPTIONAL {{ <{iri}> kr:about ?event . OPTIONAL {{ ?event rdfs:label ?eventLabel }}
@@ -64,6 +64,7 @@ def claim(iri: str) -> dict[str, Any] | None:
   OPTIONAL {{ <{iri}> kr:earliest ?earliest }} OPTIONAL {{ <{iri}> kr:latest ?latest }}
   OPTIONAL {{ <{iri}> kr:claimMadeOn ?madeOn }} OPTIONAL {{ <{iri}> kr:asOf ?madeOn }}
   OPTIONAL {{ <{iri}> kr:claimedValue ?value }} OPTIONAL {{ <{iri}> kr:countCategory ?category }}
+  OPTIONAL {{ <{iri}> kr:valueText ?words }}
 }}""",
     )
     if not rows:
@@ -78,9 +79,10 @@ def claim(iri: str) -> dict[str, Any] | None:
         what = "that " + sentence.format(actor=actor)
     elif value(row, "eventLabel"):
         what = f"“{value(row, 'eventLabel')}”"
-    elif value(row, "value"):
+    elif value(row, "value") or value(row, "words"):  # a figure printed only in words: them
         category = (value(row, "category") or "").rsplit("#", 1)[-1]
-        what = f"the count {value(row, 'value')}" + (f" ({category})" if category else "")
+        count = value(row, "value") or f"“{value(row, 'words')}”"
+        what = f"the count {count}" + (f" ({category})" if category else "")
     else:
         what = "a claim"
     date = _date(row)

@@ -47,6 +47,9 @@ class ClaimPoint:
     path: str
     carrier: str | None
     quote: str | None
+    ranged: bool = False  # printed only in words or as a range: `value` .. `high` (None: open)
+    high: int | None = None
+    words: str | None = None
 
     @property
     def text(self) -> str:
@@ -54,7 +57,8 @@ class ClaimPoint:
         via = f" via {self.carrier}" if self.carrier else ""
         what = "ever recognised" if self.ever else "recognising"
         quote = f': "{self.quote}"' if self.quote else ""
-        return f"{self.claimant}{via}: {self.value} {what}, as of {self.as_of}{quote}"
+        figure = f"“{self.words}”" if self.ranged else str(self.value)
+        return f"{self.claimant}{via}: {figure} {what}, as of {self.as_of}{quote}"
 
 
 def load_points(base: str) -> list[ClaimPoint]:
@@ -65,12 +69,16 @@ def load_points(base: str) -> list[ClaimPoint]:
         prologue(base)
         + """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?c ?value ?asOf ?category (SAMPLE(?l) AS ?label) (SAMPLE(?e) AS ?edition)
+SELECT ?c ?value ?low ?high ?words ?asOf ?category (SAMPLE(?l) AS ?label) (SAMPLE(?e) AS ?edition)
        (SAMPLE(?side) AS ?acts) (SAMPLE(?state) AS ?isState) (SAMPLE(?h) AS ?carrier)
        (SAMPLE(?q) AS ?quote)
 WHERE {
-  ?c a kr:CountClaim ; kr:asOf ?asOf ; kr:claimedValue ?value ; kr:countCategory ?category ;
-     kr:claimant ?who .
+  ?c a kr:CountClaim ; kr:asOf ?asOf ; kr:countCategory ?category ; kr:claimant ?who .
+  OPTIONAL { ?c kr:claimedValue ?value } OPTIONAL { ?c kr:valueText ?words }
+  OPTIONAL { ?c kr:minExclusive ?gt } OPTIONAL { ?c kr:minInclusive ?ge }
+  OPTIONAL { ?c kr:maxInclusive ?high }
+  BIND(COALESCE(?ge, ?gt + 1) AS ?low)
+  FILTER(BOUND(?value) || BOUND(?low) || BOUND(?high))
   FILTER(?category IN (kr:RecognisingStates, kr:EverRecognisingStates))
   OPTIONAL { ?c kr:countScope ?scope }
   FILTER(!BOUND(?scope) || ?scope = <"""
@@ -83,7 +91,7 @@ WHERE {
   OPTIONAL { ?c kr:evidence ?loc .
              OPTIONAL { ?loc oa:hasSource/kr:carrier/rdfs:label ?h }
              OPTIONAL { ?loc oa:hasSelector/oa:exact ?q } }
-} GROUP BY ?c ?value ?asOf ?category ORDER BY ?asOf ?c""",
+} GROUP BY ?c ?value ?low ?high ?words ?asOf ?category ORDER BY ?asOf ?c""",
     )
     out = []
     for r in rows:
@@ -102,7 +110,7 @@ WHERE {
         out.append(
             ClaimPoint(
                 day=day,
-                value=int(value(r, "value") or 0),
+                value=int(value(r, "value") or value(r, "low") or 0),
                 kind=kind,
                 ever=(value(r, "category") or "").endswith("EverRecognisingStates"),
                 claimant=edition or value(r, "label") or "unnamed claimant",
@@ -110,6 +118,9 @@ WHERE {
                 path=local_path(value(r, "c") or "", base) or "",
                 carrier=value(r, "carrier"),
                 quote=value(r, "quote"),
+                ranged=value(r, "value") is None,
+                high=int(value(r, "high")) if value(r, "high") else None,
+                words=value(r, "words"),
             )
         )
     return out
