@@ -227,3 +227,20 @@ class Listener:
         self._stop.set()
         self._thread.join(2)
         self.sock.close()
+
+
+def as_client(server: Server, who: str, query: str, timeout: float = 60) -> int:
+    """POST a query as client `who` (X-Forwarded-For; the server trusts loopback as a proxy)."""
+    headers = {"Content-Type": "application/sparql-query", "X-Forwarded-For": who}
+    return server.request("POST", "/sparql", query.encode(), headers, timeout).status
+
+
+def wait_until(check, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+def health(server: Server) -> dict:
+    return server.get(path="/healthz", timeout=30).json()

@@ -14,10 +14,11 @@ import subprocess
 import time
 import urllib.parse
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from endpoint_support import CARTESIAN, Listener, run_server
+from endpoint_support import CARTESIAN, Listener, as_client, health, run_server, wait_until
 from engine_support import VIRTUOSO_MISSING, isql, oxigraph_cli, oxigraph_serve, virtuoso
 
 from kosovo_kg.saved.library import load_library
@@ -236,3 +237,33 @@ def test_values_block_takes_only_terms_written_by_the_rdf_serializer(local):
     sub = bind_values("SELECT ?s WHERE { SELECT ?s { ?s ?p ?o } }", {"s": f"<{ghana}>"})
     found = {row["s"].value for row in local.store.query(sub, use_default_graph_as_union=True)}
     assert found == {ghana}  # a bare sub-SELECT is wrapped and still bound
+
+
+def test_relative_iris_resolve_against_the_request_url(server):
+    """As on the embedded store: the service sends the request URL as the query's base."""
+    reply = server.post_query("CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
+    assert reply.status == 200, reply.text
+    assert f"<{server.url}/s> <{server.url}/p> " in reply.text
+    with_base = server.post_query(
+        "BASE <http://example.org/> CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples"
+    )
+    assert with_base.status == 200 and "<http://example.org/s>" in with_base.text
+
+
+def test_one_clients_slow_queries_take_one_engine_connection_not_all(ox_store, tmp_path):
+    """The pool's turns hold for an external engine too: one running query per client."""
+    with engine_process(ox_store) as (url, _):  # its own: the slow queries end with it
+        env = {
+            "KOSOVO_KG_SPARQL_BACKEND_URL": url,
+            "KOSOVO_KG_SPARQL_BACKEND_UNION_DEFAULT": "true",
+            "KOSOVO_KG_WORKERS": "2",
+            "KOSOVO_KG_QUERY_TIMEOUT": "5",  # the second waits less than queue_timeout
+            "KOSOVO_KG_QUEUE_TIMEOUT": "20",
+            "KOSOVO_KG_TRUSTED_PROXIES": "127.0.0.1",
+        }
+        with run_server(tmp_path, env) as srv, ThreadPoolExecutor(4) as pool:
+            slow = [pool.submit(as_client, srv, "10.0.0.1", CARTESIAN) for _ in range(2)]
+            wait_until(lambda: health(srv)["busy"] == 1 and health(srv)["waiting"] == 1)
+            assert as_client(srv, "10.0.0.2", "ASK {}") == 200  # the second connection was free
+            assert not any(f.done() for f in slow)
+            assert [f.result() for f in slow] == [504, 504]  # one after the other

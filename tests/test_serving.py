@@ -19,9 +19,12 @@ from endpoint_support import (
     FIXTURE,
     FIXTURE_QUADS,
     Server,
+    as_client,
+    health,
     kosovo_kg_command,
     make_data_dir,
     run_server,
+    wait_until,
 )
 
 from kosovo_kg import store
@@ -34,11 +37,6 @@ ENV = {
     "KOSOVO_KG_QUEUE_TIMEOUT": "20",
     "KOSOVO_KG_TRUSTED_PROXIES": "127.0.0.1",  # so a test can speak for several clients
 }
-
-
-def as_client(server: Server, who: str, query: str, timeout: float = 60) -> int:
-    headers = {"Content-Type": "application/sparql-query", "X-Forwarded-For": who}
-    return server.request("POST", "/sparql", query.encode(), headers, timeout).status
 
 
 def children(pid: int) -> list[int]:
@@ -65,17 +63,6 @@ def query_workers(server: Server) -> list[int]:
             except OSError:
                 continue
     return found
-
-
-def wait_until(check, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
-
-
-def health(server: Server) -> dict:
-    return server.get(path="/healthz", timeout=30).json()
 
 
 def test_other_requests_answer_while_a_runaway_query_runs(tmp_path):

@@ -29,8 +29,9 @@ from kosovo_kg.engine.outcome import (
     error_outcome,
     reply_outcome,
 )
-from kosovo_kg.engine.pool import Busy, Pool
+from kosovo_kg.engine.pool import Pool
 from kosovo_kg.engine.remote import RemoteBackend, allow_echoed_graph_headers
+from kosovo_kg.engine.turns import Busy
 from kosovo_kg.settings import Settings
 from kosovo_kg.store import Pinned, dump_path, pin_serving_data
 
@@ -101,6 +102,7 @@ class Engine:
             self.remote = RemoteBackend(
                 s.sparql_backend_url,
                 concurrency=s.workers,
+                queue_size=s.queue_size,
                 union_default=s.sparql_backend_union_default,
                 max_nesting=s.max_nesting,
             )
@@ -196,6 +198,8 @@ class Engine:
                 "store_open": reachable,
                 "backend": self.remote.url,
                 "workers": self.settings.workers,
+                "busy": len(self.remote.turns.busy),
+                "waiting": self.remote.turns.waiting,
                 "data_version": self.data_version,
             }
         if self.pool is None:
@@ -348,7 +352,7 @@ class Engine:
         wait = self.settings.queue_timeout
         try:
             if self.remote is not None:
-                reply = self.remote.execute(job, wait, timeout)
+                reply = self.remote.execute(job, wait, timeout, client)
             elif self.pool is None:
                 reply = ("unavailable", "the query engine is not started")
             elif aside:
