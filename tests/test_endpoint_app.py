@@ -162,7 +162,7 @@ def test_queue_full_and_queue_timeout_give_503_with_retry_after(tmp_path):
         assert full.status == 503
         assert full.headers["Retry-After"] == "1"
         assert "queue is full" in full.body.decode()
-        engine.pool.queue_size = 1
+        engine.pool.turns.queue_size = 1
         late = engine.run("ASK {}", client="another")
         assert late.status == 503 and "in time" in late.body.decode()
         slow.join(30)
@@ -259,7 +259,7 @@ def test_workers_die_with_the_server_even_mid_query(tmp_path):
                              "var_dir": pathlib.Path({str(var)!r}),
                              "workers": 1, "query_timeout": 300.0}}
                 engine = Engine(load_settings(overrides, environ={{}})).start()
-                pids = [w.process.pid for w in engine.pool._idle]
+                pids = [w.process.pid for w in engine.pool.turns.free]
                 print(" ".join(str(pid) for pid in pids), flush=True)
                 engine.run({CARTESIAN!r})
             """
