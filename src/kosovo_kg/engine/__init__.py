@@ -164,18 +164,12 @@ class Engine:
 
     def _count_graphs(self) -> None:
         began = time.monotonic()
-        sizes = dict.fromkeys(sorted(self.graphs), -1)  # -1: not known
+        sizes = dict.fromkeys(sorted(self.graphs), -1)  # -1: not known; every graph stays listed
         try:
-            for attempt in range(3):
-                try:
-                    sizes = self._list_graphs(COUNT_GRAPHS, aside=True)
-                    break
-                except (RuntimeError, OSError, ValueError, KeyError) as exc:
-                    if not self.started:  # closed meanwhile
-                        break
-                    start_log.warning("counting the quads of each graph failed: %s", exc)
-                    time.sleep(1.0 + attempt)
-        finally:  # every graph listed stays listed, also when its size is not known
+            sizes = self._list_graphs(COUNT_GRAPHS, aside=True)
+        except (RuntimeError, OSError, ValueError, KeyError) as exc:
+            start_log.warning("counting the quads of each graph failed: %s", exc)
+        finally:
             self._graph_sizes = sizes
             self._sizes_counted.set()
         start_log.info("quads of each graph counted in %.1f s", time.monotonic() - began)
@@ -342,5 +336,5 @@ class Engine:
             else:
                 reply = self.pool.execute(job, wait, timeout, client)
         except Busy as exc:
-            return busy_outcome(exc, self.settings.queue_timeout)
+            return busy_outcome(f"the endpoint is busy: {exc}; retry later", wait)
         return reply_outcome(reply, job["result_format"], timeout, self.settings.queue_timeout)

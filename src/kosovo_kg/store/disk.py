@@ -152,7 +152,8 @@ def pin_serving_data(mode: str, dump: Path, var_dir: Path, keep: Path | None = N
     and checked (`check_nquads`: it parses and is not empty), so a rebuild while serving, or a
     corrupt file left on disk, cannot give a restarted process other data. A checked copy is
     remembered by its full SHA-256 (`<version>.checked`): pinning the same bytes again skips the
-    parse (the dump is only hashed). mode `memory`: the workers load that copy; mode `disk`: they open the on-disk store of that version (built when missing).
+    parse (the dump is only hashed). mode `memory`: the workers load that copy; mode `disk`:
+    they open the on-disk store of that version (built when missing).
     Other copies in `var_dir/serve/` are deleted, except `keep` (the copy still served while a
     reload takes over). Raises StoreError, leaving what is served alone."""
     serve_dir = Path(var_dir) / "serve"
