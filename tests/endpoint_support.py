@@ -229,3 +229,34 @@ class Listener:
         self._stop.set()
         self._thread.join(2)
         self.sock.close()
+
+
+def as_client(server: Server, who: str, query: str, timeout: float = 60) -> int:
+    """POST a query as client `who` (X-Forwarded-For; the server trusts loopback as a proxy)."""
+    headers = {"Content-Type": "application/sparql-query", "X-Forwarded-For": who}
+    return server.request("POST", "/sparql", query.encode(), headers, timeout).status
+
+
+def wait_until(check, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+def health(server: Server) -> dict:
+    return server.get(path="/healthz", timeout=30).json()
+
+
+def check_slow_client_holds_one_slot(server: Server) -> None:
+    """Two slow queries of one client, then a cheap one of another client (a server with 2
+    workers and a `query_timeout` under its `queue_timeout`): the cheap one is answered while
+    the slow ones still run, one after the other, each to its deadline (504)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        slow = [pool.submit(as_client, server, "10.0.0.1", CARTESIAN) for _ in range(2)]
+        wait_until(lambda: health(server)["busy"] == 1 and health(server)["waiting"] == 1)
+        assert as_client(server, "10.0.0.2", "ASK {}") == 200  # the second slot was free
+        assert not any(f.done() for f in slow)
+        assert [f.result() for f in slow] == [504, 504]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -162,7 +163,7 @@ def test_queue_full_and_queue_timeout_give_503_with_retry_after(tmp_path):
         assert full.status == 503
         assert full.headers["Retry-After"] == "1"
         assert "queue is full" in full.body.decode()
-        engine.pool.queue_size = 1
+        engine.pool.turns.queue_size = 1
         late = engine.run("ASK {}", client="another")
         assert late.status == 503 and "in time" in late.body.decode()
         slow.join(30)
@@ -259,7 +260,7 @@ def test_workers_die_with_the_server_even_mid_query(tmp_path):
                              "var_dir": pathlib.Path({str(var)!r}),
                              "workers": 1, "query_timeout": 300.0}}
                 engine = Engine(load_settings(overrides, environ={{}})).start()
-                pids = [w.process.pid for w in engine.pool._idle]
+                pids = [w.process.pid for w in engine.pool.turns.free]
                 print(" ".join(str(pid) for pid in pids), flush=True)
                 engine.run({CARTESIAN!r})
             """
@@ -280,3 +281,31 @@ def test_workers_die_with_the_server_even_mid_query(tmp_path):
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_checked_dump_is_not_parsed_again_when_pinned_again(tmp_path, monkeypatch):
+    """Pinning remembers a checked copy by its SHA-256: the same bytes skip the parse; other
+    bytes (a corrupt dump) are parsed and refused; an old version's mark goes with its copy."""
+    from kosovo_kg.store import disk
+
+    data, var = make_data_dir(tmp_path)
+    dump = data / "generated" / "kosovo-kg.nq"
+    first = store.pin_serving_data("memory", dump, var)
+    mark = var / "serve" / f"{first.version}.checked"
+    assert mark.read_text().strip() == hashlib.sha256(dump.read_bytes()).hexdigest()
+    parsed = []
+    real_check = disk.check_nquads
+    monkeypatch.setattr(disk, "check_nquads", lambda path: parsed.append(path) or real_check(path))
+    assert store.pin_serving_data("memory", dump, var) == first
+    assert parsed == []  # the same bytes: not parsed again
+    dump.write_bytes(dump.read_bytes()[:-20])  # cut mid-quad
+    with pytest.raises(store.StoreError, match=r"kosovo-kg\.nq:"):
+        store.pin_serving_data("memory", dump, var)
+    assert len(parsed) == 1
+    dump.write_bytes(b"<urn:x:s> <urn:x:p> <urn:x:o> <https://w3id.org/kosovo-kg/graph/a> .\n")
+    second = store.pin_serving_data("memory", dump, var)
+    assert len(parsed) == 2 and second.version != first.version
+    assert sorted(p.name for p in (var / "serve").iterdir()) == [
+        f"{second.version}.checked",
+        f"{second.version}.nq",
+    ]

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from endpoint_support import CARTESIAN, Listener, run_server
+from endpoint_support import CARTESIAN, Listener, check_slow_client_holds_one_slot, run_server
 from engine_support import VIRTUOSO_MISSING, isql, oxigraph_cli, oxigraph_serve, virtuoso
 
 from kosovo_kg.saved.library import load_library
@@ -243,3 +243,29 @@ def test_no_release_files_are_offered_for_an_external_engine(server):
     reply = server.get(path="/downloads")
     assert reply.status == 404 and "external engine" in reply.text
     assert server.get(path="/downloads/SHA256SUMS").status == 404
+
+
+def test_relative_iris_resolve_against_the_request_url(server):
+    """As on the embedded store: the service sends the request URL as the query's base."""
+    reply = server.post_query("CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
+    assert reply.status == 200, reply.text
+    assert f"<{server.url}/s> <{server.url}/p> " in reply.text
+    with_base = server.post_query(
+        "BASE <http://example.org/> CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples"
+    )
+    assert with_base.status == 200 and "<http://example.org/s>" in with_base.text
+
+
+def test_one_clients_slow_queries_take_one_engine_connection_not_all(ox_store, tmp_path):
+    """The pool's turns hold for an external engine too: one running query per client."""
+    with engine_process(ox_store) as (url, _):  # its own: the slow queries end with it
+        env = {
+            "KOSOVO_KG_SPARQL_BACKEND_URL": url,
+            "KOSOVO_KG_SPARQL_BACKEND_UNION_DEFAULT": "true",
+            "KOSOVO_KG_WORKERS": "2",
+            "KOSOVO_KG_QUERY_TIMEOUT": "5",  # the second waits less than queue_timeout
+            "KOSOVO_KG_QUEUE_TIMEOUT": "20",
+            "KOSOVO_KG_TRUSTED_PROXIES": "127.0.0.1",
+        }
+        with run_server(tmp_path, env) as srv:
+            check_slow_client_holds_one_slot(srv)

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from kosovo_kg.engine.inject import bind_values, rewritten_tokens_match
-from kosovo_kg.engine.lexer import QueryCheckError
+from kosovo_kg.engine.inject import _where_braces, bind_values
+from kosovo_kg.engine.lexer import QueryCheckError, tokenize
 from kosovo_kg.store import QueryFailed
 
 QUERIES = [
@@ -83,3 +83,18 @@ def test_a_block_that_would_leak_is_refused():
     assert not _sealed(" VALUES (?x) { (<a>) } # c ")  # a comment runs into the query
     assert not _sealed(" VALUES (?x) { (<a>) }")  # the last token touches the query's text
     assert not _sealed(' VALUES (?x) { ("a) } ')
+
+
+def rewritten_tokens_match(text: str, rewritten: str) -> bool:
+    """The slow check that `inject._sealed` stands for: the whole rewritten query lexed again
+    equals the original token stream plus exactly the VALUES block's tokens."""
+    start, end = _where_braces(text)
+    inner = tokenize(text[start + 1 : end], 10_000)[0]
+    subselect = bool(inner) and inner[0].kind == "word" and inner[0].text.upper() == "SELECT"
+    head = tokenize(text[: start + 1], 10_000)[0]
+    body = tokenize(text[start + 1 : end] + ("} " if subselect else ""), 10_000)[0]
+    tail = tokenize(text[end:], 10_000)[0]
+    shift = len(rewritten) - len(text) - (2 if subselect else 0)
+    block = rewritten[start + 1 : start + 1 + shift]
+    expected = [*head, *tokenize(block, 10_000)[0], *body, *tail]
+    return tokenize(rewritten, 10_000)[0] == expected

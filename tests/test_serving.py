@@ -19,9 +19,13 @@ from endpoint_support import (
     FIXTURE,
     FIXTURE_QUADS,
     Server,
+    as_client,
+    check_slow_client_holds_one_slot,
+    health,
     kosovo_kg_command,
     make_data_dir,
     run_server,
+    wait_until,
 )
 
 from kosovo_kg import store
@@ -34,11 +38,6 @@ ENV = {
     "KOSOVO_KG_QUEUE_TIMEOUT": "20",
     "KOSOVO_KG_TRUSTED_PROXIES": "127.0.0.1",  # so a test can speak for several clients
 }
-
-
-def as_client(server: Server, who: str, query: str, timeout: float = 60) -> int:
-    headers = {"Content-Type": "application/sparql-query", "X-Forwarded-For": who}
-    return server.request("POST", "/sparql", query.encode(), headers, timeout).status
 
 
 def children(pid: int) -> list[int]:
@@ -65,17 +64,6 @@ def query_workers(server: Server) -> list[int]:
             except OSError:
                 continue
     return found
-
-
-def wait_until(check, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
-
-
-def health(server: Server) -> dict:
-    return server.get(path="/healthz", timeout=30).json()
 
 
 def test_other_requests_answer_while_a_runaway_query_runs(tmp_path):
@@ -124,12 +112,8 @@ def test_a_worker_killed_while_idle_costs_no_query(tmp_path):
 
 def test_one_clients_slow_queries_take_one_worker_not_all(tmp_path):
     env = {**ENV, "KOSOVO_KG_QUERY_TIMEOUT": "5"}  # the second waits less than queue_timeout
-    with run_server(tmp_path, env) as server, ThreadPoolExecutor(4) as pool:
-        slow = [pool.submit(as_client, server, "10.0.0.1", CARTESIAN) for _ in range(2)]
-        wait_until(lambda: health(server)["busy"] == 1 and health(server)["waiting"] == 1)
-        assert as_client(server, "10.0.0.2", "ASK {}") == 200  # the second worker was free
-        assert not any(f.done() for f in slow)
-        assert [f.result() for f in slow] == [504, 504]  # one after the other
+    with run_server(tmp_path, env) as server:
+        check_slow_client_holds_one_slot(server)
 
 
 def test_one_client_cannot_fill_the_queue_against_another(tmp_path):

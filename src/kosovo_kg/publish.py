@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kosovo_kg import store
+from kosovo_kg.engine.remote import connection, http_url
 
 USER_ENV, PASSWORD_ENV = "KOSOVO_KG_PUBLISH_USER", "KOSOVO_KG_PUBLISH_PASSWORD"
 # N-Triples is Turtle: `text/turtle` is the one RDF type every Graph Store implementation takes
@@ -47,9 +48,10 @@ class GraphStore:
     """A Graph Store HTTP Protocol client on the standard library's `http.client`."""
 
     def __init__(self, url: str, environ: Mapping[str, str], timeout: float) -> None:
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise PublishError(f"--to must be an http(s) URL of a Graph Store endpoint: {url!r}")
+        try:
+            parts = http_url(url, "--to (a Graph Store endpoint)")
+        except ValueError as exc:
+            raise PublishError(str(exc)) from None
         if parts.username or parts.password:
             raise PublishError(
                 f"credentials in the URL are refused: set {USER_ENV} and {PASSWORD_ENV} instead"
@@ -70,12 +72,7 @@ class GraphStore:
     def request(
         self, method: str, graph: str | None, body: bytes | None = None, **headers: str
     ) -> tuple[int, str, bytes]:
-        cls = (
-            http.client.HTTPSConnection
-            if self.parts.scheme == "https"
-            else http.client.HTTPConnection
-        )
-        conn = cls(self.parts.hostname or "", self.parts.port, timeout=self.timeout)
+        conn = connection(self.parts, self.timeout)
         try:
             conn.request(method, self._target(graph), body, {**self.headers, **headers})
             response = conn.getresponse()

@@ -29,8 +29,9 @@ from kosovo_kg.engine.outcome import (
     error_outcome,
     reply_outcome,
 )
-from kosovo_kg.engine.pool import Busy, Pool
+from kosovo_kg.engine.pool import Pool
 from kosovo_kg.engine.remote import RemoteBackend, allow_echoed_graph_headers
+from kosovo_kg.engine.turns import Busy
 from kosovo_kg.settings import Settings
 from kosovo_kg.store import Pinned, dump_path, pin_serving_data
 
@@ -61,16 +62,11 @@ class Engine:
         self.remote: RemoteBackend | None = None
         self._version = ""
         self.dump = dump_path(settings.data_dir)  # until start(): then the pinned copy
-        self.graph_names: frozenset[str] = frozenset()
+        self.graphs: frozenset[str] = frozenset()  # the dataset's named graphs (listed at start)
         self._graph_sizes: dict[str, int] = {}
         self._sizes_counted = threading.Event()
         self.prefixes = dict(vocab.PREFIXES, kr=settings.base_iri + "ontology#")
         self.started = False
-
-    @property
-    def graphs(self) -> frozenset[str]:
-        """The dataset's named graphs (listed at start)."""
-        return self.graph_names
 
     @property
     def graph_sizes(self) -> dict[str, int]:
@@ -101,6 +97,7 @@ class Engine:
             self.remote = RemoteBackend(
                 s.sparql_backend_url,
                 concurrency=s.workers,
+                queue_size=s.queue_size,
                 union_default=s.sparql_backend_union_default,
                 max_nesting=s.max_nesting,
             )
@@ -128,7 +125,7 @@ class Engine:
                 ours = s.base_iri + "graph/"
                 listed_sizes = self._list_graphs(COUNT_GRAPHS)
                 self._graph_sizes = {g: n for g, n in listed_sizes.items() if g.startswith(ours)}
-                self.graph_names = frozenset(self._graph_sizes)
+                self.graphs = frozenset(self._graph_sizes)
                 self._sizes_counted.set()
                 self.remote.graphs = tuple(sorted(self._graph_sizes))
                 # the union is sent as both dataset parameters; a request names each graph at
@@ -137,7 +134,7 @@ class Engine:
                 listed = json.dumps([s.sparql_backend_url, sorted(self._graph_sizes.items())])
                 self._version = "remote-" + hashlib.sha256(listed.encode()).hexdigest()[:12]
             else:
-                self.graph_names = frozenset(self._list_graphs(LIST_GRAPHS))
+                self.graphs = frozenset(self._list_graphs(LIST_GRAPHS))
                 threading.Thread(
                     target=self._count_graphs, name="kkg-graph-sizes", daemon=True
                 ).start()
@@ -145,7 +142,7 @@ class Engine:
             self._sizes_counted.set()  # nobody waits for sizes that will not be counted
             raise
         start_log.info(
-            "%d named graphs listed in %.1f s", len(self.graph_names), time.monotonic() - listing
+            "%d named graphs listed in %.1f s", len(self.graphs), time.monotonic() - listing
         )
         return self
 
@@ -167,18 +164,12 @@ class Engine:
 
     def _count_graphs(self) -> None:
         began = time.monotonic()
-        sizes = dict.fromkeys(sorted(self.graph_names), -1)  # -1: not known
+        sizes = dict.fromkeys(sorted(self.graphs), -1)  # -1: not known; every graph stays listed
         try:
-            for attempt in range(3):
-                try:
-                    sizes = self._list_graphs(COUNT_GRAPHS, aside=True)
-                    break
-                except (RuntimeError, OSError, ValueError, KeyError) as exc:
-                    if not self.started:  # closed meanwhile
-                        break
-                    start_log.warning("counting the quads of each graph failed: %s", exc)
-                    time.sleep(1.0 + attempt)
-        finally:  # every graph listed stays listed, also when its size is not known
+            sizes = self._list_graphs(COUNT_GRAPHS, aside=True)
+        except (RuntimeError, OSError, ValueError, KeyError) as exc:
+            start_log.warning("counting the quads of each graph failed: %s", exc)
+        finally:
             self._graph_sizes = sizes
             self._sizes_counted.set()
         start_log.info("quads of each graph counted in %.1f s", time.monotonic() - began)
@@ -189,29 +180,18 @@ class Engine:
         self.started = False
 
     def health(self) -> dict[str, Any]:
+        """ok: queries are answered (a worker being replaced shows as workers_alive < workers)."""
+        info: dict[str, Any] = {"workers": self.settings.workers, "data_version": self.data_version}
         if self.remote is not None:
-            reachable = self.started and self.remote.health()
-            return {
-                "ok": reachable,
-                "store_open": reachable,
-                "backend": self.remote.url,
-                "workers": self.settings.workers,
-                "data_version": self.data_version,
-            }
-        if self.pool is None:
-            return {
-                "ok": False,
-                "store_open": False,
-                "workers": self.settings.workers,
-                "workers_alive": 0,
-                "data_version": "",
-            }
-        info = self.pool.health()
-        info["store_open"] = self.started and info["workers_alive"] > 0
-        info["data_version"] = self.data_version
-        info["store_mode"] = self.settings.store_mode
-        info["graph_sizes_counted"] = self._sizes_counted.is_set()
-        # ok: queries are answered (a worker being replaced shows as workers_alive < workers)
+            info["backend"] = self.remote.url
+            info["busy"], info["waiting"] = len(self.remote.turns.busy), self.remote.turns.waiting
+            info["store_open"] = self.started and self.remote.health()
+        elif self.pool is None:
+            info.update(store_open=False, workers_alive=0)
+        else:
+            info.update(self.pool.health(), store_mode=self.settings.store_mode)
+            info["store_open"] = self.started and info["workers_alive"] > 0
+            info["graph_sizes_counted"] = self._sizes_counted.is_set()
         info["ok"] = info["store_open"]
         return info
 
@@ -348,7 +328,7 @@ class Engine:
         wait = self.settings.queue_timeout
         try:
             if self.remote is not None:
-                reply = self.remote.execute(job, wait, timeout)
+                reply = self.remote.execute(job, wait, timeout, client)
             elif self.pool is None:
                 reply = ("unavailable", "the query engine is not started")
             elif aside:
@@ -356,5 +336,5 @@ class Engine:
             else:
                 reply = self.pool.execute(job, wait, timeout, client)
         except Busy as exc:
-            return busy_outcome(exc, self.settings.queue_timeout)
+            return busy_outcome(f"the endpoint is busy: {exc}; retry later", wait)
         return reply_outcome(reply, job["result_format"], timeout, self.settings.queue_timeout)

@@ -99,18 +99,12 @@ def _sealed(block: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _parts(text: str, max_nesting: int) -> tuple[int, int, bool, tuple, tuple, tuple]:
-    """What `bind_values` needs of a query text, whatever the values: the WHERE group's braces,
-    whether it is a bare sub-SELECT, and the tokens before, inside and after it (memoised: the
-    same saved queries are bound again and again; per call only the values are lexed)."""
+def _parts(text: str, max_nesting: int) -> tuple[int, int, bool]:
+    """The WHERE group's braces and whether it is a bare sub-SELECT (memoised: the same saved
+    queries are bound again and again; per call only the values are lexed)."""
     start, end = _where_braces(text)
     inner = tokenize(text[start + 1 : end], max_nesting)[0]
-    subselect = bool(inner) and inner[0].kind == "word" and inner[0].text.upper() == "SELECT"
-    close = "} " if subselect else ""
-    head = tuple(tokenize(text[: start + 1], max_nesting)[0])
-    body = tuple(tokenize(text[start + 1 : end] + close, max_nesting)[0])
-    tail = tuple(tokenize(text[end:], max_nesting)[0])
-    return start, end, subselect, head, body, tail
+    return start, end, bool(inner) and inner[0].kind == "word" and inner[0].text.upper() == "SELECT"
 
 
 def bind_values(text: str, substitutions: Mapping[str, str], max_nesting: int = 10_000) -> str:
@@ -129,7 +123,7 @@ def bind_values(text: str, substitutions: Mapping[str, str], max_nesting: int = 
             raise QueryCheckError(f"cannot bind parameters: not one RDF term: {term[:60]!r}")
         term_tokens += tokens
     variables = " ".join("?" + n for n in names)
-    start, end, subselect = _parts(text, max_nesting)[:3]
+    start, end, subselect = _parts(text, max_nesting)
     block = f" VALUES ({variables}) {{ ({' '.join(terms)}) }} " + ("{" if subselect else "")
     close = "} " if subselect else ""
     values = [Token("word", "VALUES"), Token("punct", "(")]
@@ -139,13 +133,3 @@ def bind_values(text: str, substitutions: Mapping[str, str], max_nesting: int = 
     if not _sealed(block) or tokenize(block, max_nesting)[0] != values:
         raise QueryCheckError("cannot bind parameters: a value would change the query's structure")
     return text[: start + 1] + block + text[start + 1 : end] + close + text[end:]
-
-
-def rewritten_tokens_match(text: str, rewritten: str, max_nesting: int = 10_000) -> bool:
-    """The slow check that `_sealed` stands for: the whole rewritten query lexed again equals the
-    original token stream plus the block's tokens (used by the tests)."""
-    start, _, subselect, head, body, tail = _parts(text, max_nesting)
-    shift = len(rewritten) - len(text) - (2 if subselect else 0)
-    block = rewritten[start + 1 : start + 1 + shift]
-    expected = [*head, *tokenize(block, max_nesting)[0], *body, *tail]
-    return tokenize(rewritten, max_nesting)[0] == expected

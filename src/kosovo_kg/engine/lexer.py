@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urljoin
 
@@ -109,8 +110,19 @@ def tokenize(text: str, max_nesting: int) -> tuple[list[Token], int]:
     return tokens, max_depth
 
 
+CACHED_TEXT = 16_384  # characters: a query up to this long is analysed once (`analyse`)
+
+
 def analyse(text: str, max_nesting: int) -> QueryInfo:
-    """Check a query's shape and read its form, SERVICE targets and FROM graphs."""
+    """Check a query's shape and read its form, SERVICE targets and FROM graphs (raise
+    QueryCheckError). The last 256 texts of up to `CACHED_TEXT` characters that passed are
+    remembered: a query sent again is not lexed again. Callers must not change the result."""
+    if len(text) <= CACHED_TEXT:
+        return _analyse_cached(text, max_nesting)
+    return _analyse(text, max_nesting)
+
+
+def _analyse(text: str, max_nesting: int) -> QueryInfo:
     tokens, max_depth = tokenize(text, max_nesting)
     base: str | None = None
     prefixes: dict[str, str] = {}
@@ -165,6 +177,9 @@ def analyse(text: str, max_nesting: int) -> QueryInfo:
             target = _target(tokens, k, base, prefixes, "FROM NAMED" if named else "FROM")
             (info.from_named_graphs if named else info.from_graphs).append(target)
     return info
+
+
+_analyse_cached = lru_cache(maxsize=256)(_analyse)
 
 
 def _resolve(iri: str, base: str | None) -> str:

@@ -43,12 +43,10 @@ def error_outcome(status: int, message: str, **headers: str) -> QueryOutcome:
     )
 
 
-def busy_outcome(reason: Exception, queue_timeout: float) -> QueryOutcome:
-    """503 with Retry-After: no worker became free in time, or the queue is full."""
-    retry = str(max(1, math.ceil(queue_timeout)))
-    return error_outcome(
-        503, f"the endpoint is busy: {reason}; retry later", **{"Retry-After": retry}
-    )
+def busy_outcome(message: str, queue_timeout: float) -> QueryOutcome:
+    """503 with Retry-After: no worker became free in time, the queue is full, or the external
+    engine cannot be reached."""
+    return error_outcome(503, message, **{"Retry-After": str(max(1, math.ceil(queue_timeout)))})
 
 
 def reply_outcome(
@@ -61,8 +59,7 @@ def reply_outcome(
     if reply[0] == "fail":
         return error_outcome(reply[1], reply[2])
     if reply[0] == "unavailable":
-        retry = str(max(1, math.ceil(queue_timeout)))
-        return error_outcome(503, reply[1], **{"Retry-After": retry})
+        return busy_outcome(reply[1], queue_timeout)
     if reply[0] == "timeout":
         return error_outcome(
             504,

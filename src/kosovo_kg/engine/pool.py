@@ -7,41 +7,32 @@ and the caller gets ("timeout",). A background thread keeps `size` workers alive
 worker that was killed or died, and checks the idle ones every second. A worker is also checked
 just before a job is given to it, so a job never goes to a dead one.
 
-Fairness: a client (a key the caller gives, e.g. its address) has at most one job running at a
-time; the other jobs wait, at most `queue_size` of them, at most `queue_timeout` seconds. When a
-worker frees, it goes to the waiting job whose client started a job longest ago. When the queue
-is full, the newest waiting job of the client with the most waiting jobs is refused, so one
-client cannot fill the queue against the others.
+Fairness: a client has at most one job running at a time, and the bounded queue favours no
+client (`kosovo_kg.engine.turns`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 import multiprocessing as mp
 import os
 import threading
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from kosovo_kg.engine.turns import Turns
 from kosovo_kg.engine.worker import worker_main
 
 log = logging.getLogger("kosovo_kg.engine")
 START_TIMEOUT = 600.0  # seconds for a worker to open its data (an in-memory load at 100x: ~45 s)
 CHECK_INTERVAL = 1.0  # seconds between checks of the idle workers
-MAX_CLIENTS_KEPT = 10_000  # clients whose last turn is remembered
 
 
 class PoolError(RuntimeError):
     """A worker could not be started."""
-
-
-class Busy(Exception):
-    """No worker became free in time, or the wait queue is full."""
 
 
 @dataclass(eq=False)
@@ -73,33 +64,13 @@ class Worker:
         self.conn.close()
 
 
-@dataclass(eq=False)
-class _Waiter:
-    client: str
-    seq: int
-    worker: Worker | None = field(default=None)
-    refused: bool = False
-
-
-def _seq(waiter: _Waiter) -> int:
-    return waiter.seq
-
-
 class Pool:
     def __init__(self, size: int, queue_size: int, mode: str, location: str) -> None:
         self.size = size
-        self.queue_size = queue_size
         self._args = (mode, location)
         self._ctx = mp.get_context("spawn")
-        self._cond = threading.Condition()
-        self._idle: list[Worker] = []
-        self._busy: set[Worker] = set()
-        self._waiters: list[_Waiter] = []
-        self._running: Counter[str] = Counter()  # client -> jobs running
-        self._last_turn: dict[str, int] = {}  # client -> when its last job started
-        self._seq = itertools.count()
+        self.turns = Turns(queue_size, usable=Worker.alive, discard=self._drop)
         self._wake = threading.Event()
-        self._closed = False
         self.version = ""
         self.replaced = 0
 
@@ -113,16 +84,12 @@ class Pool:
             for process, conn in launched:
                 Worker(process, conn).stop()
             raise
-        self._idle.extend(workers)
+        for worker in workers:
+            self.turns.add(worker)
         threading.Thread(target=self._supervise, name="kkg-pool", daemon=True).start()
 
     def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            workers = [*self._idle, *self._busy]
-            self._idle.clear()
-            self._busy.clear()
-            self._cond.notify_all()
+        workers = self.turns.close()
         self._wake.set()
         for worker in workers:
             worker.stop()
@@ -163,33 +130,32 @@ class Pool:
 
     def _supervise(self) -> None:
         """Keep `size` workers: drop dead idle ones, start replacements one at a time."""
-        while not self._closed:
+        turns = self.turns
+        while not turns.closed:
             self._wake.wait(CHECK_INTERVAL)
             self._wake.clear()
-            with self._cond:
-                for worker in [w for w in self._idle if not w.alive()]:
+            with turns.lock:
+                for worker in [w for w in turns.free if not w.alive()]:
+                    turns.free.remove(worker)
                     self._drop(worker)
-                missing = self.size - len(self._idle) - len(self._busy)
+                missing = self.size - len(turns.free) - len(turns.busy)
             for _ in range(missing):
                 try:
                     worker = self.spawn()
                 except PoolError:
-                    if self._closed:
+                    if turns.closed:
                         return
                     log.exception("cannot start a query worker; retrying")
                     time.sleep(CHECK_INTERVAL)
                     break
-                with self._cond:
-                    if self._closed:
-                        worker.stop()
-                        return
-                    self._idle.append(worker)
-                    self._dispatch()
+                if turns.closed:
+                    worker.stop()
+                    return
+                turns.add(worker)
 
     def _drop(self, worker: Worker) -> None:
-        """Forget a dead worker and stop it (under the lock); the supervisor replaces it."""
+        """Stop a worker found dead while idle (under the lock); the supervisor replaces it."""
         log.warning("query worker %s died while idle; replacing it", worker.process.pid)
-        self._idle.remove(worker)
         worker.stop()
         self.replaced += 1
         self._wake.set()
@@ -205,87 +171,17 @@ class Pool:
         once more to another."""
         waited = time.monotonic()
         for _ in range(2):
-            remaining = queue_timeout - (time.monotonic() - waited)
-            worker = self._acquire(client, remaining)
+            worker = self.turns.acquire(client, queue_timeout - (time.monotonic() - waited))
             reply = worker.ask(job, timeout)
-            self._release(worker, client, keep=reply[0] not in ("timeout", "crash"))
+            keep = reply[0] not in ("timeout", "crash")
+            if not keep:  # killed at the deadline, or dead: replaced
+                worker.stop()
+                self.replaced += 1
+                self._wake.set()
+            self.turns.release(worker, client, keep)
             if reply[0] != "crash":
                 break
         return reply
-
-    def _acquire(self, client: str, timeout: float) -> Worker:
-        with self._cond:
-            waiter = _Waiter(client, next(self._seq))
-            self._waiters.append(waiter)
-            self._dispatch()
-            try:
-                if waiter.worker is None and len(self._waiters) > self.queue_size:
-                    self._refuse_one(waiter)
-                arrived = self._cond.wait_for(
-                    lambda: waiter.worker is not None or waiter.refused, max(timeout, 0)
-                )
-                if waiter.refused:
-                    raise Busy("the query queue is full")
-                if not arrived:
-                    raise Busy("no query worker became free in time")
-            finally:
-                if waiter.worker is None and not waiter.refused:
-                    self._waiters.remove(waiter)
-            return waiter.worker
-
-    def _refuse_one(self, newcomer: _Waiter) -> None:
-        """The queue is full: refuse the newest waiting job of the client with the most waiting
-        jobs (the newcomer's own if its client has as many as any)."""
-        counts = Counter(w.client for w in self._waiters)
-        most = max(counts.values())
-        if counts[newcomer.client] == most:
-            victim = newcomer
-        else:
-            victim = max((w for w in self._waiters if counts[w.client] == most), key=_seq)
-        self._waiters.remove(victim)
-        victim.refused = True
-        self._cond.notify_all()
-
-    def _dispatch(self) -> None:
-        """Give idle workers to waiting jobs (under the lock): first the waiting job of the
-        client whose last turn is oldest, among clients with no job running."""
-        served = False
-        while self._idle and not self._closed:
-            ready = [w for w in self._waiters if not self._running[w.client]]
-            if not ready:
-                break
-            waiter = min(ready, key=lambda w: (self._last_turn.get(w.client, -1), w.seq))
-            worker = self._idle.pop()
-            if not worker.alive():
-                self._idle.append(worker)
-                self._drop(worker)
-                continue
-            self._waiters.remove(waiter)
-            self._busy.add(worker)
-            self._running[waiter.client] += 1
-            if len(self._last_turn) > MAX_CLIENTS_KEPT:
-                self._last_turn = {c: t for c, t in self._last_turn.items() if self._running[c]}
-            self._last_turn[waiter.client] = next(self._seq)
-            waiter.worker = worker
-            served = True
-        if served:
-            self._cond.notify_all()
-
-    def _release(self, worker: Worker, client: str, keep: bool) -> None:
-        """Back to the idle workers, or (deadline passed, crashed) killed and replaced."""
-        if not keep:
-            worker.stop()
-        with self._cond:
-            self._busy.discard(worker)
-            self._running[client] -= 1
-            if not self._running[client]:
-                del self._running[client]
-            if keep and not self._closed:
-                self._idle.append(worker)
-            elif not keep:
-                self.replaced += 1
-                self._wake.set()
-            self._dispatch()
 
     def run_aside(self, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:
         """Run one job on a worker started for it and stopped after, outside the pool: the
@@ -300,9 +196,9 @@ class Pool:
             worker.stop()
 
     def health(self) -> dict[str, Any]:
-        with self._cond:
-            workers = [*self._idle, *self._busy]
-            busy, waiting = len(self._busy), len(self._waiters)
+        with self.turns.lock:
+            workers = [*self.turns.free, *self.turns.busy]
+            busy, waiting = len(self.turns.busy), self.turns.waiting
         return {
             "workers": self.size,
             "workers_alive": sum(1 for w in workers if w.process.is_alive()),

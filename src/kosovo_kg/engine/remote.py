@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import socket
-import threading
 import time
 import urllib.parse
 from typing import Any
@@ -25,12 +24,27 @@ from typing import Any
 from kosovo_kg import store
 from kosovo_kg.engine.inject import bind_values
 from kosovo_kg.engine.lexer import QueryCheckError
-from kosovo_kg.engine.pool import Busy
+from kosovo_kg.engine.turns import Turns
 
 ACCEPT = (
     "application/sparql-results+json, application/sparql-results+xml;q=0.9,"
     " application/n-triples;q=0.8, text/turtle;q=0.5"
 )
+
+
+def http_url(url: str, what: str) -> urllib.parse.SplitResult:
+    """The parts of an http(s) URL with a host; ValueError saying what `what` must be."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{what} must be an http(s) URL: {url!r}")
+    return parts
+
+
+def connection(parts: urllib.parse.SplitResult, timeout: float) -> http.client.HTTPConnection:
+    """An (unopened) connection to the host of `parts` (from `http_url`)."""
+    https = parts.scheme == "https"
+    cls = http.client.HTTPSConnection if https else http.client.HTTPConnection
+    return cls(parts.hostname or "", parts.port, timeout=timeout)
 
 
 def allow_echoed_graph_headers(graph_params: int) -> None:
@@ -76,31 +90,36 @@ class _DeadlineReader:
 
 
 class RemoteBackend:
+    """At most `concurrency` requests in flight, taken in the same fair turns as the worker
+    pool's (one running query per client; `queue_size` jobs wait at most)."""
+
     def __init__(
-        self, url: str, *, concurrency: int, union_default: bool, max_nesting: int
+        self,
+        url: str,
+        *,
+        concurrency: int,
+        union_default: bool,
+        max_nesting: int,
+        queue_size: int = 64,
     ) -> None:
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"sparql_backend_url must be an http(s) URL: {url!r}")
         self.url = url
-        self.parts = parts
+        self.parts = http_url(url, "sparql_backend_url")
         self.union_default = union_default
         self.max_nesting = max_nesting
-        self.slots = threading.BoundedSemaphore(concurrency)
+        self.turns = Turns(queue_size)
+        for slot in range(concurrency):
+            self.turns.add(slot)
         self.graphs: tuple[str, ...] = ()  # every named graph, sent when the union is needed
-
-    def _connection(self, timeout: float) -> http.client.HTTPConnection:
-        cls = (
-            http.client.HTTPSConnection
-            if self.parts.scheme == "https"
-            else http.client.HTTPConnection
-        )
-        return cls(self.parts.hostname or "", self.parts.port, timeout=timeout)
 
     def _form(self, job: dict[str, Any]) -> list[tuple[str, str]]:
         text = job["text"]
         if job.get("substitutions"):
             text = bind_values(text, job["substitutions"], self.max_nesting)
+        base = job.get("base_iri")
+        if base and store.is_iri(base):
+            # relative IRIs resolve against the request URL, as on the embedded store; a BASE
+            # of the query's own comes later in the prologue and is resolved against this one
+            text = f"BASE <{base}>\n{text}"
         form = [("query", text)]
         dgu, ngu = job.get("default_graph_uris") or (), job.get("named_graph_uris") or ()
         if not dgu and not ngu and job.get("union") and not self.union_default:
@@ -109,24 +128,25 @@ class RemoteBackend:
         form += [("named-graph-uri", g) for g in ngu]
         return form
 
-    def execute(self, job: dict[str, Any], queue_timeout: float, timeout: float) -> tuple[Any, ...]:
-        """Send one job to the engine; raises Busy when `concurrency` requests are in flight."""
+    def execute(
+        self, job: dict[str, Any], queue_timeout: float, timeout: float, client: str = ""
+    ) -> tuple[Any, ...]:
+        """Send one job to the engine in `client`'s turn; raises Busy (`turns.Turns.acquire`)."""
         try:
             form = self._form(job)
         except QueryCheckError as exc:
             return ("fail", 400, str(exc))
         except store.QueryFailed as exc:
             return ("fail", exc.status, str(exc))
-        if not self.slots.acquire(timeout=queue_timeout):
-            raise Busy("no connection to the SPARQL engine became free in time")
+        slot = self.turns.acquire(client, queue_timeout)
         try:
             return self._send(job, urllib.parse.urlencode(form).encode(), timeout)
         finally:
-            self.slots.release()
+            self.turns.release(slot, client)
 
     def _send(self, job: dict[str, Any], body: bytes, timeout: float) -> tuple[Any, ...]:
         deadline = time.monotonic() + timeout
-        conn = self._connection(timeout)
+        conn = connection(self.parts, timeout)
         path = self.parts.path or "/"
         if self.parts.query:
             path += "?" + self.parts.query

@@ -34,11 +34,15 @@ def dump_path(data_dir: Path) -> Path:
 
 def data_version(dump: Path) -> str:
     """The data version: the first 12 hex digits of the dump's SHA-256."""
+    return _sha256(dump)[:12]
+
+
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(dump, "rb") as handle:
+    with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
-    return digest.hexdigest()[:12]
+    return digest.hexdigest()
 
 
 def bytes_version(data: bytes) -> str:
@@ -146,9 +150,11 @@ def pin_serving_data(mode: str, dump: Path, var_dir: Path, keep: Path | None = N
 
     The dump is copied to `var_dir/serve/<version>.nq` (the version is computed on the copy)
     and checked (`check_nquads`: it parses and is not empty), so a rebuild while serving, or a
-    corrupt file left on disk, cannot give a restarted process other data. mode `memory`: the workers load
-    that copy; mode `disk`: they open the on-disk store of that version (built when missing).
-    Other copies in `var_dir/serve/`, and the release files written for them
+    corrupt file left on disk, cannot give a restarted process other data. A checked copy is
+    remembered by its full SHA-256 (`<version>.checked`): pinning the same bytes again skips the
+    parse (the dump is only hashed). mode `memory`: the workers load that copy; mode `disk`:
+    they open the on-disk store of that version (built when missing).
+    Other copies in `var_dir/serve/`, their marks and the release files written for them
     (`<version>.release*`, see `kosovo_kg.web.downloads`), are deleted, except `keep`'s (the
     copy still served while a reload takes over). Raises StoreError, leaving what is served alone."""
     serve_dir = Path(var_dir) / "serve"
@@ -159,13 +165,17 @@ def pin_serving_data(mode: str, dump: Path, var_dir: Path, keep: Path | None = N
             shutil.copyfile(dump, tmp)
         except OSError as exc:
             raise StoreError(f"cannot read the dump {dump}: {exc}") from exc
-        try:
-            quads = check_nquads(tmp)
-        except StoreError as exc:  # name the dump, not its copy
-            raise StoreError(str(exc).replace(str(tmp), str(dump))) from None
-        if quads == 0:
-            raise StoreError(f"the dump {dump} holds no quads: run `kosovo-kg build`")
-        version = data_version(tmp)
+        digest = _sha256(tmp)
+        version = digest[:12]
+        checked = serve_dir / f"{version}.checked"
+        if not (checked.is_file() and checked.read_text().strip() == digest):
+            try:
+                quads = check_nquads(tmp)
+            except StoreError as exc:  # name the dump, not its copy
+                raise StoreError(str(exc).replace(str(tmp), str(dump))) from None
+            if quads == 0:
+                raise StoreError(f"the dump {dump} holds no quads: run `kosovo-kg build`")
+            checked.write_text(digest + "\n")
         copy = serve_dir / f"{version}.nq"
         os.replace(tmp, copy)
     finally:
@@ -176,12 +186,13 @@ def pin_serving_data(mode: str, dump: Path, var_dir: Path, keep: Path | None = N
         location = stores_dir(var_dir) / version
         if store_version(location) != version:
             location = build_store(copy, var_dir, version)
-    for old in serve_dir.glob("*.nq"):
-        if old not in (copy, keep):
-            with contextlib.suppress(OSError):
-                old.unlink()
-    kept = {copy.stem, keep.stem if keep else copy.stem}
-    for old in serve_dir.glob("*.release*"):  # release files of other versions (web.downloads)
+    kept = {p.stem for p in (copy, keep) if p is not None}
+    # other versions' copies, marks and release files (web.downloads)
+    for old in [
+        *serve_dir.glob("*.nq"),
+        *serve_dir.glob("*.checked"),
+        *serve_dir.glob("*.release*"),
+    ]:
         if old.name.split(".", 1)[0] not in kept:
             shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
     return Pinned(mode, location, copy, version)

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from werkzeug.routing import BaseConverter
 
-from kosovo_kg.engine import Engine, QueryCheckError, QueryOutcome, analyse
+from kosovo_kg.engine import Engine, QueryCheckError, QueryInfo, QueryOutcome, analyse
 from kosovo_kg.saved.cache import AnswerCache, Entry
 from kosovo_kg.saved.docs import SAMPLE_ROWS, curl, describe, example_path
 from kosovo_kg.saved.header import HeaderError, SavedQuery
@@ -42,7 +42,7 @@ FORMAT_NAMES = ["json", "xml", "csv", "tsv", "html"]
 @dataclass
 class SavedQueries:
     library: dict[str, SavedQuery]
-    forms: dict[str, str]
+    infos: dict[str, QueryInfo]  # name -> the engine's check at load, reused by every run
     states: StateIndex
     cache: AnswerCache
     max_age: int
@@ -70,14 +70,13 @@ def _state_index(settings: Settings, engine: Engine) -> tuple[dict[str, str], di
 def load(settings: Settings, engine: Engine) -> SavedQueries:
     """Read the library and check every query with the engine; raise HeaderError when wrong."""
     library = load_library(settings.queries_dir, settings.base_iri)
-    forms: dict[str, str] = {}
+    infos: dict[str, QueryInfo] = {}
     refused: dict[str, str] = {}
     for name, query in library.items():
         try:
-            info = analyse(query.text, settings.max_nesting)
+            infos[name] = analyse(query.text, settings.max_nesting)
         except QueryCheckError as exc:
             raise HeaderError(query.path, query.header_lines + 1, f"query refused: {exc}") from None
-        forms[name] = info.form
         try:
             engine.check(query.text)
         except QueryCheckError as exc:
@@ -87,12 +86,13 @@ def load(settings: Settings, engine: Engine) -> SavedQueries:
     by_iso, by_qid = _state_index(settings, engine)
     saved = SavedQueries(
         library,
-        forms,
+        infos,
         StateIndex(by_iso, by_qid),
         AnswerCache(settings.saved_cache_bytes),
         settings.saved_max_age,
         refused,
     )
+    forms = {name: info.form for name, info in infos.items()}
     saved.openapi = openapi_document(library, forms, FORMAT_NAMES)
     return saved
 
@@ -187,7 +187,7 @@ def run(name: str) -> Response:
         args, fmt = _arguments()
         bindings = bind(query, args, saved.states)
         key = negotiate.choose(
-            saved.forms[name], fmt, request.accept_mimetypes, "Accept" in request.headers
+            saved.infos[name].form, fmt, request.accept_mimetypes, "Accept" in request.headers
         )
     except ProtocolError as exc:
         return error_response(exc.status, exc.message)
@@ -215,10 +215,12 @@ def _answer(
     if entry is not None:
         return entry, "hit"
     html = key == "html"
-    graph = saved.forms[query.name] in ("CONSTRUCT", "DESCRIBE")
+    info = saved.infos[query.name]
+    graph = info.form in ("CONSTRUCT", "DESCRIBE")
     outcome = _engine().run(
         query.text,
         substitutions=bindings,
+        checked=None if query.name in saved.refused else info,
         result_format=("turtle" if graph else "json") if html else key,
     )
     if not outcome.ok:
@@ -233,7 +235,7 @@ def _sample(query: SavedQuery) -> dict[str, Any]:
     saved = _saved()
     if query.name in saved.refused:
         return {"error": "not run here: " + saved.refused[query.name]}
-    if analyse(query.text, 10_000).services:
+    if saved.infos[query.name].services:
         return {
             "error": "not run for this page: a federated query (SERVICE) calls another endpoint"
         }

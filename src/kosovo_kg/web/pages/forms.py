@@ -101,7 +101,7 @@ def form(name: str) -> Response:
         "fields": fields(query, given),
         "states": sorted(pages.state().periods().states.values(), key=lambda s: s.label),
         "refused": saved.refused.get(name),
-        "graph": saved.forms[name] in ("CONSTRUCT", "DESCRIBE"),
+        "graph": saved.infos[name].form in ("CONSTRUCT", "DESCRIBE"),
         "base": pages.state().settings.base_iri,
         "date_pattern": DATE_PATTERN,
         # the editor with this form's values (or the examples when nothing was given)

@@ -1,0 +1,142 @@
+"""Fair turns over a few slots: the query workers of the pool, or the connections to an external
+engine (`remote`). One scheduler, so both backends promise the same to clients.
+
+A client (a key the caller gives: the remote address, or the forwarded one from a trusted proxy)
+has at most one slot at a time; its other jobs wait, at most `queue_size` jobs in all, each at
+most the caller's timeout. A freed slot goes to the waiting job whose client started a job
+longest ago. When the queue is full, the newest waiting job of the client with the most waiting
+jobs is refused, so one client cannot fill the queue against the others.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+MAX_CLIENTS_KEPT = 10_000  # clients whose last turn is remembered
+
+
+class Busy(Exception):
+    """No slot became free in time, or the wait queue is full."""
+
+
+@dataclass(eq=False)
+class _Waiter:
+    client: str
+    seq: int
+    slot: Any = None
+    refused: bool = False
+
+
+class Turns:
+    """`usable(slot)` is asked before a slot is given out; an unusable one is removed from the
+    free slots and handed to `discard` (both called under `lock`)."""
+
+    def __init__(
+        self,
+        queue_size: int,
+        usable: Callable[[Any], bool] = lambda slot: True,
+        discard: Callable[[Any], None] = lambda slot: None,
+    ) -> None:
+        self.queue_size = queue_size
+        self.usable, self.discard = usable, discard
+        self.lock = threading.Condition()
+        self.free: list[Any] = []
+        self.busy: set[Any] = set()
+        self.closed = False
+        self._waiters: list[_Waiter] = []
+        self._running: Counter[str] = Counter()  # client -> slots held
+        self._last_turn: dict[str, int] = {}  # client -> when its last turn started
+        self._seq = itertools.count()
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiters)
+
+    def add(self, slot: Any) -> None:
+        with self.lock:
+            self.free.append(slot)
+            self._dispatch()
+
+    def close(self) -> list[Any]:
+        """Refuse every later turn; the slots there were."""
+        with self.lock:
+            self.closed = True
+            slots = [*self.free, *self.busy]
+            self.free.clear()
+            self.busy.clear()
+            self.lock.notify_all()
+        return slots
+
+    def acquire(self, client: str, timeout: float) -> Any:
+        """A slot for `client`'s job; raises Busy (queue full, or no turn within `timeout`)."""
+        with self.lock:
+            waiter = _Waiter(client, next(self._seq))
+            self._waiters.append(waiter)
+            self._dispatch()
+            try:
+                if waiter.slot is None and len(self._waiters) > self.queue_size:
+                    self._refuse_one(waiter)
+                arrived = self.lock.wait_for(
+                    lambda: waiter.slot is not None or waiter.refused, max(timeout, 0)
+                )
+                if waiter.refused:
+                    raise Busy("the query queue is full")
+                if not arrived:
+                    raise Busy("no query worker became free in time")
+            finally:
+                if waiter.slot is None and not waiter.refused:
+                    self._waiters.remove(waiter)
+            return waiter.slot
+
+    def release(self, slot: Any, client: str, keep: bool = True) -> None:
+        """The job of `client` is done: its slot is free again (`keep`) or gone."""
+        with self.lock:
+            self.busy.discard(slot)
+            self._running[client] -= 1
+            if not self._running[client]:
+                del self._running[client]
+            if keep and not self.closed:
+                self.free.append(slot)
+            self._dispatch()
+
+    def _refuse_one(self, newcomer: _Waiter) -> None:
+        counts = Counter(w.client for w in self._waiters)
+        most = max(counts.values())
+        if counts[newcomer.client] == most:
+            victim = newcomer
+        else:
+            victim = max(
+                (w for w in self._waiters if counts[w.client] == most), key=lambda w: w.seq
+            )
+        self._waiters.remove(victim)
+        victim.refused = True
+        self.lock.notify_all()
+
+    def _dispatch(self) -> None:
+        """Give free slots to waiting jobs (under the lock): first the waiting job of the client
+        whose last turn is oldest, among clients with no job running."""
+        served = False
+        while self.free and not self.closed:
+            ready = [w for w in self._waiters if not self._running[w.client]]
+            if not ready:
+                break
+            waiter = min(ready, key=lambda w: (self._last_turn.get(w.client, -1), w.seq))
+            slot = self.free.pop()
+            if not self.usable(slot):
+                self.discard(slot)
+                continue
+            self._waiters.remove(waiter)
+            self.busy.add(slot)
+            self._running[waiter.client] += 1
+            if len(self._last_turn) > MAX_CLIENTS_KEPT:
+                self._last_turn = {c: t for c, t in self._last_turn.items() if self._running[c]}
+            self._last_turn[waiter.client] = next(self._seq)
+            waiter.slot = slot
+            served = True
+        if served:
+            self.lock.notify_all()
