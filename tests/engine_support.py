@@ -113,3 +113,23 @@ def isql(sql_port: int, statements: str, timeout: float = 600) -> str:
         capture_output=True,
     )
     return done.stdout.decode(errors="replace")
+
+
+@contextlib.contextmanager
+def loaded_engine(kind: str, folder: Path, dump: Path) -> Iterator[tuple[str, bool]]:
+    """Oxigraph's server (`kind="oxigraph"`, with its union default graph) or a Virtuoso
+    (`"virtuoso"`; skips when it is not installed) on loopback, loaded with `kosovo-kg publish`.
+    Yields its query URL and the `sparql_backend_union_default` it needs: Virtuoso's union also
+    holds its system graphs, so there the service sends the dataset's graphs with the protocol."""
+    from kosovo_kg.publish import publish
+
+    if kind == "oxigraph":
+        with oxigraph_serve(["serve", "--union-default-graph"]) as (base, _):
+            publish(dump, f"{base}/store", environ={})
+            yield f"{base}/query", True
+        return
+    if shutil.which("virtuoso-t") is None:
+        pytest.skip(VIRTUOSO_MISSING)
+    with virtuoso(folder, dump.parent) as (base, _):
+        publish(dump, f"{base}/sparql-graph-crud", environ={})
+        yield f"{base}/sparql", False

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import urllib.parse
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -23,10 +22,9 @@ from pathlib import Path
 
 import pytest
 from endpoint_support import run_server
-from engine_support import VIRTUOSO_MISSING, oxigraph_serve, virtuoso
+from engine_support import loaded_engine
 
 from kosovo_kg import store
-from kosovo_kg.publish import publish
 from kosovo_kg.saved.library import load_library
 from kosovo_kg.saved.sample import LocalRunner, federated
 from kosovo_kg.settings import PROJECT_ROOT
@@ -131,25 +129,24 @@ def _server_on(root: Path, query_url: str, union_default: bool):
     return run_server(root, env, nquads=DUMP.read_bytes())
 
 
+def _via(kind: str, factory: pytest.TempPathFactory) -> Iterator:
+    """Our server on an engine of that kind, loaded with `publish`."""
+    root = factory.mktemp(f"via-{kind}")
+    with (
+        loaded_engine(kind, root / "db", DUMP) as (url, union),
+        _server_on(root / "srv", url, union) as srv,
+    ):
+        yield srv
+
+
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    with oxigraph_serve(["serve", "--union-default-graph"]) as (base, _):
-        publish(DUMP, f"{base}/store", environ={})
-        with _server_on(tmp_path_factory.mktemp("via-oxigraph"), f"{base}/query", True) as srv:
-            yield srv
+    yield from _via("oxigraph", tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    if shutil.which("virtuoso-t") is None:
-        pytest.skip(VIRTUOSO_MISSING)
-    root = tmp_path_factory.mktemp("via-virtuoso")
-    with virtuoso(root / "db", DUMP.parent) as (base, _):
-        publish(DUMP, f"{base}/sparql-graph-crud", environ={})
-        # Virtuoso's union default graph also holds its own system graphs: the service sends
-        # the dataset's graphs with the protocol instead (sparql_backend_union_default=false)
-        with _server_on(root / "srv", f"{base}/sparql", False) as srv:
-            yield srv
+    yield from _via("virtuoso", tmp_path_factory)
 
 
 def _compare(server, engine: str, name: str, local: LocalRunner) -> None:

@@ -47,6 +47,11 @@ def local_name(iri: str | None) -> str | None:
     return iri.rsplit("#", 1)[-1] if iri and "#" in iri else iri
 
 
+def is_true(value: str | None) -> bool:
+    """An xsd:boolean read by its lexical form: "true" or "1" (Virtuoso answers 1/0)."""
+    return value in ("true", "1")
+
+
 class AuditData:
     """Claims about state-to-Kosovo events, their claimants and evidence, read once."""
 
@@ -91,7 +96,7 @@ class AuditData:
         self.labels = {
             r["a"]: r["l"]
             for r in select_rows(
-                store, pre + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
+                store, pre + "SELECT ?a (MIN(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
             )
         }
         self.sides = {

@@ -16,7 +16,7 @@ from typing import Any
 
 from kosovo_kg import dates
 from kosovo_kg import perspective as pv
-from kosovo_kg.audit.core import local_name, prologue
+from kosovo_kg.audit.core import is_true, local_name, prologue
 from kosovo_kg.store import select_rows
 from kosovo_kg.vocab import Iris
 
@@ -36,7 +36,7 @@ def count_claims(store: object, iris: Iris) -> list[dict[str, Any]]:
         store,
         pre
         + """SELECT ?c ?claimant ?value ?category ?scope ?asOf (MAX(?m) AS ?made) ?approx
-                  (SAMPLE(?q) AS ?quote) WHERE {
+                  (MIN(?q) AS ?quote) WHERE {
           ?c a kr:CountClaim ; kr:claimant ?claimant ; kr:claimedValue ?value .
           OPTIONAL { ?c kr:countCategory ?category } OPTIONAL { ?c kr:countScope ?scope }
           OPTIONAL { ?c kr:asOf ?asOf } OPTIONAL { ?c kr:claimMadeOn ?m }
@@ -55,7 +55,7 @@ def count_claims(store: object, iris: Iris) -> list[dict[str, Any]]:
             "date": r["asOf"] or r["made"],
             "date_is": "as of" if r["asOf"] else "claim made" if r["made"] else None,
             "made": r["made"],
-            "approximate": r["approx"] == "true",
+            "approximate": is_true(r["approx"]),
             "quote": r["quote"],
         }
         for r in rows
@@ -64,7 +64,7 @@ def count_claims(store: object, iris: Iris) -> list[dict[str, Any]]:
         store,
         pre
         + """SELECT ?c ?claimant ?value ?kind ?e ?code ?stated (MAX(?m) AS ?made)
-               (SAMPLE(?q) AS ?quote) WHERE {
+               (MIN(?q) AS ?quote) WHERE {
           VALUES ?kind { kr:Recognition kr:Withdrawal }
           ?c kr:ordinalClaimed ?value ; kr:claimant ?claimant ; kr:about ?e . ?e a ?kind .
           ?e kr:actor/kr:iso3 ?code .
@@ -252,7 +252,7 @@ def claimed_vs_computed(
     labels = {
         r["a"]: r["l"]
         for r in select_rows(
-            store, prologue(iris) + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
+            store, prologue(iris) + "SELECT ?a (MIN(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
         )
     }
     copies = _edition_copies(store, iris)
@@ -298,7 +298,7 @@ def _edition_copies(store: object, iris: Iris) -> dict[str, dict[str, str]]:
     rows = select_rows(
         store,
         prologue(iris)
-        + """SELECT ?c (SAMPLE(?n) AS ?edition) (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?carrier)
+        + """SELECT ?c (MIN(?n) AS ?edition) (MIN(?u) AS ?url) (MIN(?h) AS ?carrier)
         WHERE { ?c a kr:CountClaim ; kr:claimant ?e . ?e a kr:WikipediaEdition ; skos:altLabel ?n .
           OPTIONAL { ?c kr:evidence/oa:hasSource ?doc .
                      OPTIONAL { ?doc schema:url ?u } OPTIONAL { ?doc kr:carrier/rdfs:label ?h } }

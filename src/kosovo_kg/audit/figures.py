@@ -17,17 +17,19 @@ import datetime as dt
 from typing import Any
 
 from kosovo_kg import perspective as pv
-from kosovo_kg.audit.core import prologue
+from kosovo_kg.audit.core import is_true, prologue
 from kosovo_kg.store import select_rows
 from kosovo_kg.vocab import Iris
 
 
 def count_claims(store: object, iris: Iris) -> list[dict[str, Any]]:
+    """The article's count claims, largest first, each with its quotes joined by " | " in sorted
+    order (one row per quote from the store, joined here: GROUP_CONCAT's order is the engine's,
+    and a quote may itself hold " | ", so the joined text could not be re-sorted)."""
     rows = select_rows(
         store,
         prologue(iris)
-        + """SELECT ?c ?claimant ?value ?outOf ?category ?scope ?asOf ?approx
-              (GROUP_CONCAT(DISTINCT ?q; separator=" | ") AS ?quote) WHERE {
+        + """SELECT DISTINCT ?c ?claimant ?value ?outOf ?category ?scope ?asOf ?approx ?q WHERE {
           GRAPH <"""
         + iris.graph("article")
         + """> { ?c a kr:CountClaim ; kr:claimant ?claimant ; kr:claimedValue ?value ;
@@ -35,23 +37,30 @@ def count_claims(store: object, iris: Iris) -> list[dict[str, Any]]:
           OPTIONAL { ?c kr:outOf ?outOf } OPTIONAL { ?c kr:countCategory ?category }
           OPTIONAL { ?c kr:countScope ?scope } OPTIONAL { ?c kr:asOf ?asOf }
           OPTIONAL { ?c kr:approximate ?approx } OPTIONAL { ?loc oa:hasSelector/oa:exact ?q }
-        } GROUP BY ?c ?claimant ?value ?outOf ?category ?scope ?asOf ?approx
-        ORDER BY DESC(xsd:integer(?value)) ?c""",
+        }""",
     )
-    return [
+    quotes: dict[tuple[str | None, ...], set[str]] = {}
+    for r in rows:
+        key = tuple(
+            r[k] for k in ("c", "claimant", "value", "outOf", "category", "scope", "asOf", "approx")
+        )
+        quotes.setdefault(key, set()).update([r["q"]] if r["q"] is not None else [])
+    out = [
         {
-            "claim": r["c"],
-            "claimant": r["claimant"],
-            "value": int(r["value"]),
-            "out_of": int(r["outOf"]) if r["outOf"] else None,
-            "category": (r["category"] or "").rsplit("#", 1)[-1] or None,
-            "scope": r["scope"],
-            "as_of": r["asOf"],
-            "approximate": r["approx"] == "true",
-            "quote": r["quote"],
+            "claim": c,
+            "claimant": claimant,
+            "value": int(value or 0),
+            "out_of": int(out_of) if out_of else None,
+            "category": (category or "").rsplit("#", 1)[-1] or None,
+            "scope": scope,
+            "as_of": as_of,
+            "approximate": is_true(approx),
+            "quote": " | ".join(sorted(found)) or None,
         }
-        for r in rows
+        for (c, claimant, value, out_of, category, scope, as_of, approx), found in quotes.items()
     ]
+    out.sort(key=lambda f: (-f["value"], f["claim"]))
+    return out
 
 
 def _members(store: object, iris: Iris) -> dict[str, set[str]]:
@@ -115,7 +124,7 @@ def figures(store: object, iris: Iris, facts: pv.Facts, today: dt.date) -> list[
     labels = {
         r["a"]: r["l"]
         for r in select_rows(
-            store, prologue(iris) + "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
+            store, prologue(iris) + "SELECT ?a (MIN(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
         )
     }
     views = pv.predefined(facts)
