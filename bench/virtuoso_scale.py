@@ -217,9 +217,92 @@ def publish_timed(dump: Path, root: Path, limit: float, buffers: int) -> dict:
     return out
 
 
+def _cell(entry: dict | None) -> str:
+    if not entry:
+        return "-"
+    if "p50_ms" in entry:
+        ms = entry["p50_ms"]
+        return f"{ms:,.0f} ms" if ms >= 100 else f"{ms:.1f} ms"
+    if "not_run" in entry:
+        return "not sent"
+    return f"HTTP {entry['status']} after {entry['ms'] / 1000:.0f} s"
+
+
+def report(path: Path) -> str:
+    """The markdown section of bench/RESULTS-scale.virtuoso.md from this script's JSON lines."""
+    steps = {r["step"]: r for r in map(json.loads, path.read_text().splitlines()) if r}
+    start, lat = steps["start"], steps.get("latency", {})
+    lines = [
+        f"Run {start['utc']} - {steps.get('end', {}).get('utc', '?')} UTC on"
+        f" {start['dump']} ({start['bytes'] / 2**20:,.0f} MiB), Virtuoso page cache"
+        f" {start['buffers']:,} x 8 KiB = {start['buffers'] * 8 / 2**20:.1f} GiB.",
+        "",
+        "| loading | time |",
+        "|---|---|",
+    ]
+    if "bulk" in steps:
+        b = steps["bulk"]
+        lines.append(
+            f"| Virtuoso bulk loader (`ld_dir` + `rdf_loader_run` + `checkpoint`):"
+            f" {b['quads_loaded']:,} quads in our graphs, {b['loader_errors']} loader errors"
+            f" | {b['bulk_load_s']:.0f} s |"
+        )
+    if "publish" in steps:
+        pb = steps["publish"]
+        done = "finished" if pb["exit"] == 0 else f"cut off at {pb['limit_s']:.0f} s"
+        lines.append(
+            f"| `kosovo-kg publish --to <virtuoso>/sparql-graph-crud` ({done}: {pb['graphs_sent']:,}"
+            f" of {pb['graphs']:,} graphs sent; last line: {pb['last_lines'][-1]!s}) |"
+            f" {pb['publish_s']:.0f} s |"
+        )
+    if lat:
+        lines.append(
+            f"| our disk store build (`store.build_store`), for comparison | {lat['disk_build_s']:.0f} s |"
+        )
+        lines += [
+            "",
+            f"`kosovo-kg serve` start to healthy: on Virtuoso {lat['virtuoso_ready_s']:.0f} s,"
+            f" disk {lat['disk_ready_s']:.0f} s, memory {lat['memory_ready_s']:.0f} s"
+            " (started one after the other, in that order).",
+            "",
+            f"Saved-query p50 through our server ({lat['reps']} timed calls per server after one"
+            f" warm-up, the three servers called in turn; deadline {lat['cap_s']:.0f} s):",
+            "",
+            "| saved query | on Virtuoso | embedded, disk | embedded, memory | Virtuoso / disk | Virtuoso / memory |",
+            "|---|---|---|---|---|---|",
+        ]
+        ratios: dict[str, list[float]] = {"disk": [], "memory": []}
+        for q in lat["queries"]:
+            v = q.get("virtuoso", {})
+            cells = []
+            for mode in ("disk", "memory"):
+                other = q.get(mode, {})
+                if "p50_ms" in v and "p50_ms" in other:
+                    ratio = v["p50_ms"] / other["p50_ms"]
+                    ratios[mode].append(ratio)
+                    cells.append(f"{ratio:.2f}")
+                else:
+                    cells.append("-")
+            lines.append(
+                f"| {q['query']} | {_cell(v)} | {_cell(q.get('disk'))} | {_cell(q.get('memory'))}"
+                f" | {cells[0]} | {cells[1]} |"
+            )
+        lines.append("")
+        for mode, values in ratios.items():
+            if values:
+                faster = sum(r < 1 for r in values)
+                geo = statistics.geometric_mean(values)
+                lines.append(
+                    f"- Virtuoso against embedded {mode}: faster on {faster} of {len(values)}"
+                    f" queries timed on both; ratio median {statistics.median(values):.2f},"
+                    f" geometric mean {geo:.2f}."
+                )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dump", type=Path, required=True)
+    parser.add_argument("--dump", type=Path)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kkg-virt"))
     parser.add_argument("--steps", nargs="+", default=["bulk", "latency", "publish"])
     parser.add_argument("--reps", type=int, default=5)
@@ -229,7 +312,16 @@ def main() -> None:
     )
     parser.add_argument("--publish-limit", type=float, default=1800.0)
     parser.add_argument("--out", type=Path, default=None, help="append JSON lines here")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="print the markdown of these JSON lines, run nothing",
+    )
     args = parser.parse_args()
+    if args.report:
+        print(report(args.report), end="")
+        return
     dump = args.dump.resolve()
     root = args.workdir
     shutil.rmtree(root, ignore_errors=True)
