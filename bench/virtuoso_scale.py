@@ -96,15 +96,17 @@ def _number(isql_output: str) -> int | None:
     return int(found[0]) if found else None
 
 
-def call(port: int, path: str, cap: float) -> tuple[int, float]:
+def call(port: int, path: str, cap: float) -> tuple[int, float, int]:
+    """(status, milliseconds, rows of the answer) of one GET."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=cap + 60)
     t = time.perf_counter()
     conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
     response = conn.getresponse()
-    response.read()
+    body = response.read()
     elapsed = (time.perf_counter() - t) * 1000
     conn.close()
-    return response.status, elapsed
+    rows = len(json.loads(body)["results"]["bindings"]) if response.status == 200 else 0
+    return response.status, elapsed, rows
 
 
 def serve(dump: Path, root: Path, name: str, cap: float, env_extra: dict[str, str]):
@@ -174,9 +176,10 @@ def latency(dump: Path, root: Path, virtuoso_url: str, reps: int, cap: float) ->
                 if n not in live:
                     row[n] = {"not_run": "runs past any deadline on Virtuoso 7.2"}
             times: dict[str, list[float]] = {n: [] for n in live}
+            rows: dict[str, int] = {}
             for rep in range(reps + 1):  # the first round warms up
                 for n, port in list(live.items()):
-                    status, ms = call(port, path, cap)
+                    status, ms, rows[n] = call(port, path, cap)
                     if status != 200:
                         row[n] = {"status": status, "ms": ms}
                         del live[n]
@@ -184,7 +187,11 @@ def latency(dump: Path, root: Path, virtuoso_url: str, reps: int, cap: float) ->
                         times[n].append(ms)
             for n, values in times.items():
                 if values and n in live:
-                    row[n] = {"p50_ms": statistics.median(values), "runs": len(values)}
+                    row[n] = {
+                        "p50_ms": statistics.median(values),
+                        "runs": len(values),
+                        "rows": rows[n],
+                    }
             print(json.dumps(row), file=sys.stderr, flush=True)
             queries.append(row)
         out["queries"] = queries
@@ -283,9 +290,13 @@ def report(path: Path) -> str:
                     cells.append(f"{ratio:.2f}")
                 else:
                     cells.append("-")
+            counts = {
+                q[n]["rows"] for n in ("virtuoso", "disk", "memory") if "rows" in q.get(n, {})
+            }
+            note = " (rows differ)" if len(counts) > 1 else ""
             lines.append(
-                f"| {q['query']} | {_cell(v)} | {_cell(q.get('disk'))} | {_cell(q.get('memory'))}"
-                f" | {cells[0]} | {cells[1]} |"
+                f"| {q['query']}{note} | {_cell(v)} | {_cell(q.get('disk'))}"
+                f" | {_cell(q.get('memory'))} | {cells[0]} | {cells[1]} |"
             )
         lines.append("")
         for mode, values in ratios.items():
