@@ -1,4 +1,5 @@
-"""Write bench/RESULTS-scale.md and bench/scale-latency.png from scale_bench.py's JSON lines.
+"""Write bench/RESULTS-scale.md and bench/scale-latency.png from scale_bench.py's JSON lines
+(and, after them, bench/RESULTS-scale.virtuoso.md: bench/virtuoso_scale.py's section, kept as written).
 
     .venv/bin/python bench/scale_report.py /tmp/kkg-scale/results.jsonl
 
@@ -140,7 +141,11 @@ def main() -> None:
     source = Path(sys.argv[1])
     results = [json.loads(line) for line in source.read_text().splitlines() if line.strip()]
     preamble = (HERE / "RESULTS-scale.head.md").read_text().rstrip()
-    (HERE / "RESULTS-scale.md").write_text(render(results, preamble))
+    text = render(results, preamble)
+    virtuoso = HERE / "RESULTS-scale.virtuoso.md"  # bench/virtuoso_scale.py's figures and notes
+    if virtuoso.exists():
+        text = text.rstrip("\n") + "\n\n" + virtuoso.read_text()
+    (HERE / "RESULTS-scale.md").write_text(text)
     if plot(results, HERE / "scale-latency.png"):
         print("wrote bench/RESULTS-scale.md and bench/scale-latency.png")
     else:

@@ -68,19 +68,24 @@ VIRTUOSO_MISSING = (
 
 
 @contextlib.contextmanager
-def virtuoso(folder: Path, allowed: Path) -> Iterator[tuple[str, int]]:
+def virtuoso(
+    folder: Path, allowed: Path, buffers: int = 0, query_seconds: int = 60
+) -> Iterator[tuple[str, int]]:
     """A throw-away Virtuoso (Debian's `virtuoso-t`) on loopback, its database in `folder`, files
     under `allowed` readable by its bulk loader, and Graph Store writes allowed without a login
     (`SPARQL_UPDATE` granted to the anonymous `SPARQL` user: loopback test only). Yields its HTTP
-    base URL and its SQL port (for `isql-vt`)."""
+    base URL and its SQL port (for `isql-vt`). `buffers`: its page cache in 8 KiB pages
+    (`NumberOfBuffers`, dirty pages at most 3/4 of it), which bounds its memory; 0 keeps
+    Virtuoso's small default (2,000 pages, enough for the bundled dump)."""
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     (folder / "virtuoso.ini").write_text(
         f"[Database]\nDatabaseFile={folder}/v.db\nErrorLogFile={folder}/v.log\n"
         f"TransactionFile={folder}/v.trx\nxa_persistent_file={folder}/v.pxa\n"
         f"[Parameters]\nServerPort=127.0.0.1:{sql_port}\nDirsAllowed=.,{allowed}\n"
-        f"[HTTPServer]\nServerPort=127.0.0.1:{http_port}\nServerRoot={folder}\n"
-        "[SPARQL]\nResultSetMaxRows=100000\nMaxQueryExecutionTime=60\n"
+        + (f"NumberOfBuffers={buffers}\nMaxDirtyBuffers={buffers * 3 // 4}\n" if buffers else "")
+        + f"[HTTPServer]\nServerPort=127.0.0.1:{http_port}\nServerRoot={folder}\n"
+        f"[SPARQL]\nResultSetMaxRows=100000\nMaxQueryExecutionTime={query_seconds}\n"
     )
     process = subprocess.Popen(
         ["virtuoso-t", "+foreground", "+configfile", str(folder / "virtuoso.ini")],
@@ -99,10 +104,32 @@ def virtuoso(folder: Path, allowed: Path) -> Iterator[tuple[str, int]]:
         process.wait(10)
 
 
-def isql(sql_port: int, statements: str) -> None:
-    subprocess.run(
+def isql(sql_port: int, statements: str, timeout: float = 600) -> str:
+    """Run SQL statements as `dba`; returns what isql printed."""
+    done = subprocess.run(
         ["isql-vt", str(sql_port), "dba", "dba", f"exec={statements}"],
         check=True,
-        timeout=600,
+        timeout=timeout,
         capture_output=True,
     )
+    return done.stdout.decode(errors="replace")
+
+
+@contextlib.contextmanager
+def loaded_engine(kind: str, folder: Path, dump: Path) -> Iterator[tuple[str, bool]]:
+    """Oxigraph's server (`kind="oxigraph"`, with its union default graph) or a Virtuoso
+    (`"virtuoso"`; skips when it is not installed) on loopback, loaded with `kosovo-kg publish`.
+    Yields its query URL and the `sparql_backend_union_default` it needs: Virtuoso's union also
+    holds its system graphs, so there the service sends the dataset's graphs with the protocol."""
+    from kosovo_kg.publish import publish
+
+    if kind == "oxigraph":
+        with oxigraph_serve(["serve", "--union-default-graph"]) as (base, _):
+            publish(dump, f"{base}/store", environ={})
+            yield f"{base}/query", True
+        return
+    if shutil.which("virtuoso-t") is None:
+        pytest.skip(VIRTUOSO_MISSING)
+    with virtuoso(folder, dump.parent) as (base, _):
+        publish(dump, f"{base}/sparql-graph-crud", environ={})
+        yield f"{base}/sparql", False

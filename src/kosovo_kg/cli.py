@@ -335,14 +335,25 @@ def _audit_date(value: str | None) -> Any:
 @click.option("--date", "on", default=None, help="Audit date YYYY-MM-DD (default: today).")
 @click.pass_context
 def audit(ctx: click.Context, as_json: bool, on: str | None) -> None:
-    """Audit claims: contradictions, single sources, derived dates, conflicts, figures, coverage."""
+    """Audit claims: contradictions, single sources, derived dates, conflicts, figures, coverage.
+    With sparql_backend_url set (KOSOVO_KG_SPARQL_BACKEND_URL), on that engine's graphs."""
     from kosovo_kg.audit import run_audit
     from kosovo_kg.audit.report import render
+    from kosovo_kg.store import QueryFailed
     from kosovo_kg.vocab import Iris
 
     day = _audit_date(on)
     settings = _settings(ctx)
-    report = run_audit(_open_store(settings), Iris(settings.base_iri), day)
+    try:
+        if settings.sparql_backend_url:
+            from kosovo_kg.engine.rows import RemoteRows
+
+            with RemoteRows(settings) as source:
+                report = run_audit(source, Iris(settings.base_iri), day)
+        else:
+            report = run_audit(_open_store(settings), Iris(settings.base_iri), day)
+    except (QueryFailed, RuntimeError) as exc:
+        _fail(f"audit failed: {exc}")
     if as_json:
         click.echo(json.dumps(report, sort_keys=True, ensure_ascii=False))
     else:

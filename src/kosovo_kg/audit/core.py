@@ -49,8 +49,13 @@ def local_name(iri: str | None) -> str | None:
 
 def label_map(store: object, iris: Iris) -> dict[str, str]:
     """Every labelled node's label (one, where it has several)."""
-    query = "SELECT ?a (SAMPLE(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
+    query = "SELECT ?a (MIN(?x) AS ?l) { ?a rdfs:label ?x } GROUP BY ?a"
     return {r["a"]: r["l"] for r in select_rows(store, prologue(iris) + query)}
+
+
+def is_true(value: str | None) -> bool:
+    """An xsd:boolean read by its lexical form: "true" or "1" (Virtuoso answers 1/0)."""
+    return value in ("true", "1")
 
 
 class AuditData:

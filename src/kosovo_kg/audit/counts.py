@@ -21,14 +21,14 @@ from typing import Any
 from kosovo_kg import dates
 from kosovo_kg import perspective as pv
 from kosovo_kg.audit.context import Context, Members
-from kosovo_kg.audit.core import local_name, prologue
+from kosovo_kg.audit.core import is_true, local_name, prologue
 from kosovo_kg.store import select_rows
 from kosovo_kg.vocab import Iris
 
 EVER = (pv.RECOGNISES, pv.WITHDRAWN)  # statuses a state can only have after recognising
 
 COUNT_CLAIMS = """SELECT ?c ?claimant ?value ?gt ?ge ?le ?words ?outOf ?category ?scope ?asOf
-       (MAX(?m) AS ?made) ?approx (GROUP_CONCAT(DISTINCT ?q; separator=" | ") AS ?quote) WHERE {
+       (MAX(?m) AS ?made) ?approx ?q WHERE {
   %s
   OPTIONAL { ?c kr:claimedValue ?value } OPTIONAL { ?c kr:minExclusive ?gt }
   OPTIONAL { ?c kr:minInclusive ?ge } OPTIONAL { ?c kr:maxInclusive ?le }
@@ -37,10 +37,10 @@ COUNT_CLAIMS = """SELECT ?c ?claimant ?value ?gt ?ge ?le ?words ?outOf ?category
   OPTIONAL { ?c kr:asOf ?asOf } OPTIONAL { ?c kr:claimMadeOn ?m }
   OPTIONAL { ?c kr:approximate ?approx }
   OPTIONAL { ?c kr:evidence/oa:hasSelector/oa:exact ?q }
-} GROUP BY ?c ?claimant ?value ?gt ?ge ?le ?words ?outOf ?category ?scope ?asOf ?approx"""
+} GROUP BY ?c ?claimant ?value ?gt ?ge ?le ?words ?outOf ?category ?scope ?asOf ?approx ?q"""
 
 ORDINALS = """SELECT ?c ?claimant ?value ?kind ?e ?code ?stated (MAX(?m) AS ?made)
-       (SAMPLE(?q) AS ?quote) WHERE {
+       (MIN(?q) AS ?quote) WHERE {
   VALUES ?kind { kr:Recognition kr:Withdrawal }
   ?c kr:ordinalClaimed ?value ; kr:claimant ?claimant ; kr:about ?e . ?e a ?kind .
   ?e kr:actor/kr:iso3 ?code .
@@ -65,8 +65,15 @@ def count_claims(store: object, iris: Iris, graph: str | None = None) -> list[di
     where = "?c a kr:CountClaim ; kr:claimant ?claimant ."
     if graph is not None:
         where = f"GRAPH <{iris.graph(graph)}> {{ {where} }}"
-    out = []
+    # one row per quote, joined here in sorted order: GROUP_CONCAT's order is the engine's, and
+    # a quote may itself hold " | ", so a joined text could not be re-sorted
+    quotes: dict[tuple[tuple[str, str | None], ...], set[str]] = {}
     for r in select_rows(store, prologue(iris) + COUNT_CLAIMS % where):
+        key = tuple((k, v) for k, v in r.items() if k != "q")
+        quotes.setdefault(key, set()).update([r["q"]] if r["q"] is not None else [])
+    out = []
+    for key, found in quotes.items():
+        r = {**dict(key), "quote": " | ".join(sorted(found)) or None}
         value, more_than = _int(r["value"]), _int(r["gt"])
         low = value if value is not None else _int(r["ge"])
         if low is None:
@@ -88,7 +95,7 @@ def count_claims(store: object, iris: Iris, graph: str | None = None) -> list[di
                 "date": r["asOf"] or r["made"],
                 "date_is": "as of" if r["asOf"] else "claim made" if r["made"] else None,
                 "made": r["made"],
-                "approximate": r["approx"] == "true",
+                "approximate": is_true(r["approx"]),
                 "quote": r["quote"],
             }
         )

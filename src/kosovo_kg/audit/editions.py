@@ -27,7 +27,7 @@ def copies(store: object, iris: Iris) -> dict[str, dict[str, str]]:
     rows = select_rows(
         store,
         prologue(iris)
-        + """SELECT ?c (SAMPLE(?n) AS ?edition) (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?carrier)
+        + """SELECT ?c (MIN(?n) AS ?edition) (MIN(?u) AS ?url) (MIN(?h) AS ?carrier)
         WHERE { ?c a kr:CountClaim ; kr:claimant ?e . ?e a kr:WikipediaEdition ; skos:altLabel ?n .
           OPTIONAL { ?c kr:evidence/oa:hasSource ?doc .
                      OPTIONAL { ?doc schema:url ?u } OPTIONAL { ?doc kr:carrier/rdfs:label ?h } }

@@ -16,8 +16,9 @@ The rules are written down in `docs/perspectives.md`; this module implements the
 - Events are ordered by their date bounds; with bounded dates a count is a range (definitely:
   latest <= D; possibly: earliest <= D or unknown).
 
-The facts are read from an Oxigraph store with SPARQL (`kosovo_kg.store`), so the same code
-runs at build time (to materialise `graph/perspectives`) and on a built graph.
+The facts are read with SPARQL through `kosovo_kg.store.select_rows`, so the same code runs at
+build time (to materialise `graph/perspectives`), on a built graph, and on an external engine
+(`kosovo_kg.engine.rows.RemoteRows`).
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ def load_facts(store: object, iris: Iris) -> Facts:
     for r in select_rows(
         store,
         pre
-        + """SELECT ?s ?code (SAMPLE(?l) AS ?label) WHERE {
+        + """SELECT ?s ?code (MIN(?l) AS ?label) WHERE {
           ?s a kr:PoliticalEntity ; kr:iso3 ?code . OPTIONAL { ?s rdfs:label ?l } }
           GROUP BY ?s ?code""",
     ):

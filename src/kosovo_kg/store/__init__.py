@@ -23,6 +23,8 @@ from kosovo_kg.store.disk import (
 )
 from kosovo_kg.store.query import (
     QueryError,
+    Row,
+    RowSource,
     check_query,
     count_quads,
     count_triples,
@@ -54,6 +56,8 @@ __all__ = [
     "Pinned",
     "QueryError",
     "QueryFailed",
+    "Row",
+    "RowSource",
     "StoreError",
     "build_store",
     "bytes_version",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
@@ -17,13 +17,27 @@ def query(store: ox.Store, text: str, *, union: bool = True, **kwargs: Any) -> A
     return store.query(text, use_default_graph_as_union=union, **kwargs)
 
 
-def select_rows(store: ox.Store, text: str, *, union: bool = True) -> list[dict[str, str | None]]:
-    """Run a SELECT and return rows of plain Python values (IRI/literal lexical forms)."""
+Row = dict[str, str | None]
+
+
+@runtime_checkable
+class RowSource(Protocol):
+    """Anything else `select_rows` reads from: an external engine (`engine.rows.RemoteRows`)."""
+
+    def select_rows(self, text: str, *, union: bool = True) -> list[Row]: ...
+
+
+def select_rows(store: ox.Store | RowSource, text: str, *, union: bool = True) -> list[Row]:
+    """Run a SELECT and return rows of plain Python values (IRI/literal lexical forms; None when
+    unbound). The one way the perspective engine and the audit read the graph, so they run on the
+    embedded store or, given a `RowSource`, on an external engine."""
+    if not isinstance(store, ox.Store):
+        return store.select_rows(text, union=union)
     solutions = query(store, text, union=union)
     names = [v.value for v in solutions.variables]
-    rows: list[dict[str, str | None]] = []
+    rows: list[Row] = []
     for solution in solutions:
-        row: dict[str, str | None] = {}
+        row: Row = {}
         for name in names:
             term = solution[name]
             row[name] = None if term is None else term.value

@@ -1,0 +1,55 @@
+"""The perspective engine and the audit on an external SPARQL engine.
+
+They read the graph only through `kosovo_kg.store.select_rows(store, text)`; `RemoteRows` is the
+`store.RowSource` that answers it from the engine at `sparql_backend_url`. It starts an `Engine`
+on those settings, so the dataset is the one our server offers there (our named graphs, found
+under `<base_iri>graph/` at start; their union as the default graph, by the engine's own union or
+sent with the protocol, per `sparql_backend_union_default`), and each query is one
+`Engine.run_internal` call: not capped by the public row and byte limits, held to the larger of
+`query_timeout` and 600 s. Values come back as the embedded store gives them (IRIs and literals
+by their lexical form, None when unbound); how engines still differ is in
+docs/external-engines.md.
+"""
+
+from __future__ import annotations
+
+import json
+from types import TracebackType
+
+from kosovo_kg.engine import Engine
+from kosovo_kg.settings import Settings
+from kosovo_kg.store import QueryFailed, Row
+
+
+class RemoteRows:
+    """`select_rows` on the external engine of `settings` (its `sparql_backend_url` is required)."""
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.sparql_backend_url:
+            raise ValueError("RemoteRows needs sparql_backend_url")
+        self.engine = Engine(settings).start()
+
+    def select_rows(self, text: str, *, union: bool = True) -> list[Row]:
+        outcome = self.engine.run_internal(text, union=union)
+        if not outcome.ok:
+            message = outcome.body.decode("utf-8", "replace").strip()
+            raise QueryFailed(
+                outcome.status, f"{self.engine.settings.sparql_backend_url}: {message}"
+            )
+        data = json.loads(outcome.body)
+        names = data["head"]["vars"]
+        return [
+            {name: (b[name]["value"] if name in b else None) for name in names}
+            for b in data["results"]["bindings"]
+        ]
+
+    def close(self) -> None:
+        self.engine.close()
+
+    def __enter__(self) -> RemoteRows:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
