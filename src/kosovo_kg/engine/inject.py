@@ -1,29 +1,10 @@
-"""Bind variables for an external engine: a VALUES block written into the query's WHERE group.
+"""Bind variables for an external engine (no SEP-0007 substitutions): a VALUES block written
+at the start of the query's WHERE group (docs/external-engines.md, "Parameters of saved queries").
 
-The embedded store binds saved-query parameters with SEP-0007 pre-binding (`substitutions`); a
-remote SPARQL 1.1 engine has no such API, so the values are sent inside the query, as standard
-SPARQL 1.1 inline data:
-
-    SELECT ... WHERE { <pattern> }
- -> SELECT ... WHERE { VALUES (?a ?b) { (<term a> <term b>) } <pattern> }
-
-Safety: each value is a request's N-Triples term parsed by Oxigraph's RDF parser and written back
-by its serializer (`store.sparql_term`), so what is inserted is one well-formed, escaped RDF term,
-never the request's text. The insertion point is found with the endpoint's SPARQL lexer (strings,
-IRIs and comments skipped), and the inserted block must lex, on its own, into exactly the
-expected tokens and be sealed (`_sealed`): then the rewritten query lexes into the original token
-stream plus exactly the block's tokens, so a value that could change the query's structure
-(close a brace, open a comment) cannot pass. Why sealed is enough: every token of the lexer ends
-at the first character that stops it (a closing quote or `>`, a newline, a character outside its
-class), never at a later one, so a token that ends inside a text ends at the same place in any
-text that shares that prefix; the block starts after the WHERE `{` (a token boundary); with no
-comment and a last token that is a space or `{` at its very end, no token crosses either edge of
-the block, and the lexer is back at a boundary of the original text after it. A test checks this
-against lexing the whole rewritten query for thousands of generated values. The block opens the top-level group, so the group's
-FILTERs see the values (a WHERE that is a bare sub-SELECT is wrapped in `{ }` to stay valid).
-Difference from pre-binding: a FILTER inside a nested group (OPTIONAL, UNION branch, sub-SELECT)
-does not see a value bound at the top, per SPARQL scoping; the saved queries use their
-parameters in the top-level group.
+Each value is an N-Triples term re-serialised by Oxigraph (`store.sparql_term`); the block must
+lex into exactly the expected tokens and be sealed (no comment, no open string, ending on a space
+or `{`), so no value can change the query's structure: a lexer token ends at the first character
+that stops it, so no token crosses either edge of a sealed block (tests/test_inject_values.py).
 """
 
 from __future__ import annotations
@@ -83,9 +64,7 @@ def _where_braces(text: str) -> tuple[int, int]:
 
 
 def _sealed(block: str) -> bool:
-    """Whether no token of `block` can reach past its ends when it is written into a query:
-    it holds no comment (which runs to the end of its line) and no unterminated string, and its
-    last token is whitespace or a `{` ending exactly at its end."""
+    """No comment, no unterminated string, and a last token (space or `{`) at its very end."""
     last = None
     for match in _TOKEN.finditer(block):
         if match.lastgroup == "comment" or match.group() in ("'", '"'):
@@ -100,8 +79,7 @@ def _sealed(block: str) -> bool:
 
 @lru_cache(maxsize=256)
 def _parts(text: str, max_nesting: int) -> tuple[int, int, bool]:
-    """The WHERE group's braces and whether it is a bare sub-SELECT (memoised: the same saved
-    queries are bound again and again; per call only the values are lexed)."""
+    """The WHERE group's braces and whether it is a bare sub-SELECT."""
     start, end = _where_braces(text)
     inner = tokenize(text[start + 1 : end], max_nesting)[0]
     return start, end, bool(inner) and inner[0].kind == "word" and inner[0].text.upper() == "SELECT"

@@ -1,24 +1,13 @@
-"""A small SPARQL lexer that checks a query BEFORE it reaches the parser.
-
-It is iterative and linear in the query length, so it copes with any input (10,000 nested `{`
-included), and it skips strings, IRIs and comments so that words inside them do not count.
-From the token stream it reads:
-
-- the nesting depth of `{`, `(` and `[` (Oxigraph's parser crashes the process on very deep
-  nesting, so depth is limited here);
-- the query form (SELECT, ASK, CONSTRUCT, DESCRIBE), or an update operation, which is refused;
-- every SERVICE target (an IRI, a prefixed name expanded with the query's prefixes, or a variable)
-  and every FROM / FROM NAMED graph IRI, to hold federation to an allowlist.
-
-pyoxigraph exposes no query algebra, so this scan is the federation guard; it errs on the side
-of refusing (an unresolvable prefix or a variable endpoint is refused).
+"""A linear SPARQL lexer that checks a query before the parser sees it: nesting depth (deep
+nesting crashes Oxigraph's parser), the query form (updates refused), and every SERVICE target and
+FROM / FROM NAMED graph (for the allowlist). Strings, IRIs and comments are skipped; an
+unresolvable prefix or a variable endpoint is refused.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urljoin
 
@@ -72,10 +61,8 @@ _TOKEN = re.compile(
 
 
 def tokenize(text: str, max_nesting: int) -> tuple[list[Token], int]:
-    """Split `text` into tokens; raise QueryCheckError when nesting passes `max_nesting`.
-
-    One compiled regular expression does the scanning (linear, no recursion); whitespace and
-    comments are dropped, strings are kept as opaque tokens."""
+    """Tokens without whitespace and comments (strings kept opaque); QueryCheckError when
+    nesting passes `max_nesting`."""
     tokens: list[Token] = []
     append = tokens.append
     depth = max_depth = 0
@@ -110,19 +97,8 @@ def tokenize(text: str, max_nesting: int) -> tuple[list[Token], int]:
     return tokens, max_depth
 
 
-CACHED_TEXT = 16_384  # characters: a query up to this long is analysed once (`analyse`)
-
-
 def analyse(text: str, max_nesting: int) -> QueryInfo:
-    """Check a query's shape and read its form, SERVICE targets and FROM graphs (raise
-    QueryCheckError). The last 256 texts of up to `CACHED_TEXT` characters that passed are
-    remembered: a query sent again is not lexed again. Callers must not change the result."""
-    if len(text) <= CACHED_TEXT:
-        return _analyse_cached(text, max_nesting)
-    return _analyse(text, max_nesting)
-
-
-def _analyse(text: str, max_nesting: int) -> QueryInfo:
+    """The query's form, SERVICE targets and FROM graphs; QueryCheckError when refused."""
     tokens, max_depth = tokenize(text, max_nesting)
     base: str | None = None
     prefixes: dict[str, str] = {}
@@ -177,9 +153,6 @@ def _analyse(text: str, max_nesting: int) -> QueryInfo:
             target = _target(tokens, k, base, prefixes, "FROM NAMED" if named else "FROM")
             (info.from_named_graphs if named else info.from_graphs).append(target)
     return info
-
-
-_analyse_cached = lru_cache(maxsize=256)(_analyse)
 
 
 def _resolve(iri: str, base: str | None) -> str:
