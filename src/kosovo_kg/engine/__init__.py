@@ -1,12 +1,9 @@
 """Query execution for the endpoint and for saved queries: checks, limits, workers, logging.
 
-`Engine.run` is the one entry point. Two backends sit behind it: the embedded Oxigraph store in
-worker processes (`pool`), or, when the `sparql_backend_url` setting is set, any SPARQL 1.1
-endpoint (`remote`); checks, limits, deadlines and logging are the same for both. It checks the
-query text before any parser sees it (length, nesting, update, federation), waits for a free
-worker in a bounded queue, runs the query in the worker under a hard deadline (killing the
-worker when it passes), and returns a `QueryOutcome` with the serialised, capped body. Every call logs one line on `kosovo_kg.query`: query hash,
-status, rows, truncated, duration, where it ran. No query runs in the calling process.
+`Engine.run` is the one entry point, over the embedded store in worker processes (`pool`) or an
+external engine (`remote`, setting `sparql_backend_url`). It checks the text before any parser
+sees it, runs the query under a hard deadline, returns a capped `QueryOutcome`, and logs one line
+on `kosovo_kg.query`. No query runs in the calling process (docs/endpoint.md, "Process model").
 """
 
 from __future__ import annotations
@@ -22,13 +19,7 @@ from typing import Any
 
 from kosovo_kg import vocab
 from kosovo_kg.engine.lexer import QueryCheckError, QueryInfo, analyse
-from kosovo_kg.engine.outcome import (
-    GRAPH_RESULT_FORMATS,
-    QueryOutcome,
-    busy_outcome,
-    error_outcome,
-    reply_outcome,
-)
+from kosovo_kg.engine.outcome import QueryOutcome, busy_outcome, error_outcome, reply_outcome
 from kosovo_kg.engine.pool import Pool
 from kosovo_kg.engine.remote import RemoteBackend, allow_echoed_graph_headers
 from kosovo_kg.engine.turns import Busy
@@ -41,8 +32,7 @@ LOG_FORMAT = "query hash=%s status=%d rows=%d truncated=%s duration_ms=%.1f ran=
 
 __all__ = ["CLIENT", "Engine", "QueryCheckError", "QueryInfo", "QueryOutcome", "analyse"]
 
-# who asks: the web app sets it per request (remote address, or the forwarded one from a trusted
-# proxy); a client has at most one query running at a time (`pool`)
+# who asks, set by the web app per request: a client has one query running at a time (`turns`)
 CLIENT: contextvars.ContextVar[str] = contextvars.ContextVar("kosovo_kg_client", default="")
 
 
@@ -70,10 +60,8 @@ class Engine:
 
     @property
     def graph_sizes(self) -> dict[str, int]:
-        """Quads per named graph, for the VoID and service descriptions. With the embedded store
-        they are counted in the background after start (a scan of every quad: 6.6 s at 100x the
-        dump, bench/RESULTS-scale.md), so the server answers queries meanwhile; a caller waits
-        until they are counted (an engine that is not started has none)."""
+        """Quads per named graph (VoID, service description); counted in the background after
+        start on the embedded store (6.6 s at 100x), so a caller may wait."""
         if self.started:
             self._sizes_counted.wait()
         return self._graph_sizes
@@ -85,13 +73,8 @@ class Engine:
         return self.pool.version if self.pool else ""
 
     def start(self) -> Engine:
-        """Pin the data unless it was pinned for us (`kosovo-kg serve` pins it once, in the
-        process that outlives the others; see `store.pin_serving_data`), start the workers,
-        list the graphs.
-
-        With `sparql_backend_url` set: no workers; the graphs are listed on the external engine
-        and the data version is derived from its URL and the graphs' sizes (so the saved-query
-        cache keys change when the engine's data do; restart the service after a reload)."""
+        """Pin the data (unless `kosovo-kg serve` pinned it), start the workers, list the graphs.
+        An external engine's data version derives from its URL and its graphs' sizes."""
         s = self.settings
         if s.sparql_backend_url:
             self.remote = RemoteBackend(
@@ -119,17 +102,13 @@ class Engine:
         listing = time.monotonic()
         try:
             if self.remote:
-                # the data version of an external engine derives from its graphs' sizes: count now
-                # only the dataset's graphs: an engine also holds its own (Virtuoso's
-                # virtrdf#, ...) and maybe other datasets'
+                # only the dataset's graphs: an engine also holds its own (Virtuoso's virtrdf#, ...)
                 ours = s.base_iri + "graph/"
                 listed_sizes = self._list_graphs(COUNT_GRAPHS)
                 self._graph_sizes = {g: n for g, n in listed_sizes.items() if g.startswith(ours)}
                 self.graphs = frozenset(self._graph_sizes)
                 self._sizes_counted.set()
                 self.remote.graphs = tuple(sorted(self._graph_sizes))
-                # the union is sent as both dataset parameters; a request names each graph at
-                # most once per parameter (duplicates dropped by the protocol parser)
                 allow_echoed_graph_headers(2 * len(self.remote.graphs) + 2 * len(self.allowlist))
                 listed = json.dumps([s.sparql_backend_url, sorted(self._graph_sizes.items())])
                 self._version = "remote-" + hashlib.sha256(listed.encode()).hexdigest()[:12]
@@ -147,15 +126,13 @@ class Engine:
         return self
 
     def run_internal(self, query: str, union: bool = True, aside: bool = False) -> QueryOutcome:
-        """A query of the service's own (e.g. the state index of the saved queries) as SPARQL
-        JSON: no checks, no log line, and not capped by the public row and byte limits.
+        """A query of the service's own as SPARQL JSON: no checks, no log line, no public caps.
         `aside`: on a worker of its own, not one of those that answer queries."""
-        job = self._job(query, result_format="json", union=union, uncapped=True)
+        job = self._job(query, "json", union, cap=INTERNAL_CAP)
         return self._execute(job, max(self.settings.query_timeout, 600.0), aside=aside)
 
     def _list_graphs(self, query: str, aside: bool = False) -> dict[str, int]:
-        """Graph IRI -> quads (0 when the query does not count), in full (a graph the listing
-        missed could not be named in FROM)."""
+        """Graph IRI -> quads (0 when the query does not count)."""
         outcome = self.run_internal(query, union=False, aside=aside)
         if not outcome.ok:
             raise RuntimeError(f"cannot list the graphs: {outcome.body.decode()}")
@@ -201,7 +178,7 @@ class Engine:
         default_graph_uris: Iterable[str] = (),
         named_graph_uris: Iterable[str] = (),
     ) -> QueryInfo:
-        """Check a query before parsing; raise QueryCheckError with a message saying why not."""
+        """Check a query before parsing; QueryCheckError says why not."""
         if len(query) > self.settings.max_query_length:
             raise QueryCheckError(
                 f"query too long: {len(query)} characters, the limit is"
@@ -226,8 +203,7 @@ class Engine:
         for keyword, graph in named:
             if graph.startswith("?"):
                 raise QueryCheckError(f"{keyword} must name an IRI")
-            # the embedded store reads an unknown graph as empty, never fetching it; an
-            # external engine might dereference it, so there it is refused
+            # an unknown graph is empty on the embedded store; an external engine might fetch it
             if self.remote is not None and graph not in self.graphs | self.allowlist:
                 raise QueryCheckError(
                     f"{keyword} <{graph}> is not a graph of this dataset and not on the"
@@ -248,18 +224,11 @@ class Engine:
         base_iri: str | None = None,
         client: str | None = None,
     ) -> QueryOutcome:
-        """Run one query and serialise its results.
+        """Run one query and serialise its results (a key of `outcome.MEDIA_TYPES`).
 
-        substitutions: variable name (without `?`) -> RDF term in N-Triples syntax, bound before
-        evaluation (SEP-0007; Oxigraph requires a substituted variable to be in the SELECT
-        projection, e.g. `SELECT ?state ?label`, not `SELECT ?label`).
-        result_format: json, xml, csv, tsv (SELECT/ASK) or turtle, ntriples, nquads, trig,
-        rdfxml, jsonld (CONSTRUCT/DESCRIBE); a mismatch gives 406.
-        timeout: seconds, at most the `query_timeout` setting (the default).
-        checked: the result of `check(query, default_graph_uris, named_graph_uris)` when the
-        caller already ran it (saves a second scan).
-        base_iri: what relative IRIs of a query without BASE resolve against (the request URL).
-        client: who asks (default: `CLIENT`); one query of a client's runs at a time."""
+        substitutions: variable name -> N-Triples term, bound before evaluation (SEP-0007).
+        timeout: seconds, at most the `query_timeout` setting. checked: `check`'s result if the
+        caller ran it. base_iri: what relative IRIs resolve against. client: default `CLIENT`."""
         started = time.monotonic()
         dgu, ngu = tuple(default_graph_uris), tuple(named_graph_uris)
         try:
@@ -268,15 +237,9 @@ class Engine:
             outcome = error_outcome(400, str(exc))
             self._log(query, outcome, started, "none")
             return outcome
-        job = self._job(
-            query,
-            result_format=result_format,
-            union=not (info.from_graphs or info.from_named_graphs),
-            substitutions=dict(substitutions or {}),
-            default_graph_uris=dgu,
-            named_graph_uris=ngu,
-            base_iri=base_iri,
-        )
+        job = self._job(query, result_format, not (info.from_graphs or info.from_named_graphs))
+        job.update(default_graph_uris=dgu, named_graph_uris=ngu, base_iri=base_iri)
+        job["substitutions"] = dict(substitutions) if substitutions else None
         limit = self.settings.query_timeout
         limit = limit if timeout is None else min(timeout, limit)
         outcome = self._execute(job, limit, client=CLIENT.get() if client is None else client)
@@ -288,39 +251,20 @@ class Engine:
         self._log(query, error_outcome(400, message), time.monotonic(), "none")
 
     def _log(self, query: str, outcome: QueryOutcome, started: float, ran: str) -> None:
-        if not query_log.isEnabledFor(logging.INFO):
-            return
         digest = hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         ms = (time.monotonic() - started) * 1000
         truncated = str(outcome.truncated).lower()
         query_log.info(LOG_FORMAT, digest, outcome.status, outcome.rows, truncated, ms, ran)
 
-    def _job(
-        self,
-        query: str,
-        *,
-        result_format: str,
-        union: bool,
-        substitutions: dict[str, str] | None = None,
-        default_graph_uris: tuple[str, ...] = (),
-        named_graph_uris: tuple[str, ...] = (),
-        uncapped: bool = False,
-        base_iri: str | None = None,
-    ) -> dict[str, Any]:
-        job = {
+    def _job(self, query: str, result_format: str, union: bool, cap: int = 0) -> dict[str, Any]:
+        return {
             "text": query,
             "result_format": result_format,
-            "max_rows": INTERNAL_CAP if uncapped else self.settings.max_rows,
-            "max_bytes": INTERNAL_CAP if uncapped else self.settings.max_bytes,
             "union": union,
-            "substitutions": substitutions or None,
-            "default_graph_uris": default_graph_uris,
-            "named_graph_uris": named_graph_uris,
-            "base_iri": base_iri,
+            "max_rows": cap or self.settings.max_rows,
+            "max_bytes": cap or self.settings.max_bytes,
+            "prefixes": self.prefixes,
         }
-        if result_format in GRAPH_RESULT_FORMATS:
-            job["prefixes"] = self.prefixes
-        return job
 
     def _execute(
         self, job: dict[str, Any], timeout: float, aside: bool = False, client: str = ""

@@ -44,8 +44,7 @@ def error_outcome(status: int, message: str, **headers: str) -> QueryOutcome:
 
 
 def busy_outcome(message: str, queue_timeout: float) -> QueryOutcome:
-    """503 with Retry-After: no worker became free in time, the queue is full, or the external
-    engine cannot be reached."""
+    """503 with Retry-After: no free worker in time, a full queue, or an unreachable engine."""
     return error_outcome(503, message, **{"Retry-After": str(max(1, math.ceil(queue_timeout)))})
 
 
@@ -54,7 +53,7 @@ def reply_outcome(
 ) -> QueryOutcome:
     """The outcome of a worker's (or an external engine's) reply to a job."""
     if reply[0] == "ok":
-        kind, body, rows, truncated = reply[1:5]  # a worker's reply also says how long it took
+        kind, body, rows, truncated = reply[1:5]
         return QueryOutcome(200, MEDIA_TYPES[result_format], body, rows, truncated, kind)
     if reply[0] == "fail":
         return error_outcome(reply[1], reply[2])

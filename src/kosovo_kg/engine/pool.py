@@ -1,14 +1,8 @@
 """A small pool of query worker processes: one job per worker, a hard deadline, fair turns.
 
-Workers are started with the standard library's `multiprocessing` (`spawn`: a fresh
-interpreter, no fork of a threaded server) and each opens the pinned data itself
-(`kosovo_kg.engine.worker`). A job goes to a free worker; at the deadline that worker is killed
-and the caller gets ("timeout",). A background thread keeps `size` workers alive: it replaces a
-worker that was killed or died, and checks the idle ones every second. A worker is also checked
-just before a job is given to it, so a job never goes to a dead one.
-
-Fairness: a client has at most one job running at a time, and the bounded queue favours no
-client (`kosovo_kg.engine.turns`).
+Workers are `spawn`ed and each opens the pinned data itself (`worker`). At the deadline the
+worker is killed and the caller gets ("timeout",). A supervisor thread replaces killed or dead
+workers and checks idle ones every second; a worker is also checked just before it gets a job.
 """
 
 from __future__ import annotations
@@ -74,7 +68,6 @@ class Pool:
         self.version = ""
         self.replaced = 0
 
-    # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
         """Start `size` workers at once and wait until each has opened the data."""
         launched = [self._launch() for _ in range(self.size)]
@@ -160,15 +153,11 @@ class Pool:
         self.replaced += 1
         self._wake.set()
 
-    # --- use ----------------------------------------------------------------------------------
     def execute(
         self, job: dict[str, Any], queue_timeout: float, timeout: float, client: str = ""
     ) -> tuple[Any, ...]:
-        """Run one job on a free worker: its reply, ("timeout",) or ("crash", message).
-
-        Raises Busy when the queue is full or no worker (or no turn of `client`'s) comes within
-        `queue_timeout`. A worker that dies as the job reaches it is replaced and the job given
-        once more to another."""
+        """Run one job on a free worker: its reply, ("timeout",) or ("crash", message); raises
+        Busy. A job whose worker died as it arrived is given once more to another."""
         waited = time.monotonic()
         for _ in range(2):
             worker = self.turns.acquire(client, queue_timeout - (time.monotonic() - waited))
@@ -184,8 +173,7 @@ class Pool:
         return reply
 
     def run_aside(self, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:
-        """Run one job on a worker started for it and stopped after, outside the pool: the
-        service's own long scans (counting each graph's quads) take no worker from queries."""
+        """Run one job on a worker of its own (the service's long scans take none from queries)."""
         try:
             worker = self.spawn()
         except PoolError as exc:

@@ -1,15 +1,9 @@
 """The second query backend: any SPARQL 1.1 endpoint (setting `sparql_backend_url`).
 
-This is the one module that speaks HTTP to an external engine. It uses the standard library's
-`http.client` rather than `requests` or `urllib.request`: no new dependency, and direct control of
-the socket so that the WHOLE exchange (connect, send, every read of the answer) is held to the
-query's deadline, not just each read (`requests`' and `urlopen`'s timeouts are per socket
-operation, so a trickling engine could hold a request far past the deadline).
-
-A job is the same dict the worker pool takes (see `Pool.execute`); the reply is the same tuple:
-("ok", kind, body, rows, truncated), ("fail", status, message) or ("timeout",), plus
-("unavailable", message) when the engine cannot be reached. The answer is read as it arrives and
-written by `store.reserialize_remote` under the same row and byte caps as the embedded store's.
+The standard library's `http.client`, so that the whole exchange is held to the query's deadline
+(`requests`' and `urlopen`'s timeouts are per socket operation). Jobs and replies are the pool's,
+plus ("unavailable", message); answers are re-serialised under the same caps
+(`store.reserialize_remote`).
 """
 
 from __future__ import annotations
@@ -48,18 +42,8 @@ def connection(parts: urllib.parse.SplitResult, timeout: float) -> http.client.H
 
 
 def allow_echoed_graph_headers(graph_params: int) -> None:
-    """Let `http.client` read an answer carrying one header per graph of the request's dataset.
-
-    Virtuoso echoes every `default-graph-uri` and `named-graph-uri` of a request as one
-    `X-SPARQL-default-graph` / `X-SPARQL-named-graph` header; with our ~350 graphs sent as the
-    union that is ~700 headers, and the standard library refuses more than 100
-    (`http.client._MAXHEADERS`, a guard against endless headers from a hostile server; there is
-    no per-connection setting before Python 3.14's `max_response_headers`). The engine calls
-    this once at start, when the dataset's graphs are known, with what a request can make
-    echoed (each graph in both parameters; the protocol parser drops repeated graphs); the
-    limit becomes that plus the usual 100, for this process, never lowered; each header line
-    stays capped by `http.client._MAXLINE` (64 KiB).
-    """
+    """Let `http.client` read more than 100 headers: Virtuoso echoes each dataset graph of a
+    request as a header (no per-connection setting before Python 3.14); never lowered."""
     needed = graph_params + 100
     if getattr(http.client, "_MAXHEADERS", needed) < needed:
         http.client._MAXHEADERS = needed  # type: ignore[attr-defined]
@@ -90,8 +74,7 @@ class _DeadlineReader:
 
 
 class RemoteBackend:
-    """At most `concurrency` requests in flight, taken in the same fair turns as the worker
-    pool's (one running query per client; `queue_size` jobs wait at most)."""
+    """At most `concurrency` requests in flight, in the same fair turns as the worker pool's."""
 
     def __init__(
         self,
@@ -117,8 +100,7 @@ class RemoteBackend:
             text = bind_values(text, job["substitutions"], self.max_nesting)
         base = job.get("base_iri")
         if base and store.is_iri(base):
-            # relative IRIs resolve against the request URL, as on the embedded store; a BASE
-            # of the query's own comes later in the prologue and is resolved against this one
+            # relative IRIs resolve against the request URL; the query's own BASE comes after
             text = f"BASE <{base}>\n{text}"
         form = [("query", text)]
         dgu, ngu = job.get("default_graph_uris") or (), job.get("named_graph_uris") or ()

@@ -1,14 +1,8 @@
-"""The perspective engine and the audit on an external SPARQL engine.
+"""The perspective engine and the audit on an external SPARQL engine (`sparql_backend_url`).
 
-They read the graph only through `kosovo_kg.store.select_rows(store, text)`; `RemoteRows` is the
-`store.RowSource` that answers it from the engine at `sparql_backend_url`. It starts an `Engine`
-on those settings, so the dataset is the one our server offers there (our named graphs, found
-under `<base_iri>graph/` at start; their union as the default graph, by the engine's own union or
-sent with the protocol, per `sparql_backend_union_default`), and each query is one
-`Engine.run_internal` call: not capped by the public row and byte limits, held to the larger of
-`query_timeout` and 600 s. Values come back as the embedded store gives them (IRIs and literals
-by their lexical form, None when unbound); how engines still differ is in
-docs/external-engines.md.
+`RemoteRows` is the `store.RowSource` whose `select_rows` is one `Engine.run_internal` call over
+our named graphs there (uncapped, at least 600 s); values come back as the embedded store gives
+them (lexical forms, None when unbound). Differences between engines: docs/external-engines.md.
 """
 
 from __future__ import annotations

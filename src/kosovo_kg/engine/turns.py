@@ -1,11 +1,8 @@
-"""Fair turns over a few slots: the query workers of the pool, or the connections to an external
-engine (`remote`). One scheduler, so both backends promise the same to clients.
+"""Fair turns over a few slots (query workers, or connections to an external engine).
 
-A client (a key the caller gives: the remote address, or the forwarded one from a trusted proxy)
-has at most one slot at a time; its other jobs wait, at most `queue_size` jobs in all, each at
-most the caller's timeout. A freed slot goes to the waiting job whose client started a job
-longest ago. When the queue is full, the newest waiting job of the client with the most waiting
-jobs is refused, so one client cannot fill the queue against the others.
+A client has at most one slot at a time; at most `queue_size` jobs wait, each until the caller's
+timeout. A freed slot goes to the client whose last turn is oldest; when the queue is full, the
+newest job of the client with the most waiting jobs is refused.
 """
 
 from __future__ import annotations
@@ -33,8 +30,8 @@ class _Waiter:
 
 
 class Turns:
-    """`usable(slot)` is asked before a slot is given out; an unusable one is removed from the
-    free slots and handed to `discard` (both called under `lock`)."""
+    """`usable(slot)` is asked (under `lock`) before a slot is given out; an unusable one goes
+    to `discard`."""
 
     def __init__(
         self,
@@ -118,8 +115,7 @@ class Turns:
         self.lock.notify_all()
 
     def _dispatch(self) -> None:
-        """Give free slots to waiting jobs (under the lock): first the waiting job of the client
-        whose last turn is oldest, among clients with no job running."""
+        """Give free slots (under the lock) to clients with no job running, oldest turn first."""
         served = False
         while self.free and not self.closed:
             ready = [w for w in self._waiters if not self._running[w.client]]

@@ -1,13 +1,8 @@
-"""A query worker process: opens the pinned data itself and answers one job at a time.
+"""A query worker process: opens the pinned data and answers one job at a time over its pipe.
 
-Messages are pickled tuples over a `multiprocessing` pipe:
-  worker -> pool at start: ("ready", data_version) or ("error", message)
-  pool -> worker: a job dict (the keywords of `store.run_serialized`), or None to stop
-  worker -> pool per job: ("ok", kind, body, rows, truncated) or ("fail", status, message)
-
-A worker exits when its pipe closes; a thread also ends it when the process that started it is
-gone, so a worker busy in a long query never outlives the server. It ignores SIGINT and SIGTERM
-sent to the whole process group (Ctrl-C, a service manager): the pool stops it.
+start: ("ready", data_version) or ("error", message); per job (the keywords of
+`store.run_serialized`, None to stop): ("ok", kind, body, rows, truncated) or ("fail", status,
+message). It exits with its parent and ignores group-wide SIGINT/SIGTERM: the pool stops it.
 """
 
 from __future__ import annotations

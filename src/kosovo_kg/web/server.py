@@ -1,12 +1,8 @@
 """Running the app: gunicorn (production) or Flask's development server (`--debug` only).
 
-gunicorn's master process is `kosovo-kg serve` itself. It pins the data once (see
-`store.pin_serving_data`) and keeps that pin: the one gunicorn worker process (gthread,
-`http_threads` threads) runs `create_app` on it, and a worker gunicorn restarts gets the same
-pin, whatever is on disk by then. SIGHUP to the master (`kosovo-kg serve --reload`) checks the
-current dump first: if it pins, gunicorn starts a new worker on it and stops the old one
-gracefully; if not, the error is logged and the new worker serves the old pin. The query worker
-processes are children of the gunicorn worker (`kosovo_kg.engine.pool`).
+The gunicorn master is `kosovo-kg serve` itself: it pins the data once and every gunicorn worker
+(one, gthread) serves that pin, whatever is on disk. SIGHUP (`kosovo-kg serve --reload`) pins the
+current dump first and keeps the old pin if that fails (docs/endpoint.md, "Process model").
 """
 
 from __future__ import annotations
