@@ -91,13 +91,9 @@ class Engine:
             began = time.monotonic()
             self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(self.pinned.location))
             self.pool.start()
-            start_log.info(
-                "%d query workers ready in %.1f s (data %s, store_mode=%s)",
-                s.workers,
-                time.monotonic() - began,
-                self.pinned.version,
-                s.store_mode,
-            )
+            ready = time.monotonic() - began
+            about = f"data {self.pinned.version}, store_mode={s.store_mode}"
+            start_log.info("%d query workers ready in %.1f s (%s)", s.workers, ready, about)
         self.started = True
         listing = time.monotonic()
         try:

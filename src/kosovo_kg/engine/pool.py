@@ -72,10 +72,10 @@ class Pool:
         """Start `size` workers at once and wait until each has opened the data."""
         launched = [self._launch() for _ in range(self.size)]
         try:
-            workers = [self._await_ready(*pair) for pair in launched]
+            workers = [self._await_ready(worker) for worker in launched]
         except PoolError:
-            for process, conn in launched:
-                Worker(process, conn).stop()
+            for worker in launched:
+                worker.stop()
             raise
         for worker in workers:
             self.turns.add(worker)
@@ -89,9 +89,9 @@ class Pool:
 
     def spawn(self) -> Worker:
         """A new worker, ready (raises PoolError)."""
-        return self._await_ready(*self._launch())
+        return self._await_ready(self._launch())
 
-    def _launch(self) -> tuple[Any, Connection]:
+    def _launch(self) -> Worker:
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=worker_main,
@@ -101,20 +101,14 @@ class Pool:
         )
         process.start()
         child.close()
-        return process, parent
+        return Worker(process, parent)
 
-    def _await_ready(self, process: Any, conn: Connection) -> Worker:
-        worker = Worker(process, conn)
+    def _await_ready(self, worker: Worker) -> Worker:
         try:
-            if not conn.poll(START_TIMEOUT):
-                raise PoolError("a query worker did not open the data in time")
-            message = conn.recv()
-        except (EOFError, OSError) as exc:
-            worker.stop()
-            raise PoolError("a query worker died while starting") from exc
-        except PoolError:
-            worker.stop()
-            raise
+            ready = worker.conn.poll(START_TIMEOUT)
+            message = worker.conn.recv() if ready else ("error", "not ready in time")
+        except (EOFError, OSError):
+            message = ("error", "it died while starting")
         if message[0] != "ready":
             worker.stop()
             raise PoolError(f"a query worker could not open the data: {message[1]}")
@@ -149,6 +143,9 @@ class Pool:
     def _drop(self, worker: Worker) -> None:
         """Stop a worker found dead while idle (under the lock); the supervisor replaces it."""
         log.warning("query worker %s died while idle; replacing it", worker.process.pid)
+        self._retire(worker)
+
+    def _retire(self, worker: Worker) -> None:
         worker.stop()
         self.replaced += 1
         self._wake.set()
@@ -164,9 +161,7 @@ class Pool:
             reply = worker.ask(job, timeout)
             keep = reply[0] not in ("timeout", "crash")
             if not keep:  # killed at the deadline, or dead: replaced
-                worker.stop()
-                self.replaced += 1
-                self._wake.set()
+                self._retire(worker)
             self.turns.release(worker, client, keep)
             if reply[0] != "crash":
                 break

@@ -71,13 +71,8 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "keepalive": 5,
         # GET queries up to 8 KiB of URL; longer queries go by POST (limit: max_body_bytes)
         "limit_request_line": 8190,
-        "backlog": 2048,
         "forwarded_allow_ips": ",".join(settings.trusted_proxies),
         "pidfile": str(pidfile(settings)),
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "info",
-        "preload_app": False,
         "proc_name": "kosovo-kg",
         # no shared ~/.gunicorn control socket: several servers may run on one machine
         "control_socket_disable": True,
