@@ -28,24 +28,23 @@ def _where_braces(text: str) -> tuple[int, int]:
     depth = 0
     open_at = -1
     after_where = False
-    seen_form = False
     template_done = False
-    form = ""
+    form = ""  # until the query form is read
     for match in _TOKEN.finditer(text):
         kind, value = match.lastgroup, match.group()
         if kind in ("ws", "comment"):
             continue
         if kind == "word" and depth == 0:
             upper = value.upper()
-            if upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and not seen_form:
-                seen_form, form = True, upper
+            if upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and not form:
+                form = upper
             elif upper == "WHERE":
                 after_where = True
             continue
         if kind != "punct":
             continue
         if value == "{":
-            if depth == 0 and open_at < 0 and seen_form:
+            if depth == 0 and open_at < 0 and form:
                 # CONSTRUCT's first group is its template unless WHERE came first
                 if form == "CONSTRUCT" and not after_where and not template_done:
                     template_done = True

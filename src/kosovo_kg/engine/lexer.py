@@ -15,6 +15,7 @@ QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
+UPDATE_OPS = UPDATE_WORDS - {"ADD", "WITH", "COPY", "MOVE"}  # refused anywhere before DATA/WHERE
 
 _UESC = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _PN_ESC = re.compile(r"\\(.)")
@@ -103,10 +104,8 @@ def analyse(text: str, max_nesting: int) -> QueryInfo:
     base: str | None = None
     prefixes: dict[str, str] = {}
     i = 0
-    # prologue
-    while i < len(tokens):
-        tok = tokens[i]
-        word = tok.text.upper() if tok.kind == "word" else ""
+    while i < len(tokens):  # the prologue
+        word = _word(tokens, i)
         if word == "BASE" and i + 1 < len(tokens) and tokens[i + 1].kind == "iri":
             base = _resolve(tokens[i + 1].text, base)
             i += 2
@@ -117,7 +116,7 @@ def analyse(text: str, max_nesting: int) -> QueryInfo:
             break
     if i >= len(tokens):
         raise QueryCheckError("empty query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    first = tokens[i].text.upper() if tokens[i].kind == "word" else ""
+    first = _word(tokens, i)
     if first in UPDATE_WORDS:
         raise QueryCheckError(
             f"SPARQL Update ({first}) is not accepted: this endpoint is read-only"
@@ -128,31 +127,26 @@ def analyse(text: str, max_nesting: int) -> QueryInfo:
         )
     info = QueryInfo(form=first, max_depth=max_depth)
     for j in range(i, len(tokens)):
-        tok = tokens[j]
-        if tok.kind != "word":
-            continue
-        upper = tok.text.upper()
-        if upper in UPDATE_WORDS - {"ADD", "WITH", "COPY", "MOVE"} and j + 1 < len(tokens):
-            nxt = tokens[j + 1]
-            if nxt.kind == "word" and nxt.text.upper() in {"DATA", "WHERE"}:
-                raise QueryCheckError(
-                    f"SPARQL Update ({upper} {nxt.text.upper()}) is not accepted:"
-                    " this endpoint is read-only"
-                )
+        upper, following = _word(tokens, j), _word(tokens, j + 1)
+        if upper in UPDATE_OPS and following in ("DATA", "WHERE"):
+            raise QueryCheckError(
+                f"SPARQL Update ({upper} {following}) is not accepted: this endpoint is read-only"
+            )
         if upper == "SERVICE":
-            k = j + 1
-            if k < len(tokens) and tokens[k].kind == "word" and tokens[k].text.upper() == "SILENT":
-                k += 1
+            k = j + 2 if following == "SILENT" else j + 1
             info.services.append(_target(tokens, k, base, prefixes, "SERVICE"))
         elif upper == "FROM":
-            k = j + 1
-            named = (
-                k < len(tokens) and tokens[k].kind == "word" and tokens[k].text.upper() == "NAMED"
+            named = following == "NAMED"
+            target = _target(
+                tokens, j + 1 + named, base, prefixes, "FROM NAMED" if named else "FROM"
             )
-            k += 1 if named else 0
-            target = _target(tokens, k, base, prefixes, "FROM NAMED" if named else "FROM")
             (info.from_named_graphs if named else info.from_graphs).append(target)
     return info
+
+
+def _word(tokens: list[Token], k: int) -> str:
+    """The word at `k`, upper-cased; "" if there is none."""
+    return tokens[k].text.upper() if k < len(tokens) and tokens[k].kind == "word" else ""
 
 
 def _resolve(iri: str, base: str | None) -> str:

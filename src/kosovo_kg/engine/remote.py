@@ -146,17 +146,13 @@ class RemoteBackend:
                 return ("unavailable", f"the SPARQL engine at {self.url} closed the connection")
             conn.sock.settimeout(max(0.001, deadline - time.monotonic()))
             response = conn.getresponse()
+            reader = _DeadlineReader(response, conn.sock, deadline)
             if response.status != 200:
-                reader = _DeadlineReader(response, conn.sock, deadline)
-                detail = reader.read(2000).decode("utf-8", "replace").strip()
+                detail = reader.read(2000).decode("utf-8", "replace").strip() or response.reason
                 status = 400 if 400 <= response.status < 500 else 502
-                return (
-                    "fail",
-                    status,
-                    f"the SPARQL engine answered {response.status}: {detail or response.reason}",
-                )
+                return ("fail", status, f"the SPARQL engine answered {response.status}: {detail}")
             kind, out, rows, truncated = store.reserialize_remote(
-                _DeadlineReader(response, conn.sock, deadline),
+                reader,
                 response.getheader("Content-Type", ""),
                 result_format=job["result_format"],
                 max_rows=job["max_rows"],

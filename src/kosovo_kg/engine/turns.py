@@ -77,7 +77,7 @@ class Turns:
             self._dispatch()
             try:
                 if waiter.slot is None and len(self._waiters) > self.queue_size:
-                    self._refuse_one(waiter)
+                    self._refuse_one()
                 arrived = self.lock.wait_for(
                     lambda: waiter.slot is not None or waiter.refused, max(timeout, 0)
                 )
@@ -101,15 +101,10 @@ class Turns:
                 self.free.append(slot)
             self._dispatch()
 
-    def _refuse_one(self, newcomer: _Waiter) -> None:
+    def _refuse_one(self) -> None:
         counts = Counter(w.client for w in self._waiters)
-        most = max(counts.values())
-        if counts[newcomer.client] == most:
-            victim = newcomer
-        else:
-            victim = max(
-                (w for w in self._waiters if counts[w.client] == most), key=lambda w: w.seq
-            )
+        most = max(counts.values())  # the newcomer is the newest: refused if its client has most
+        victim = max((w for w in self._waiters if counts[w.client] == most), key=lambda w: w.seq)
         self._waiters.remove(victim)
         victim.refused = True
         self.lock.notify_all()
