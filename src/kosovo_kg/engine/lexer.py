@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urljoin
 
@@ -98,8 +99,18 @@ def tokenize(text: str, max_nesting: int) -> tuple[list[Token], int]:
     return tokens, max_depth
 
 
+CACHED_TEXT = 16_384  # characters: a query up to this long is lexed once (70-200 us a query)
+
+
 def analyse(text: str, max_nesting: int) -> QueryInfo:
-    """The query's form, SERVICE targets and FROM graphs; QueryCheckError when refused."""
+    """The query's form, SERVICE targets and FROM graphs; QueryCheckError when refused. The last
+    256 short texts that passed are remembered: callers must not change the result."""
+    if len(text) <= CACHED_TEXT:
+        return _analyse_cached(text, max_nesting)
+    return _analyse(text, max_nesting)
+
+
+def _analyse(text: str, max_nesting: int) -> QueryInfo:
     tokens, max_depth = tokenize(text, max_nesting)
     base: str | None = None
     prefixes: dict[str, str] = {}
@@ -142,6 +153,9 @@ def analyse(text: str, max_nesting: int) -> QueryInfo:
             )
             (info.from_named_graphs if named else info.from_graphs).append(target)
     return info
+
+
+_analyse_cached = lru_cache(maxsize=256)(_analyse)
 
 
 def _word(tokens: list[Token], k: int) -> str:
