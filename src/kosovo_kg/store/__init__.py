@@ -1,7 +1,8 @@
 """The Oxigraph store: the only package that imports pyoxigraph.
 
 The package: `disk` (dumps, versions, on-disk stores), `query` (running queries in-process),
-`results` (writing answers under the caps). Everything public is re-exported here.
+`results` (running a query for the endpoint), `writers` (its answer under the caps). Everything
+public is re-exported here.
 """
 
 from kosovo_kg.store.disk import (
