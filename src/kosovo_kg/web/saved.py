@@ -186,8 +186,8 @@ def run(name: str) -> Response:
     try:
         args, fmt = _arguments()
         bindings = bind(query, args, saved.states)
-        key = negotiate.choose(
-            saved.infos[name].form, fmt, request.accept_mimetypes, "Accept" in request.headers
+        key = negotiate.choose_for_header(
+            saved.infos[name].form, fmt, request.headers.get("Accept")
         )
     except ProtocolError as exc:
         return error_response(exc.status, exc.message)

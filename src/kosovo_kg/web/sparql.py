@@ -46,9 +46,7 @@ def endpoint() -> Response:
         if req.query is None:
             return _service_description(req.format)
         info = engine().check(req.query, req.default_graph_uris, req.named_graph_uris)
-        key = negotiate.choose(
-            info.form, req.format, request.accept_mimetypes, "Accept" in request.headers
-        )
+        key = negotiate.choose_for_header(info.form, req.format, request.headers.get("Accept"))
     except ProtocolError as exc:
         return error_response(exc.status, exc.message)
     except QueryCheckError as exc:
