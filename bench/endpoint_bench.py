@@ -321,6 +321,25 @@ def oxigraph_command(location: Path, port: int) -> list[str]:
     ]
 
 
+def stock_command(port: int, workers: int) -> list[str]:
+    """bench/stock_app.py under gunicorn as `kosovo-kg serve` runs gunicorn (one gthread worker,
+    the same threads and keep-alive)."""
+    from kosovo_kg.settings import load_settings
+    from kosovo_kg.web.server import gunicorn_options
+
+    options = gunicorn_options(load_settings({"port": port}, environ={}))
+    return [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--workers=1",
+        "--worker-class=gthread",
+        f"--threads={options['threads']}",
+        f"--keep-alive={options['keepalive']}",
+        f"--bind=127.0.0.1:{port}",
+        f"--chdir={ROOT / 'bench'}",
+        "stock_app:create_app()",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_dump = ROOT / "data" / "generated" / "kosovo-kg.nq"
@@ -339,6 +358,12 @@ def main() -> None:
         type=Path,
         help="also run this checkout's `src` (e.g. the commit before a change) in its default"
         " configuration, as variant `baseline`, in the same run",
+    )
+    parser.add_argument(
+        "--stock",
+        action="store_true",
+        help="also run bench/stock_app.py (Flask on gunicorn + multiprocessing workers, nothing"
+        " of ours) as server `stock`: the ceiling of the process model on this machine",
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
@@ -397,9 +422,21 @@ def main() -> None:
                     )
                 )
                 servers[f"kosovo-kg/{variant}"] = (port, "/sparql")
+            if args.stock:
+                port = free_port()
+                stack.enter_context(
+                    started(
+                        stock_command(port, args.workers),
+                        dict(os.environ, STOCK_DUMP=str(dump), STOCK_WORKERS=str(args.workers)),
+                        port,
+                        "/healthz",
+                        tmp / "stock.log",
+                    )
+                )
+                servers["stock"] = (port, "/sparql")
             all_results = run_interleaved(servers, args.requests, args.rounds, args.min_seconds)
             for name, (port, _) in servers.items():
-                if name != "oxigraph":
+                if name not in ("oxigraph", "stock"):
                     floors[name] = http_floor(port, args.requests * 5)
         machinery = deadline_machinery_cost(data, tmp / "var", args.workers)
         report = render(all_results, args, quads, store.data_version(dump), floors, machinery)
@@ -474,6 +511,53 @@ def deadline_machinery_cost(data: Path, var: Path, workers: int) -> dict:
         engine.close()
 
 
+def stock_section(results: dict, workers: int) -> list[str]:
+    """Throughput at c=8 of each kosovo-kg variant next to the stock stack's (the same process
+    model with nothing of ours): which throughput targets the process model itself can reach."""
+    oxi, stock = results["oxigraph"], results["stock"]
+    ours = [name for name in results if name.startswith("kosovo-kg/") and "baseline" not in name]
+    lines = [
+        "## The process model's ceiling: kosovo-kg vs the stock stack",
+        "",
+        "`stock` is bench/stock_app.py: Flask under one gunicorn gthread worker (the same threads"
+        f" and keep-alive as `kosovo-kg serve`), each query sent over a pipe to one of {workers}"
+        " `multiprocessing` workers holding the dump in an in-memory pyoxigraph store, answered"
+        " with no checks, caps, deadline, fair turns or log line. kosovo-kg's endpoint runs the same"
+        " process model with its guarantees added, so its throughput at c=8 cannot exceed this"
+        " column's on the same machine; where `stock / oxi` is under 0.7, the throughput target"
+        " is out of reach of the process model itself.",
+        "",
+        "| query | oxi p50 c1 ms | q/s c8: oxi | stock | "
+        + " | ".join(n.removeprefix("kosovo-kg/") for n in ours)
+        + " | stock / oxi | "
+        + " | ".join(f"{n.removeprefix('kosovo-kg/')} / stock" for n in ours)
+        + " |",
+        "|---" * (4 + 2 * len(ours) + 1) + "|",
+    ]
+    out_of_reach = []
+    for q in QUERIES:
+        ceiling = stock[q][8]["throughput"] / oxi[q][8]["throughput"]
+        if oxi[q][1]["p50"] > 1.0 and ceiling < 0.7:
+            out_of_reach.append(f"{q} ({ceiling:.2f})")
+        lines.append(
+            f"| {q} | {oxi[q][1]['p50']:.2f} | {oxi[q][8]['throughput']:.0f}"
+            f" | {stock[q][8]['throughput']:.0f} | "
+            + " | ".join(f"{results[n][q][8]['throughput']:.0f}" for n in ours)
+            + f" | {ceiling:.2f} | "
+            + " | ".join(
+                f"{results[n][q][8]['throughput'] / stock[q][8]['throughput']:.2f}" for n in ours
+            )
+            + " |"
+        )
+    lines += [
+        "",
+        "Queries over 1 ms at c=1 on Oxigraph whose 0.7x throughput target the stock stack"
+        f" itself misses in this run: {', '.join(out_of_reach) or 'none'}.",
+        "",
+    ]
+    return lines
+
+
 def _shown(path: Path) -> str:
     """A path as a reader reruns it: relative to the repository when inside it."""
     try:
@@ -507,6 +591,7 @@ def render(
         f".venv/bin/python bench/endpoint_bench.py --dump {_shown(args.dump)} --requests {args.requests}"
         f" --workers {args.workers} --variants {args.variants} --rounds {args.rounds}"
         + (" --baseline-src <checkout of the baseline commit>/src" if args.baseline_src else "")
+        + (" --stock" if args.stock else "")
         + f" --min-seconds {args.min_seconds:g}",
         "```",
         "",
@@ -580,6 +665,8 @@ def render(
             f" median throughput ratio (c8) {statistics.median(thr):.2f}.",
             "",
         ]
+    if "stock" in results:
+        lines += stock_section(results, args.workers)
     oxi_ask = oxi["ask-withdrawal"]
     lines += [
         "## Where the time goes",
