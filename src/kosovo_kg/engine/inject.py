@@ -24,41 +24,24 @@ _TERM_SHAPES = (
 
 
 def _where_braces(text: str) -> tuple[int, int]:
-    """Offsets of the `{` opening the query's WHERE group and of its matching `}`."""
+    """Offsets of the `{` opening the query's WHERE group and of its matching `}`: the first
+    top-level group, or the second after a CONSTRUCT template (not in `CONSTRUCT WHERE {`)."""
     depth = 0
     open_at = -1
-    after_where = False
-    template_done = False
-    form = ""  # until the query form is read
+    template = False  # a CONSTRUCT template is the next top-level group
     for match in _TOKEN.finditer(text):
         kind, value = match.lastgroup, match.group()
-        if kind in ("ws", "comment"):
-            continue
-        if kind == "word" and depth == 0:
-            upper = value.upper()
-            if upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and not form:
-                form = upper
-            elif upper == "WHERE":
-                after_where = True
-            continue
-        if kind != "punct":
-            continue
-        if value == "{":
-            if depth == 0 and open_at < 0 and form:
-                # CONSTRUCT's first group is its template unless WHERE came first
-                if form == "CONSTRUCT" and not after_where and not template_done:
-                    template_done = True
-                else:
-                    open_at = match.start()
+        if kind == "word" and depth == 0 and open_at < 0:
+            template = value.upper() == "CONSTRUCT" or (template and value.upper() != "WHERE")
+        elif kind == "punct" and value in "{([":
+            if value == "{" and depth == 0 and open_at < 0 and not template:
+                open_at = match.start()
+            template = template and depth > 0
             depth += 1
-        elif value == "}":
+        elif kind == "punct" and value in "})]":
             depth -= 1
-            if depth == 0 and open_at >= 0:
+            if value == "}" and depth == 0 and open_at >= 0:
                 return open_at, match.start()
-        elif value in "([":
-            depth += 1
-        elif value in ")]":
-            depth -= 1
     raise QueryCheckError("cannot bind parameters: the query has no WHERE group")
 
 
