@@ -73,13 +73,7 @@ class Engine:
         s = self.settings
         began = time.monotonic()
         if s.sparql_backend_url:
-            self.remote = RemoteBackend(
-                s.sparql_backend_url,
-                concurrency=s.workers,
-                queue_size=s.queue_size,
-                union_default=s.sparql_backend_union_default,
-                max_nesting=s.max_nesting,
-            )
+            self.remote = RemoteBackend(s)
             # only the dataset's graphs: an engine also holds its own (Virtuoso's virtrdf#, ...)
             listed = self._list_graphs(COUNT_GRAPHS).items()
             self._graph_sizes = {g: n for g, n in listed if g.startswith(s.base_iri + "graph/")}
@@ -162,15 +156,11 @@ class Engine:
             raise QueryCheckError(f"query too long: {len(query)} characters, the limit is {limit}")
         info = analyse(query, self.settings.max_nesting)
         for target in info.services:
-            if target.startswith("?"):
+            if target.startswith("?") or target not in self.allowlist:
+                shown = target if target.startswith("?") else f"<{target}>"
                 raise QueryCheckError(
-                    f"SERVICE {target}: a variable service endpoint cannot be checked against"
-                    " the allowlist and is refused"
-                )
-            if target not in self.allowlist:
-                raise QueryCheckError(
-                    f"SERVICE <{target}> is not allowed: federated queries may only name"
-                    " endpoints on the service allowlist"
+                    f"SERVICE {shown} is not allowed: federated queries may only name endpoints"
+                    " on the service allowlist (a variable endpoint cannot be checked)"
                 )
         if self.remote is None:  # an unknown graph is an empty one on the embedded store
             return info

@@ -63,7 +63,7 @@ def _sealed(block: str) -> bool:
 def _parts(text: str, max_nesting: int) -> tuple[int, int, bool]:
     """The WHERE group's braces and whether it is a bare sub-SELECT."""
     start, end = _where_braces(text)
-    inner = tokenize(text[start + 1 : end], max_nesting)[0]
+    inner = tokenize(text[start + 1 : end], max_nesting)
     return start, end, bool(inner) and inner[0].kind == "word" and inner[0].text.upper() == "SELECT"
 
 
@@ -78,7 +78,7 @@ def bind_values(text: str, substitutions: Mapping[str, str], max_nesting: int = 
     terms = [sparql_term(substitutions[n]) for n in names]
     term_tokens: list[Token] = []
     for term in terms:
-        tokens = tokenize(term, 1)[0]
+        tokens = tokenize(term, 1)
         if [t.kind for t in tokens] not in _TERM_SHAPES:
             raise QueryCheckError(f"cannot bind parameters: not one RDF term: {term[:60]!r}")
         term_tokens += tokens
@@ -90,6 +90,6 @@ def bind_values(text: str, substitutions: Mapping[str, str], max_nesting: int = 
     values += [Token("var", "?" + n) for n in names] + [Token("punct", ")"), Token("punct", "{")]
     values += [Token("punct", "("), *term_tokens, Token("punct", ")"), Token("punct", "}")]
     values += [Token("punct", "{")] if subselect else []
-    if not _sealed(block) or tokenize(block, max_nesting)[0] != values:
+    if not _sealed(block) or tokenize(block, max_nesting) != values:
         raise QueryCheckError("cannot bind parameters: a value would change the query's structure")
     return text[: start + 1] + block + text[start + 1 : end] + close + text[end:]

@@ -19,6 +19,7 @@ from kosovo_kg import store
 from kosovo_kg.engine.inject import bind_values
 from kosovo_kg.engine.lexer import QueryCheckError
 from kosovo_kg.engine.turns import Turns
+from kosovo_kg.settings import Settings
 
 HEADERS = {
     "Content-Type": "application/x-www-form-urlencoded",
@@ -76,23 +77,15 @@ class _DeadlineReader:
 
 
 class RemoteBackend:
-    """At most `concurrency` requests in flight, in the same fair turns as the worker pool's."""
+    """At most `workers` requests in flight, in the same fair turns as the worker pool's."""
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        concurrency: int,
-        union_default: bool,
-        max_nesting: int,
-        queue_size: int = 64,
-    ) -> None:
-        self.url = url
-        self.parts = http_url(url, "sparql_backend_url")
-        self.union_default = union_default
-        self.max_nesting = max_nesting
-        self.turns = Turns(queue_size)
-        for slot in range(concurrency):
+    def __init__(self, settings: Settings) -> None:
+        self.url = settings.sparql_backend_url
+        self.parts = http_url(self.url, "sparql_backend_url")
+        self.union_default = settings.sparql_backend_union_default
+        self.max_nesting = settings.max_nesting
+        self.turns = Turns(settings.queue_size)
+        for slot in range(settings.workers):
             self.turns.add(slot)
         self.graphs: tuple[str, ...] = ()  # every named graph, sent when the union is needed
 
