@@ -164,15 +164,12 @@ class Engine:
                 )
         if self.remote is None:  # an unknown graph is an empty one on the embedded store
             return info
-        named = [("FROM", g) for g in info.from_graphs]
-        named += [("FROM NAMED", g) for g in info.from_named_graphs]
-        named += [("default-graph-uri", g) for g in default_graph_uris]
-        named += [("named-graph-uri", g) for g in named_graph_uris]
-        for keyword, graph in named:  # an external engine might fetch an unknown one
-            if graph not in self.graphs | self.allowlist:
+        named = [*info.from_graphs, *info.from_named_graphs, *default_graph_uris, *named_graph_uris]
+        for graph in named:  # an external engine might fetch an unknown one
+            if graph not in self.graphs and graph not in self.allowlist:
                 raise QueryCheckError(
-                    f"{keyword} <{graph}> is not a graph of this dataset and not on the"
-                    " allowlist; the dataset's graphs are listed at /.well-known/void"
+                    f"FROM or graph parameter <{graph}> is not a graph of this dataset and not on"
+                    " the allowlist; the dataset's graphs are listed at /.well-known/void"
                 )
         return info
 
