@@ -116,13 +116,7 @@ class RemoteBackend:
         deadline = time.monotonic() + timeout
         conn = connection(self.parts, timeout)
         try:
-            try:
-                conn.connect()
-            except TimeoutError:
-                return ("timeout",)
-            except OSError as exc:
-                return ("unavailable", f"the SPARQL engine at {self.url} cannot be reached ({exc})")
-            conn.request("POST", self.path, body, HEADERS)
+            conn.request("POST", self.path, body, HEADERS)  # connects first
             if conn.sock is None:
                 return ("unavailable", f"the SPARQL engine at {self.url} closed the connection")
             conn.sock.settimeout(max(0.001, deadline - time.monotonic()))
@@ -148,7 +142,7 @@ class RemoteBackend:
         except (OSError, http.client.HTTPException) as exc:
             if time.monotonic() >= deadline:
                 return ("timeout",)
-            return ("unavailable", f"the SPARQL engine at {self.url} failed: {exc}")
+            return ("unavailable", f"the SPARQL engine at {self.url} cannot be reached ({exc})")
         finally:
             with contextlib.suppress(OSError):
                 conn.close()
