@@ -31,8 +31,11 @@ def test_updates_are_refused(text):
 
 
 def test_nesting_is_counted_outside_strings_iris_and_comments():
-    assert analyse('SELECT * { BIND("{{{{{{{{" AS ?x) } # {{{{{{{{{{{{', 2).max_depth == 2
-    assert analyse("SELECT * { ?s <urn:x:((((([[[> ?o }", 1).max_depth == 1
+    nested = 'SELECT * { BIND("{{{{{{{{" AS ?x) } # {{{{{{{{{{{{'  # two levels: { and (
+    assert analyse(nested, 2).form == "SELECT"
+    with pytest.raises(QueryCheckError, match="nested too deeply"):
+        analyse(nested, 1)
+    assert analyse("SELECT * { ?s <urn:x:((((([[[> ?o }", 1).form == "SELECT"
     with pytest.raises(QueryCheckError, match="nested too deeply"):
         analyse("SELECT * " + "{" * 4 + "}" * 4, 3)
     with pytest.raises(QueryCheckError, match="nested too deeply"):

@@ -2,10 +2,10 @@
 
 Oxigraph's own server and Debian's Virtuoso (when installed) are started on loopback and loaded
 with `kosovo-kg publish`. The perspective engine reads its facts through
-`engine.rows.RemoteRows` (the `select_rows` interface on the engine) and its counts and statuses
-at several dates are compared with those from the embedded store; `kosovo-kg audit --json` is run
-as a process with `KOSOVO_KG_SPARQL_BACKEND_URL` set and its report compared with the embedded
-run's, at several dates. The differences between engines that remain are in
+`audit.remote_rows.RemoteRows` (the `select_rows` interface on the engine) and its counts and
+statuses at several dates are compared with those from the embedded store; `kosovo-kg audit
+--json` is run as a process with `KOSOVO_KG_SPARQL_BACKEND_URL` set and its report compared with
+the embedded run's, at several dates. The differences between engines that remain are in
 docs/external-engines.md; none touches these results.
 """
 
@@ -23,7 +23,7 @@ from endpoint_support import kosovo_kg_command
 from engine_support import loaded_engine
 
 from kosovo_kg import perspective as pv
-from kosovo_kg.engine.rows import RemoteRows
+from kosovo_kg.audit.remote_rows import RemoteRows
 from kosovo_kg.settings import PROJECT_ROOT, load_settings
 from kosovo_kg.store import QueryFailed, memory_store_from_nquads
 from kosovo_kg.vocab import Iris

@@ -89,12 +89,12 @@ def rewritten_tokens_match(text: str, rewritten: str) -> bool:
     """The slow check that `inject._sealed` stands for: the whole rewritten query lexed again
     equals the original token stream plus exactly the VALUES block's tokens."""
     start, end = _where_braces(text)
-    inner = tokenize(text[start + 1 : end], 10_000)[0]
+    inner = tokenize(text[start + 1 : end], 10_000)
     subselect = bool(inner) and inner[0].kind == "word" and inner[0].text.upper() == "SELECT"
-    head = tokenize(text[: start + 1], 10_000)[0]
-    body = tokenize(text[start + 1 : end] + ("} " if subselect else ""), 10_000)[0]
-    tail = tokenize(text[end:], 10_000)[0]
+    head = tokenize(text[: start + 1], 10_000)
+    body = tokenize(text[start + 1 : end] + ("} " if subselect else ""), 10_000)
+    tail = tokenize(text[end:], 10_000)
     shift = len(rewritten) - len(text) - (2 if subselect else 0)
     block = rewritten[start + 1 : start + 1 + shift]
-    expected = [*head, *tokenize(block, 10_000)[0], *body, *tail]
-    return tokenize(rewritten, 10_000)[0] == expected
+    expected = [*head, *tokenize(block, 10_000), *body, *tail]
+    return tokenize(rewritten, 10_000) == expected

@@ -166,7 +166,7 @@ def audit(ctx: click.Context, as_json: bool, on: str | None) -> None:
     settings = settings_of(ctx)
     try:
         if settings.sparql_backend_url:
-            from kosovo_kg.engine.rows import RemoteRows
+            from kosovo_kg.audit.remote_rows import RemoteRows
 
             with RemoteRows(settings) as source:
                 report = run_audit(source, Iris(settings.base_iri), day)

@@ -57,6 +57,7 @@ class Engine:
         self._sizes_counted = threading.Event()
         self.prefixes = dict(vocab.PREFIXES, kr=settings.base_iri + "ontology#")
         self.started = False
+        self.data_version = ""  # set at start; the data stay pinned until a reload
 
     @property
     def graph_sizes(self) -> dict[str, int]:
@@ -66,58 +67,35 @@ class Engine:
             self._sizes_counted.wait()
         return self._graph_sizes
 
-    @property
-    def data_version(self) -> str:
-        if self.remote:
-            return self._version
-        return self.pool.version if self.pool else ""
-
     def start(self) -> Engine:
         """Pin the data (unless `kosovo-kg serve` pinned it), start the workers, list the graphs.
         An external engine's data version derives from its URL and its graphs' sizes."""
         s = self.settings
+        began = time.monotonic()
         if s.sparql_backend_url:
-            self.remote = RemoteBackend(
-                s.sparql_backend_url,
-                concurrency=s.workers,
-                queue_size=s.queue_size,
-                union_default=s.sparql_backend_union_default,
-                max_nesting=s.max_nesting,
-            )
+            self.remote = RemoteBackend(s)
+            # only the dataset's graphs: an engine also holds its own (Virtuoso's virtrdf#, ...)
+            listed = self._list_graphs(COUNT_GRAPHS).items()
+            self._graph_sizes = {g: n for g, n in listed if g.startswith(s.base_iri + "graph/")}
+            self.graphs = frozenset(self._graph_sizes)
+            self._sizes_counted.set()
+            self.remote.graphs = tuple(sorted(self.graphs))
+            allow_echoed_graph_headers(2 * len(self.remote.graphs) + 2 * len(self.allowlist))
+            about = json.dumps([s.sparql_backend_url, sorted(self._graph_sizes.items())])
+            self.data_version = "remote-" + hashlib.sha256(about.encode()).hexdigest()[:12]
         else:
             if self.pinned is None or self.pinned.mode != s.store_mode:
                 self.pinned = pin_serving_data(s.store_mode, dump_path(s.data_dir), s.var_dir)
             self.dump = self.pinned.dump
-            began = time.monotonic()
             self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(self.pinned.location))
             self.pool.start()
-            ready = time.monotonic() - began
-            about = f"data {self.pinned.version}, store_mode={s.store_mode}"
-            start_log.info("%d query workers ready in %.1f s (%s)", s.workers, ready, about)
-        self.started = True
-        listing = time.monotonic()
-        try:
-            if self.remote:
-                # only the dataset's graphs: an engine also holds its own (Virtuoso's virtrdf#, ...)
-                ours = s.base_iri + "graph/"
-                listed_sizes = self._list_graphs(COUNT_GRAPHS)
-                self._graph_sizes = {g: n for g, n in listed_sizes.items() if g.startswith(ours)}
-                self.graphs = frozenset(self._graph_sizes)
-                self._sizes_counted.set()
-                self.remote.graphs = tuple(sorted(self._graph_sizes))
-                allow_echoed_graph_headers(2 * len(self.remote.graphs) + 2 * len(self.allowlist))
-                listed = json.dumps([s.sparql_backend_url, sorted(self._graph_sizes.items())])
-                self._version = "remote-" + hashlib.sha256(listed.encode()).hexdigest()[:12]
-            else:
-                self.graphs = frozenset(self._list_graphs(LIST_GRAPHS))
-                threading.Thread(
-                    target=self._count_graphs, name="kkg-graph-sizes", daemon=True
-                ).start()
-        except BaseException:
-            self._sizes_counted.set()  # nobody waits for sizes that will not be counted
-            raise
+            self.data_version = self.pool.version
+            self.graphs = frozenset(self._list_graphs(LIST_GRAPHS))
+            threading.Thread(target=self._count_graphs, name="kkg-graph-sizes", daemon=True).start()
+        self.started = True  # only now may `graph_sizes` wait: the sizes will come
+        about = f"data {self.data_version}, {len(self.graphs)} named graphs"
         start_log.info(
-            "%d named graphs listed in %.1f s", len(self.graphs), time.monotonic() - listing
+            "%d query slots ready in %.1f s (%s)", s.workers, time.monotonic() - began, about
         )
         return self
 
@@ -159,13 +137,11 @@ class Engine:
             info["backend"] = self.remote.url
             info["busy"], info["waiting"] = len(self.remote.turns.busy), self.remote.turns.waiting
             info["store_open"] = self.started and self.remote.health()
-        elif self.pool is None:
-            info.update(store_open=False, workers_alive=0)
-        else:
+        elif self.pool is not None:
             info.update(self.pool.health(), store_mode=self.settings.store_mode)
             info["store_open"] = self.started and info["workers_alive"] > 0
             info["graph_sizes_counted"] = self._sizes_counted.is_set()
-        info["ok"] = info["store_open"]
+        info["ok"] = info.setdefault("store_open", False)
         return info
 
     def check(
@@ -175,35 +151,25 @@ class Engine:
         named_graph_uris: Iterable[str] = (),
     ) -> QueryInfo:
         """Check a query before parsing; QueryCheckError says why not."""
-        if len(query) > self.settings.max_query_length:
-            raise QueryCheckError(
-                f"query too long: {len(query)} characters, the limit is"
-                f" {self.settings.max_query_length}"
-            )
+        limit = self.settings.max_query_length
+        if len(query) > limit:
+            raise QueryCheckError(f"query too long: {len(query)} characters, the limit is {limit}")
         info = analyse(query, self.settings.max_nesting)
         for target in info.services:
-            if target.startswith("?"):
+            if target.startswith("?") or target not in self.allowlist:
+                shown = target if target.startswith("?") else f"<{target}>"
                 raise QueryCheckError(
-                    f"SERVICE {target}: a variable service endpoint cannot be checked against"
-                    " the allowlist and is refused"
+                    f"SERVICE {shown} is not allowed: federated queries may only name endpoints"
+                    " on the service allowlist (a variable endpoint cannot be checked)"
                 )
-            if target not in self.allowlist:
+        if self.remote is None:  # an unknown graph is an empty one on the embedded store
+            return info
+        named = [*info.from_graphs, *info.from_named_graphs, *default_graph_uris, *named_graph_uris]
+        for graph in named:  # an external engine might fetch an unknown one
+            if graph not in self.graphs and graph not in self.allowlist:
                 raise QueryCheckError(
-                    f"SERVICE <{target}> is not allowed: federated queries may only name"
-                    " endpoints on the service allowlist"
-                )
-        named = [("FROM", g) for g in info.from_graphs]
-        named += [("FROM NAMED", g) for g in info.from_named_graphs]
-        named += [("default-graph-uri", g) for g in default_graph_uris]
-        named += [("named-graph-uri", g) for g in named_graph_uris]
-        for keyword, graph in named:
-            if graph.startswith("?"):
-                raise QueryCheckError(f"{keyword} must name an IRI")
-            # an unknown graph is empty on the embedded store; an external engine might fetch it
-            if self.remote is not None and graph not in self.graphs | self.allowlist:
-                raise QueryCheckError(
-                    f"{keyword} <{graph}> is not a graph of this dataset and not on the"
-                    " allowlist; the dataset's graphs are listed at /.well-known/void"
+                    f"FROM or graph parameter <{graph}> is not a graph of this dataset and not on"
+                    " the allowlist; the dataset's graphs are listed at /.well-known/void"
                 )
         return info
 
@@ -215,7 +181,6 @@ class Engine:
         default_graph_uris: Iterable[str] = (),
         named_graph_uris: Iterable[str] = (),
         result_format: str = "json",
-        timeout: float | None = None,
         checked: QueryInfo | None = None,
         base_iri: str | None = None,
         client: str | None = None,
@@ -223,8 +188,8 @@ class Engine:
         """Run one query and serialise its results (a key of `outcome.MEDIA_TYPES`).
 
         substitutions: variable name -> N-Triples term, bound before evaluation (SEP-0007).
-        timeout: seconds, at most the `query_timeout` setting. checked: `check`'s result if the
-        caller ran it. base_iri: what relative IRIs resolve against. client: default `CLIENT`."""
+        checked: `check`'s result if the caller ran it. base_iri: what relative IRIs resolve
+        against. client: who asks (default `CLIENT`)."""
         started = time.monotonic()
         dgu, ngu = tuple(default_graph_uris), tuple(named_graph_uris)
         try:
@@ -236,9 +201,8 @@ class Engine:
         job = self._job(query, result_format, not (info.from_graphs or info.from_named_graphs))
         job.update(default_graph_uris=dgu, named_graph_uris=ngu, base_iri=base_iri)
         job["substitutions"] = dict(substitutions) if substitutions else None
-        limit = self.settings.query_timeout
-        limit = limit if timeout is None else min(timeout, limit)
-        outcome = self._execute(job, limit, client=CLIENT.get() if client is None else client)
+        client = CLIENT.get() if client is None else client
+        outcome = self._execute(job, self.settings.query_timeout, client=client)
         self._log(query, outcome, started, "remote" if self.remote else "worker")
         return outcome
 

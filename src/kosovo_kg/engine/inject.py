@@ -24,41 +24,24 @@ _TERM_SHAPES = (
 
 
 def _where_braces(text: str) -> tuple[int, int]:
-    """Offsets of the `{` opening the query's WHERE group and of its matching `}`."""
+    """Offsets of the `{` opening the query's WHERE group and of its matching `}`: the first
+    top-level group, or the second after a CONSTRUCT template (not in `CONSTRUCT WHERE {`)."""
     depth = 0
     open_at = -1
-    after_where = False
-    template_done = False
-    form = ""  # until the query form is read
+    template = False  # a CONSTRUCT template is the next top-level group
     for match in _TOKEN.finditer(text):
         kind, value = match.lastgroup, match.group()
-        if kind in ("ws", "comment"):
-            continue
-        if kind == "word" and depth == 0:
-            upper = value.upper()
-            if upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and not form:
-                form = upper
-            elif upper == "WHERE":
-                after_where = True
-            continue
-        if kind != "punct":
-            continue
-        if value == "{":
-            if depth == 0 and open_at < 0 and form:
-                # CONSTRUCT's first group is its template unless WHERE came first
-                if form == "CONSTRUCT" and not after_where and not template_done:
-                    template_done = True
-                else:
-                    open_at = match.start()
+        if kind == "word" and depth == 0 and open_at < 0:
+            template = value.upper() == "CONSTRUCT" or (template and value.upper() != "WHERE")
+        elif kind == "punct" and value in "{([":
+            if value == "{" and depth == 0 and open_at < 0 and not template:
+                open_at = match.start()
+            template = template and depth > 0
             depth += 1
-        elif value == "}":
+        elif kind == "punct" and value in "})]":
             depth -= 1
-            if depth == 0 and open_at >= 0:
+            if value == "}" and depth == 0 and open_at >= 0:
                 return open_at, match.start()
-        elif value in "([":
-            depth += 1
-        elif value in ")]":
-            depth -= 1
     raise QueryCheckError("cannot bind parameters: the query has no WHERE group")
 
 
@@ -80,7 +63,7 @@ def _sealed(block: str) -> bool:
 def _parts(text: str, max_nesting: int) -> tuple[int, int, bool]:
     """The WHERE group's braces and whether it is a bare sub-SELECT."""
     start, end = _where_braces(text)
-    inner = tokenize(text[start + 1 : end], max_nesting)[0]
+    inner = tokenize(text[start + 1 : end], max_nesting)
     return start, end, bool(inner) and inner[0].kind == "word" and inner[0].text.upper() == "SELECT"
 
 
@@ -95,7 +78,7 @@ def bind_values(text: str, substitutions: Mapping[str, str], max_nesting: int = 
     terms = [sparql_term(substitutions[n]) for n in names]
     term_tokens: list[Token] = []
     for term in terms:
-        tokens = tokenize(term, 1)[0]
+        tokens = tokenize(term, 1)
         if [t.kind for t in tokens] not in _TERM_SHAPES:
             raise QueryCheckError(f"cannot bind parameters: not one RDF term: {term[:60]!r}")
         term_tokens += tokens
@@ -107,6 +90,6 @@ def bind_values(text: str, substitutions: Mapping[str, str], max_nesting: int = 
     values += [Token("var", "?" + n) for n in names] + [Token("punct", ")"), Token("punct", "{")]
     values += [Token("punct", "("), *term_tokens, Token("punct", ")"), Token("punct", "}")]
     values += [Token("punct", "{")] if subselect else []
-    if not _sealed(block) or tokenize(block, max_nesting)[0] != values:
+    if not _sealed(block) or tokenize(block, max_nesting) != values:
         raise QueryCheckError("cannot bind parameters: a value would change the query's structure")
     return text[: start + 1] + block + text[start + 1 : end] + close + text[end:]

@@ -20,8 +20,6 @@ UPDATE_OPS = UPDATE_WORDS - {"ADD", "WITH", "COPY", "MOVE"}  # refused anywhere 
 
 _UESC = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _PN_ESC = re.compile(r"\\(.)")
-_OPEN = "{(["
-_CLOSE = "})]"
 
 
 class QueryCheckError(ValueError):
@@ -39,7 +37,6 @@ class QueryInfo:
     services: list[str] = field(default_factory=list)  # IRIs, or "?var" for a variable endpoint
     from_graphs: list[str] = field(default_factory=list)
     from_named_graphs: list[str] = field(default_factory=list)
-    max_depth: int = 0
 
 
 def _unescape_iri(body: str) -> str:
@@ -62,27 +59,25 @@ _TOKEN = re.compile(
 )
 
 
-def tokenize(text: str, max_nesting: int) -> tuple[list[Token], int]:
+def tokenize(text: str, max_nesting: int) -> list[Token]:
     """Tokens without whitespace and comments (strings kept opaque); QueryCheckError when
     nesting passes `max_nesting`."""
     tokens: list[Token] = []
     append = tokens.append
-    depth = max_depth = 0
+    depth = 0
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind == "ws" or kind == "comment":
             continue
         value = match.group()
         if kind == "punct":
-            if value in _OPEN:
+            if value in "{([":
                 depth += 1
                 if depth > max_nesting:
                     raise QueryCheckError(
                         f"query nested too deeply: more than {max_nesting} levels of {{, ( or ["
                     )
-                if depth > max_depth:
-                    max_depth = depth
-            elif value in _CLOSE:
+            elif value in "})]":
                 depth -= 1
             elif value in "\"'":
                 raise QueryCheckError("unterminated string in query")
@@ -96,7 +91,7 @@ def tokenize(text: str, max_nesting: int) -> tuple[list[Token], int]:
             append(Token("word", stripped or value))
         else:
             append(Token(kind, value))
-    return tokens, max_depth
+    return tokens
 
 
 CACHED_TEXT = 16_384  # characters: a query up to this long is lexed once (70-200 us a query)
@@ -111,7 +106,7 @@ def analyse(text: str, max_nesting: int) -> QueryInfo:
 
 
 def _analyse(text: str, max_nesting: int) -> QueryInfo:
-    tokens, max_depth = tokenize(text, max_nesting)
+    tokens = tokenize(text, max_nesting)
     base: str | None = None
     prefixes: dict[str, str] = {}
     i = 0
@@ -136,7 +131,7 @@ def _analyse(text: str, max_nesting: int) -> QueryInfo:
         raise QueryCheckError(
             f"expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {tokens[i].text[:40]!r}"
         )
-    info = QueryInfo(form=first, max_depth=max_depth)
+    info = QueryInfo(form=first)
     for j in range(i, len(tokens)):
         upper, following = _word(tokens, j), _word(tokens, j + 1)
         if upper in UPDATE_OPS and following in ("DATA", "WHERE"):
@@ -148,9 +143,8 @@ def _analyse(text: str, max_nesting: int) -> QueryInfo:
             info.services.append(_target(tokens, k, base, prefixes, "SERVICE"))
         elif upper == "FROM":
             named = following == "NAMED"
-            target = _target(
-                tokens, j + 1 + named, base, prefixes, "FROM NAMED" if named else "FROM"
-            )
+            keyword = "FROM NAMED" if named else "FROM"
+            target = _target(tokens, j + 1 + named, base, prefixes, keyword)
             (info.from_named_graphs if named else info.from_graphs).append(target)
     return info
 

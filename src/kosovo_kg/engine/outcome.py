@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-GRAPH_RESULT_FORMATS = frozenset({"turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"})
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",

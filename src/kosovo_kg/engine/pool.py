@@ -63,22 +63,14 @@ class Pool:
         self.size = size
         self._args = (mode, location)
         self._ctx = mp.get_context("spawn")
-        self.turns = Turns(queue_size, usable=Worker.alive, discard=self._drop)
+        self.turns = Turns(queue_size, usable=Worker.alive, discard=self._retire)
         self._wake = threading.Event()
         self.version = ""
         self.replaced = 0
 
     def start(self) -> None:
         """Start `size` workers at once and wait until each has opened the data."""
-        launched = [self._launch() for _ in range(self.size)]
-        try:
-            workers = [self._await_ready(worker) for worker in launched]
-        except PoolError:
-            for worker in launched:
-                worker.stop()
-            raise
-        for worker in workers:
-            self.turns.add(worker)
+        self._fill()
         threading.Thread(target=self._supervise, name="kkg-pool", daemon=True).start()
 
     def close(self) -> None:
@@ -115,8 +107,24 @@ class Pool:
         self.version = message[1]
         return worker
 
+    def _fill(self) -> None:
+        """Start the missing workers at once and add them when all are ready; raises PoolError
+        (then none is added)."""
+        with self.turns.lock:
+            missing = self.size - len(self.turns.free) - len(self.turns.busy)
+        launched = [self._launch() for _ in range(missing)]
+        try:
+            ready = [self._await_ready(worker) for worker in launched]
+        except PoolError:
+            for worker in launched:
+                worker.stop()
+            raise
+        for worker in ready:
+            if not self.turns.add(worker):
+                worker.stop()
+
     def _supervise(self) -> None:
-        """Keep `size` workers: drop dead idle ones, start replacements one at a time."""
+        """Keep `size` workers: drop dead idle ones, start their replacements."""
         turns = self.turns
         while not turns.closed:
             self._wake.wait(CHECK_INTERVAL)
@@ -124,28 +132,17 @@ class Pool:
             with turns.lock:
                 for worker in [w for w in turns.free if not w.alive()]:
                     turns.free.remove(worker)
-                    self._drop(worker)
-                missing = self.size - len(turns.free) - len(turns.busy)
-            for _ in range(missing):
-                try:
-                    worker = self.spawn()
-                except PoolError:
-                    if turns.closed:
-                        return
-                    log.exception("cannot start a query worker; retrying")
-                    time.sleep(CHECK_INTERVAL)
-                    break
-                if turns.closed:
-                    worker.stop()
-                    return
-                turns.add(worker)
-
-    def _drop(self, worker: Worker) -> None:
-        """Stop a worker found dead while idle (under the lock); the supervisor replaces it."""
-        log.warning("query worker %s died while idle; replacing it", worker.process.pid)
-        self._retire(worker)
+                    self._retire(worker)
+            try:
+                self._fill()
+            except PoolError:
+                log.exception("cannot start a query worker; retrying")
 
     def _retire(self, worker: Worker) -> None:
+        """Stop a worker killed at its deadline or found dead; the supervisor replaces it."""
+        log.warning(
+            "query worker %s stopped (past a deadline, or dead); replacing it", worker.process.pid
+        )
         worker.stop()
         self.replaced += 1
         self._wake.set()
@@ -160,9 +157,9 @@ class Pool:
             worker = self.turns.acquire(client, queue_timeout - (time.monotonic() - waited))
             reply = worker.ask(job, timeout)
             keep = reply[0] not in ("timeout", "crash")
+            self.turns.release(worker, client, keep)
             if not keep:  # killed at the deadline, or dead: replaced
                 self._retire(worker)
-            self.turns.release(worker, client, keep)
             if reply[0] != "crash":
                 break
         return reply
@@ -183,7 +180,6 @@ class Pool:
             workers = [*self.turns.free, *self.turns.busy]
             busy, waiting = len(self.turns.busy), self.turns.waiting
         return {
-            "workers": self.size,
             "workers_alive": sum(1 for w in workers if w.process.is_alive()),
             "busy": busy,
             "waiting": waiting,

@@ -19,6 +19,7 @@ from kosovo_kg import store
 from kosovo_kg.engine.inject import bind_values
 from kosovo_kg.engine.lexer import QueryCheckError
 from kosovo_kg.engine.turns import Turns
+from kosovo_kg.settings import Settings
 
 HEADERS = {
     "Content-Type": "application/x-www-form-urlencoded",
@@ -52,47 +53,30 @@ def allow_echoed_graph_headers(graph_params: int) -> None:
 
 
 class _DeadlineReader:
-    """A file-like view of an HTTP answer whose every read is held to one absolute deadline."""
+    """An HTTP answer's `read` (all that pyoxigraph's parsers call), held to one deadline."""
 
     def __init__(self, response: http.client.HTTPResponse, sock: socket.socket, deadline: float):
         self.response, self.sock, self.deadline = response, sock, deadline
 
-    def _arm(self) -> None:
+    def read(self, size: int) -> bytes:
         left = self.deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("deadline passed while reading the answer")
         self.sock.settimeout(left)
-
-    def read(self, size: int = -1) -> bytes:
-        self._arm()
-        return self.response.read(size if size is not None and size >= 0 else None)
-
-    def readinto(self, buffer: Any) -> int:
-        self._arm()
-        return self.response.readinto(buffer)
-
-    def readable(self) -> bool:
-        return True
+        return self.response.read(size)
 
 
 class RemoteBackend:
-    """At most `concurrency` requests in flight, in the same fair turns as the worker pool's."""
+    """At most `workers` requests in flight, in the same fair turns as the worker pool's."""
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        concurrency: int,
-        union_default: bool,
-        max_nesting: int,
-        queue_size: int = 64,
-    ) -> None:
-        self.url = url
-        self.parts = http_url(url, "sparql_backend_url")
-        self.union_default = union_default
-        self.max_nesting = max_nesting
-        self.turns = Turns(queue_size)
-        for slot in range(concurrency):
+    def __init__(self, settings: Settings) -> None:
+        self.url = settings.sparql_backend_url
+        self.parts = http_url(self.url, "sparql_backend_url")
+        self.path = urllib.parse.urlunsplit(("", "", self.parts.path or "/", self.parts.query, ""))
+        self.union_default = settings.sparql_backend_union_default
+        self.max_nesting = settings.max_nesting
+        self.turns = Turns(settings.queue_size)
+        for slot in range(settings.workers):
             self.turns.add(slot)
         self.graphs: tuple[str, ...] = ()  # every named graph, sent when the union is needed
 
@@ -131,17 +115,8 @@ class RemoteBackend:
     def _send(self, job: dict[str, Any], body: bytes, timeout: float) -> tuple[Any, ...]:
         deadline = time.monotonic() + timeout
         conn = connection(self.parts, timeout)
-        path = self.parts.path or "/"
-        if self.parts.query:
-            path += "?" + self.parts.query
         try:
-            try:
-                conn.connect()
-            except TimeoutError:
-                return ("timeout",)
-            except OSError as exc:
-                return ("unavailable", f"the SPARQL engine at {self.url} cannot be reached ({exc})")
-            conn.request("POST", path, body, HEADERS)
+            conn.request("POST", self.path, body, HEADERS)  # connects first
             if conn.sock is None:
                 return ("unavailable", f"the SPARQL engine at {self.url} closed the connection")
             conn.sock.settimeout(max(0.001, deadline - time.monotonic()))
@@ -167,7 +142,7 @@ class RemoteBackend:
         except (OSError, http.client.HTTPException) as exc:
             if time.monotonic() >= deadline:
                 return ("timeout",)
-            return ("unavailable", f"the SPARQL engine at {self.url} failed: {exc}")
+            return ("unavailable", f"the SPARQL engine at {self.url} cannot be reached ({exc})")
         finally:
             with contextlib.suppress(OSError):
                 conn.close()

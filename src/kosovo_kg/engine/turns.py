@@ -54,10 +54,13 @@ class Turns:
     def waiting(self) -> int:
         return len(self._waiters)
 
-    def add(self, slot: Any) -> None:
+    def add(self, slot: Any) -> bool:
+        """A new free slot; False once closed (the caller keeps it)."""
         with self.lock:
-            self.free.append(slot)
-            self._dispatch()
+            if not self.closed:
+                self.free.append(slot)
+                self._dispatch()
+            return not self.closed
 
     def close(self) -> list[Any]:
         """Refuse every later turn; the slots there were."""

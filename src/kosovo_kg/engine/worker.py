@@ -13,7 +13,6 @@ import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 PARENT_CHECK = 1.0  # seconds between checks that the parent process still runs
 
@@ -23,18 +22,6 @@ def _exit_with_parent(parent_pid: int) -> None:
         time.sleep(PARENT_CHECK)
         if os.getppid() != parent_pid:
             os._exit(0)
-
-
-def answer(db: Any, job: dict[str, Any]) -> tuple[Any, ...]:
-    """The reply to one job. A store error is answered too: the worker keeps serving."""
-    from kosovo_kg import store as st
-
-    try:
-        return ("ok", *st.run_serialized(db, **job))
-    except st.QueryFailed as exc:
-        return ("fail", exc.status, str(exc))
-    except Exception as exc:  # an unexpected store error
-        return ("fail", 500, f"internal error: {type(exc).__name__}: {exc}")
 
 
 def worker_main(conn: Connection, mode: str, location: str, parent_pid: int) -> None:
@@ -54,6 +41,12 @@ def worker_main(conn: Connection, mode: str, location: str, parent_pid: int) -> 
             job = conn.recv()
             if job is None:
                 return
-            conn.send(answer(db, job))
+            try:
+                reply = ("ok", *st.run_serialized(db, **job))
+            except st.QueryFailed as exc:
+                reply = ("fail", exc.status, str(exc))
+            except Exception as exc:  # an unexpected store error: the worker keeps serving
+                reply = ("fail", 500, f"internal error: {type(exc).__name__}: {exc}")
+            conn.send(reply)
         except (EOFError, OSError):
             return

@@ -18,7 +18,7 @@ The rules are written down in `docs/perspectives.md`; this module implements the
 
 The facts are read with SPARQL through `kosovo_kg.store.select_rows`, so the same code runs at
 build time (to materialise `graph/perspectives`), on a built graph, and on an external engine
-(`kosovo_kg.engine.rows.RemoteRows`).
+(`kosovo_kg.audit.remote_rows.RemoteRows`).
 """
 
 from __future__ import annotations

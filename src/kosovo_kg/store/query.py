@@ -22,7 +22,7 @@ Row = dict[str, str | None]
 
 @runtime_checkable
 class RowSource(Protocol):
-    """Anything else `select_rows` reads from: an external engine (`engine.rows.RemoteRows`)."""
+    """Anything else `select_rows` reads from: an external engine (`audit.remote_rows`)."""
 
     def select_rows(self, text: str, *, union: bool = True) -> list[Row]: ...
 

@@ -1,4 +1,4 @@
-"""The perspective engine and the audit on an external SPARQL engine (`sparql_backend_url`).
+"""The audit's rows on an external SPARQL engine (`sparql_backend_url`), for `kosovo-kg audit`.
 
 `RemoteRows` is the `store.RowSource` whose `select_rows` is one `Engine.run_internal` call over
 our named graphs there (uncapped, at least 600 s); values come back as the embedded store gives
