@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,6 @@ from kosovo_kg.stats import prologue
 from kosovo_kg.vocab import Iris
 
 BASE = "https://w3id.org/kosovo-kg/"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def graph_counts_finish():
-    """Every test closes the Engine it starts, but an Engine's background count of quads per
-    graph (thread `kkg-graph-sizes`, on a worker of its own) outlives `Engine.close()`. One still
-    counting when the session ends logs its line after pytest has closed its capture stream
-    (noise after the summary): wait for those threads at the end of the session."""
-    yield
-    for thread in threading.enumerate():
-        if thread.name == "kkg-graph-sizes":
-            thread.join(600)
 
 
 @pytest.fixture(scope="session")

@@ -50,7 +50,6 @@ class Engine:
         self.allowlist = frozenset(settings.service_allowlist)
         self.pool: Pool | None = None
         self.remote: RemoteBackend | None = None
-        self._version = ""
         self.dump = dump_path(settings.data_dir)  # until start(): then the pinned copy
         self.graphs: frozenset[str] = frozenset()  # the dataset's named graphs (listed at start)
         self._graph_sizes: dict[str, int] = {}
@@ -119,16 +118,18 @@ class Engine:
         try:
             sizes = self._list_graphs(COUNT_GRAPHS, aside=True)
         except (RuntimeError, OSError, ValueError, KeyError) as exc:
-            start_log.warning("counting the quads of each graph failed: %s", exc)
+            if self.started:  # not when close() stopped the count
+                start_log.warning("counting the quads of each graph failed: %s", exc)
         finally:
             self._graph_sizes = sizes
             self._sizes_counted.set()
-        start_log.info("quads of each graph counted in %.1f s", time.monotonic() - began)
+        if self.started:
+            start_log.info("quads of each graph counted in %.1f s", time.monotonic() - began)
 
     def close(self) -> None:
-        if self.pool:
-            self.pool.close()
         self.started = False
+        if self.pool:
+            self.pool.close()  # also stops a count of the graphs still running
 
     def health(self) -> dict[str, Any]:
         """ok: queries are answered (a worker being replaced shows as workers_alive < workers)."""

@@ -67,6 +67,7 @@ class Pool:
         self._wake = threading.Event()
         self.version = ""
         self.replaced = 0
+        self._aside: set[Worker] = set()  # workers of run_aside, stopped by close() too
 
     def start(self) -> None:
         """Start `size` workers at once and wait until each has opened the data."""
@@ -76,7 +77,7 @@ class Pool:
     def close(self) -> None:
         workers = self.turns.close()
         self._wake.set()
-        for worker in workers:
+        for worker in [*workers, *self._aside]:
             worker.stop()
 
     def spawn(self) -> Worker:
@@ -170,9 +171,11 @@ class Pool:
             worker = self.spawn()
         except PoolError as exc:
             return ("crash", str(exc))
+        self._aside.add(worker)
         try:
             return worker.ask(job, timeout)
         finally:
+            self._aside.discard(worker)
             worker.stop()
 
     def health(self) -> dict[str, Any]:
