@@ -128,7 +128,7 @@ def wait_ready(port: int, path: str, process: subprocess.Popen, log: Path) -> No
             conn.request("GET", path)
             response = conn.getresponse()
             body = response.read()
-            # kosovo-kg counts its graphs' sizes in the background after start: wait for it
+            # an older kosovo-kg (the baseline) counted its graphs' sizes after start: wait for it
             counting = (
                 path == "/healthz"
                 and response.status == 200

@@ -204,13 +204,6 @@ def run_scale(
     ) as server:
         out["serve_ready_s"] = time.monotonic() - t
         out["serve_memory_at_ready"] = server_memory_mib(server.pid)
-        # the graphs' sizes are counted in the background after start: wait for them (the VoID
-        # description does) so that no measurement below shares the machine with that count
-        void = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-        void.request("GET", "/.well-known/void", headers={"Accept": "text/turtle"})
-        void.getresponse().read()
-        void.close()
-        out["serve_sizes_counted_s"] = time.monotonic() - t
         ask = "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
         overhead = [get(port, ask) for _ in range(max(reps, 20))]
         out["http_overhead_ms_p50"] = statistics.median(overhead)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import shutil
 import sys
@@ -88,12 +87,6 @@ def main() -> None:
             with started(
                 cmd, env, port, "/healthz", tmp / f"{mode}.log", args.ready_timeout
             ) as server:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-                while True:  # ready: the graphs' sizes are counted in the background
-                    conn.request("GET", "/healthz")
-                    if json.loads(conn.getresponse().read()).get("graph_sizes_counted"):
-                        break
-                    time.sleep(0.2)
                 ready = time.monotonic() - began
                 at_ready = server_memory_mib(server.pid)
                 for i in range(args.workers):  # every worker answers the mix

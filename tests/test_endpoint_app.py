@@ -176,29 +176,6 @@ def test_queue_full_and_queue_timeout_give_503_with_retry_after(tmp_path):
         engine.close()
 
 
-def test_close_stops_a_service_query_running_aside(tmp_path, caplog):
-    """The service's own long scans (the count of quads per graph after start) run on a worker
-    of their own: `Engine.close()` stops it too, and nothing is logged for it afterwards."""
-    engine = Engine(settings_for(tmp_path, workers=1, query_timeout=30.0)).start()
-    replies = []
-    try:
-        aside = threading.Thread(
-            target=lambda: replies.append(engine.run_internal(CARTESIAN, aside=True))
-        )
-        aside.start()
-        deadline = time.monotonic() + 60
-        while not engine.pool._aside and time.monotonic() < deadline:  # its worker has started
-            time.sleep(0.01)
-        (worker,) = engine.pool._aside
-    finally:
-        with caplog.at_level("INFO", logger="kosovo_kg"):
-            engine.close()
-            aside.join(30)
-    assert not aside.is_alive()  # it returned long before its 600 s limit
-    assert replies[0].status == 500 and not worker.process.is_alive()
-    assert not [r for r in caplog.records if "quads of each graph" in r.getMessage()]
-
-
 def test_a_crashing_worker_is_replaced(app):
     """Defence in depth: a query that kills its worker (here: nesting that overflows the parser's
     stack, sent past the pre-check) gets 500 and the pool replaces the worker."""

@@ -100,7 +100,7 @@ def test_a_rand_gated_query_repeated_never_delays_other_clients(tmp_path):
 
 def test_a_worker_killed_while_idle_costs_no_query(tmp_path):
     with run_server(tmp_path, ENV) as server, ThreadPoolExecutor(10) as pool:
-        wait_until(lambda: len(query_workers(server)) == 2)  # the start's aside job is done
+        wait_until(lambda: len(query_workers(server)) == 2)
         workers = query_workers(server)
         os.kill(workers[0], signal.SIGKILL)
         replies = list(pool.map(lambda i: as_client(server, f"10.0.1.{i}", "ASK {}"), range(10)))

@@ -12,7 +12,6 @@ import contextvars
 import hashlib
 import json
 import logging
-import threading
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -37,7 +36,6 @@ CLIENT: contextvars.ContextVar[str] = contextvars.ContextVar("kosovo_kg_client",
 
 
 INTERNAL_CAP = 1 << 40  # rows and bytes of the service's own listings (not the public caps)
-LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"
 COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
@@ -51,36 +49,27 @@ class Engine:
         self.pool: Pool | None = None
         self.remote: RemoteBackend | None = None
         self.dump = dump_path(settings.data_dir)  # until start(): then the pinned copy
-        self.graphs: frozenset[str] = frozenset()  # the dataset's named graphs (listed at start)
-        self._graph_sizes: dict[str, int] = {}
-        self._sizes_counted = threading.Event()
+        self.graph_sizes: dict[str, int] = {}  # quads per named graph (counted at start)
+        self.graphs: frozenset[str] = frozenset()  # the dataset's named graphs
         self.prefixes = dict(vocab.PREFIXES, kr=settings.base_iri + "ontology#")
         self.started = False
         self.data_version = ""  # set at start; the data stay pinned until a reload
 
-    @property
-    def graph_sizes(self) -> dict[str, int]:
-        """Quads per named graph (VoID, service description); counted in the background after
-        start on the embedded store (6.6 s at 100x), so a caller may wait."""
-        if self.started:
-            self._sizes_counted.wait()
-        return self._graph_sizes
-
     def start(self) -> Engine:
-        """Pin the data (unless `kosovo-kg serve` pinned it), start the workers, list the graphs.
-        An external engine's data version derives from its URL and its graphs' sizes."""
+        """Pin the data (unless `kosovo-kg serve` pinned it), start the workers, count the quads
+        of each graph (6.6 s at 100x). An external engine's data version derives from its URL
+        and its graphs' sizes."""
         s = self.settings
         began = time.monotonic()
         if s.sparql_backend_url:
             self.remote = RemoteBackend(s)
             # only the dataset's graphs: an engine also holds its own (Virtuoso's virtrdf#, ...)
-            listed = self._list_graphs(COUNT_GRAPHS).items()
-            self._graph_sizes = {g: n for g, n in listed if g.startswith(s.base_iri + "graph/")}
-            self.graphs = frozenset(self._graph_sizes)
-            self._sizes_counted.set()
+            listed = self._count_graphs().items()
+            self.graph_sizes = {g: n for g, n in listed if g.startswith(s.base_iri + "graph/")}
+            self.graphs = frozenset(self.graph_sizes)
             self.remote.graphs = tuple(sorted(self.graphs))
             allow_echoed_graph_headers(2 * len(self.remote.graphs) + 2 * len(self.allowlist))
-            about = json.dumps([s.sparql_backend_url, sorted(self._graph_sizes.items())])
+            about = json.dumps([s.sparql_backend_url, sorted(self.graph_sizes.items())])
             self.data_version = "remote-" + hashlib.sha256(about.encode()).hexdigest()[:12]
         else:
             if self.pinned is None or self.pinned.mode != s.store_mode:
@@ -89,47 +78,32 @@ class Engine:
             self.pool = Pool(s.workers, s.queue_size, s.store_mode, str(self.pinned.location))
             self.pool.start()
             self.data_version = self.pool.version
-            self.graphs = frozenset(self._list_graphs(LIST_GRAPHS))
-            threading.Thread(target=self._count_graphs, name="kkg-graph-sizes", daemon=True).start()
-        self.started = True  # only now may `graph_sizes` wait: the sizes will come
+            self.graph_sizes = self._count_graphs()
+            self.graphs = frozenset(self.graph_sizes)
+        self.started = True
         about = f"data {self.data_version}, {len(self.graphs)} named graphs"
         start_log.info(
             "%d query slots ready in %.1f s (%s)", s.workers, time.monotonic() - began, about
         )
         return self
 
-    def run_internal(self, query: str, union: bool = True, aside: bool = False) -> QueryOutcome:
-        """A query of the service's own as SPARQL JSON: no checks, no log line, no public caps.
-        `aside`: on a worker of its own, not one of those that answer queries."""
+    def run_internal(self, query: str, union: bool = True) -> QueryOutcome:
+        """A query of the service's own as SPARQL JSON: no checks, no log line, no public caps."""
         job = self._job(query, "json", union, cap=INTERNAL_CAP)
-        return self._execute(job, max(self.settings.query_timeout, 600.0), aside=aside)
+        return self._execute(job, max(self.settings.query_timeout, 600.0))
 
-    def _list_graphs(self, query: str, aside: bool = False) -> dict[str, int]:
-        """Graph IRI -> quads (0 when the query does not count)."""
-        outcome = self.run_internal(query, union=False, aside=aside)
+    def _count_graphs(self) -> dict[str, int]:
+        """Graph IRI -> quads."""
+        outcome = self.run_internal(COUNT_GRAPHS, union=False)
         if not outcome.ok:
-            raise RuntimeError(f"cannot list the graphs: {outcome.body.decode()}")
+            raise RuntimeError(f"cannot count the graphs' quads: {outcome.body.decode()}")
         rows = json.loads(outcome.body)["results"]["bindings"]
-        return {r["g"]["value"]: int(r["n"]["value"]) if "n" in r else 0 for r in rows}
-
-    def _count_graphs(self) -> None:
-        began = time.monotonic()
-        sizes = dict.fromkeys(sorted(self.graphs), -1)  # -1: not known; every graph stays listed
-        try:
-            sizes = self._list_graphs(COUNT_GRAPHS, aside=True)
-        except (RuntimeError, OSError, ValueError, KeyError) as exc:
-            if self.started:  # not when close() stopped the count
-                start_log.warning("counting the quads of each graph failed: %s", exc)
-        finally:
-            self._graph_sizes = sizes
-            self._sizes_counted.set()
-        if self.started:
-            start_log.info("quads of each graph counted in %.1f s", time.monotonic() - began)
+        return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
 
     def close(self) -> None:
         self.started = False
         if self.pool:
-            self.pool.close()  # also stops a count of the graphs still running
+            self.pool.close()
 
     def health(self) -> dict[str, Any]:
         """ok: queries are answered (a worker being replaced shows as workers_alive < workers)."""
@@ -141,7 +115,6 @@ class Engine:
         elif self.pool is not None:
             info.update(self.pool.health(), store_mode=self.settings.store_mode)
             info["store_open"] = self.started and info["workers_alive"] > 0
-            info["graph_sizes_counted"] = self._sizes_counted.is_set()
         info["ok"] = info.setdefault("store_open", False)
         return info
 
@@ -227,17 +200,13 @@ class Engine:
             "prefixes": self.prefixes,
         }
 
-    def _execute(
-        self, job: dict[str, Any], timeout: float, aside: bool = False, client: str = ""
-    ) -> QueryOutcome:
+    def _execute(self, job: dict[str, Any], timeout: float, client: str = "") -> QueryOutcome:
         wait = self.settings.queue_timeout
         try:
             if self.remote is not None:
                 reply = self.remote.execute(job, wait, timeout, client)
             elif self.pool is None:
                 reply = ("unavailable", "the query engine is not started")
-            elif aside:
-                reply = self.pool.run_aside(job, timeout)
             else:
                 reply = self.pool.execute(job, wait, timeout, client)
         except Busy as exc:

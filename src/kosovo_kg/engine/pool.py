@@ -67,7 +67,6 @@ class Pool:
         self._wake = threading.Event()
         self.version = ""
         self.replaced = 0
-        self._aside: set[Worker] = set()  # workers of run_aside, stopped by close() too
 
     def start(self) -> None:
         """Start `size` workers at once and wait until each has opened the data."""
@@ -77,12 +76,8 @@ class Pool:
     def close(self) -> None:
         workers = self.turns.close()
         self._wake.set()
-        for worker in [*workers, *self._aside]:
+        for worker in workers:
             worker.stop()
-
-    def spawn(self) -> Worker:
-        """A new worker, ready (raises PoolError)."""
-        return self._await_ready(self._launch())
 
     def _launch(self) -> Worker:
         parent, child = self._ctx.Pipe(duplex=True)
@@ -164,19 +159,6 @@ class Pool:
             if reply[0] != "crash":
                 break
         return reply
-
-    def run_aside(self, job: dict[str, Any], timeout: float) -> tuple[Any, ...]:
-        """Run one job on a worker of its own (the service's long scans take none from queries)."""
-        try:
-            worker = self.spawn()
-        except PoolError as exc:
-            return ("crash", str(exc))
-        self._aside.add(worker)
-        try:
-            return worker.ask(job, timeout)
-        finally:
-            self._aside.discard(worker)
-            worker.stop()
 
     def health(self) -> dict[str, Any]:
         with self.turns.lock:
