@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kosovo_kg.sources import sha256_file
+
 DUMP_NAME = "kosovo-kg.nq"
 
 
@@ -34,15 +36,7 @@ def dump_path(data_dir: Path) -> Path:
 
 def data_version(dump: Path) -> str:
     """The data version: the first 12 hex digits of the dump's SHA-256."""
-    return _sha256(dump)[:12]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return sha256_file(dump)[:12]
 
 
 def bytes_version(data: bytes) -> str:
@@ -165,7 +159,7 @@ def pin_serving_data(mode: str, dump: Path, var_dir: Path, keep: Path | None = N
             shutil.copyfile(dump, tmp)
         except OSError as exc:
             raise StoreError(f"cannot read the dump {dump}: {exc}") from exc
-        digest = _sha256(tmp)
+        digest = sha256_file(tmp)
         version = digest[:12]
         checked = serve_dir / f"{version}.checked"
         if not (checked.is_file() and checked.read_text().strip() == digest):

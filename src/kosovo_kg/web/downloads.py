@@ -13,7 +13,6 @@ page and the files answer 503 with Retry-After; if writing failed, 500 with the 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -26,6 +25,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, send_file
 
 from kosovo_kg.settings import Settings
+from kosovo_kg.sources import sha256_file
 from kosovo_kg.store import Pinned
 from kosovo_kg.web.sparql import engine, error_response
 
@@ -117,7 +117,7 @@ def _listing(folder: Path) -> list[File]:
         digest, name = line.split("  ", 1)
         sums[name] = digest
     for name in (SUMS, CRATE):
-        sums[name] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        sums[name] = sha256_file(folder / name)
     entries = []
     for name, digest in sums.items():
         entity = described.get(name, {})
