@@ -49,8 +49,7 @@ class Engine:
         self.pool: Pool | None = None
         self.remote: RemoteBackend | None = None
         self.dump = dump_path(settings.data_dir)  # until start(): then the pinned copy
-        self.graph_sizes: dict[str, int] = {}  # quads per named graph (counted at start)
-        self.graphs: frozenset[str] = frozenset()  # the dataset's named graphs
+        self.graph_sizes: dict[str, int] = {}  # the dataset's named graphs -> quads (at start)
         self.prefixes = dict(vocab.PREFIXES, kr=settings.base_iri + "ontology#")
         self.started = False
         self.data_version = ""  # set at start; the data stay pinned until a reload
@@ -66,8 +65,7 @@ class Engine:
             # only the dataset's graphs: an engine also holds its own (Virtuoso's virtrdf#, ...)
             listed = self._count_graphs().items()
             self.graph_sizes = {g: n for g, n in listed if g.startswith(s.base_iri + "graph/")}
-            self.graphs = frozenset(self.graph_sizes)
-            self.remote.graphs = tuple(sorted(self.graphs))
+            self.remote.graphs = tuple(sorted(self.graph_sizes))
             allow_echoed_graph_headers(2 * len(self.remote.graphs) + 2 * len(self.allowlist))
             about = json.dumps([s.sparql_backend_url, sorted(self.graph_sizes.items())])
             self.data_version = "remote-" + hashlib.sha256(about.encode()).hexdigest()[:12]
@@ -79,9 +77,8 @@ class Engine:
             self.pool.start()
             self.data_version = self.pool.version
             self.graph_sizes = self._count_graphs()
-            self.graphs = frozenset(self.graph_sizes)
         self.started = True
-        about = f"data {self.data_version}, {len(self.graphs)} named graphs"
+        about = f"data {self.data_version}, {len(self.graph_sizes)} named graphs"
         start_log.info(
             "%d query slots ready in %.1f s (%s)", s.workers, time.monotonic() - began, about
         )
@@ -140,7 +137,7 @@ class Engine:
             return info
         named = [*info.from_graphs, *info.from_named_graphs, *default_graph_uris, *named_graph_uris]
         for graph in named:  # an external engine might fetch an unknown one
-            if graph not in self.graphs and graph not in self.allowlist:
+            if graph not in self.graph_sizes and graph not in self.allowlist:
                 raise QueryCheckError(
                     f"FROM or graph parameter <{graph}> is not a graph of this dataset and not on"
                     " the allowlist; the dataset's graphs are listed at /.well-known/void"
