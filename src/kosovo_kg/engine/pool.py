@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import multiprocessing as mp
 import os
+import select
 import threading
 import time
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -29,15 +30,17 @@ class PoolError(RuntimeError):
     """A worker could not be started."""
 
 
-@dataclass(eq=False)
 class Worker:
-    process: Any
-    conn: Connection
+    def __init__(self, process: Any, conn: Connection) -> None:
+        self.process, self.conn = process, conn
+        self._readable = select.poll()  # one poller for the pipe's life, not one per call
+        self._readable.register(conn.fileno(), select.POLLIN)
 
     def alive(self) -> bool:
-        """Running and its pipe quiet (an idle worker's pipe reads only at its end)."""
+        """Its pipe quiet: an idle worker's pipe reads only once the worker has died (end of
+        file: the worker held the pipe's other end)."""
         try:
-            return self.process.is_alive() and not self.conn.poll()
+            return not self._readable.poll(0)
         except (OSError, ValueError):
             return False
 
@@ -45,7 +48,7 @@ class Worker:
         """Send a job; the reply, ("timeout",) or ("crash", message)."""
         try:
             self.conn.send(job)
-            if not self.conn.poll(timeout):
+            if not self._readable.poll(math.ceil(max(timeout, 0) * 1000)):
                 return ("timeout",)
             return self.conn.recv()
         except (EOFError, OSError) as exc:

@@ -11,7 +11,7 @@ import itertools
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 MAX_CLIENTS_KEPT = 10_000  # clients whose last turn is remembered
@@ -27,6 +27,11 @@ class _Waiter:
     seq: int
     slot: Any = None
     refused: bool = False
+    # held until the waiter gets a slot or is refused: only that waiter wakes, not every one
+    woken: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.woken.acquire()
 
 
 class Turns:
@@ -41,7 +46,7 @@ class Turns:
     ) -> None:
         self.queue_size = queue_size
         self.usable, self.discard = usable, discard
-        self.lock = threading.Condition()
+        self.lock = threading.Lock()
         self.free: list[Any] = []
         self.busy: set[Any] = set()
         self.closed = False
@@ -69,29 +74,33 @@ class Turns:
             slots = [*self.free, *self.busy]
             self.free.clear()
             self.busy.clear()
-            self.lock.notify_all()
+            for waiter in self._waiters:
+                waiter.refused = True
+                waiter.woken.release()
+            self._waiters.clear()
         return slots
 
     def acquire(self, client: str, timeout: float) -> Any:
         """A slot for `client`'s job; raises Busy (queue full, or no turn within `timeout`)."""
         with self.lock:
+            if self.closed:
+                raise Busy("the query engine is stopping")
             waiter = _Waiter(client, next(self._seq))
             self._waiters.append(waiter)
             self._dispatch()
-            try:
-                if waiter.slot is None and len(self._waiters) > self.queue_size:
-                    self._refuse_one()
-                arrived = self.lock.wait_for(
-                    lambda: waiter.slot is not None or waiter.refused, max(timeout, 0)
-                )
-                if waiter.refused:
-                    raise Busy("the query queue is full")
-                if not arrived:
-                    raise Busy("no query worker became free in time")
-            finally:
-                if waiter.slot is None and not waiter.refused:
-                    self._waiters.remove(waiter)
-            return waiter.slot
+            if waiter.slot is None and len(self._waiters) > self.queue_size:
+                self._refuse_one()
+        waiter.woken.acquire(timeout=max(timeout, 0))
+        with self.lock:
+            if waiter.slot is not None:
+                return waiter.slot
+            if not waiter.refused:
+                self._waiters.remove(waiter)
+            if self.closed:
+                raise Busy("the query engine is stopping")
+            if waiter.refused:
+                raise Busy("the query queue is full")
+            raise Busy("no query worker became free in time")
 
     def release(self, slot: Any, client: str, keep: bool = True) -> None:
         """The job of `client` is done: its slot is free again (`keep`) or gone."""
@@ -110,11 +119,10 @@ class Turns:
         victim = max((w for w in self._waiters if counts[w.client] == most), key=lambda w: w.seq)
         self._waiters.remove(victim)
         victim.refused = True
-        self.lock.notify_all()
+        victim.woken.release()
 
     def _dispatch(self) -> None:
         """Give free slots (under the lock) to clients with no job running, oldest turn first."""
-        served = False
         while self.free and not self.closed:
             ready = [w for w in self._waiters if not self._running[w.client]]
             if not ready:
@@ -131,6 +139,4 @@ class Turns:
                 self._last_turn = {c: t for c, t in self._last_turn.items() if self._running[c]}
             self._last_turn[waiter.client] = next(self._seq)
             waiter.slot = slot
-            served = True
-        if served:
-            self.lock.notify_all()
+            waiter.woken.release()
