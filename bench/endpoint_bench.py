@@ -6,9 +6,11 @@ Builds the on-disk store from the dump (kosovo_kg.store.build_store) in a tempor
 starts `oxigraph serve-read-only --union-default-graph` on that store and `kosovo-kg serve` once
 per store mode (memory, disk), and sends each query of the mix `--requests` times at concurrency
 1 and 8 over keep-alive HTTP connections (at 8, as 8 clients: kosovo-kg runs one query per client
-at a time, so each connection names its own client in `X-Forwarded-For`, trusted from loopback). Reports p50/p95 latency and throughput per query and
-the ratios to Oxigraph's server. Targets (issue 3): p50 at concurrency 1 <= 1.5 x Oxigraph's p50
-+ 1 ms; throughput at concurrency 8 >= 0.7 x Oxigraph's.
+at a time, so each connection names its own client in `X-Forwarded-For`, trusted from
+loopback). Reports p50/p95 latency and throughput per query, the ratios to Oxigraph's server,
+and each server's CPU per request at concurrency 8. Targets (issues 3 and 19): p50 at
+concurrency 1 <= 1.5 x Oxigraph's p50 + 1 ms; throughput at concurrency 8 >= 0.7 x Oxigraph's
+for queries whose Oxigraph p50 is over 1 ms.
 """
 
 from __future__ import annotations
@@ -116,6 +118,31 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(leader: int) -> tuple[float, float]:
+    """CPU seconds used so far (user + system, from /proc/<pid>/stat) by a server started as
+    session `leader`: (its HTTP process, all its processes). The HTTP process is the leader's
+    child that has children of its own (gunicorn's worker, whose children are the query
+    workers), or the leader itself if it has none (Oxigraph's server, one process)."""
+    procs: dict[int, tuple[int, float]] = {}  # pid -> (parent, cpu seconds)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if int(fields[3]) == leader:  # session id
+            procs[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    parents = {parent for parent, _ in procs.values()}
+    fronts = [pid for pid, (parent, _) in procs.items() if parent == leader and pid in parents]
+    front = fronts[0] if fronts else leader
+    return procs.get(front, (0, 0.0))[1], sum(cpu for _, cpu in procs.values())
 
 
 def wait_ready(port: int, path: str, process: subprocess.Popen, log: Path) -> None:
@@ -247,7 +274,15 @@ def summarise(runs: list[dict]) -> dict:
         "per_round": [len(r["latencies"]) / r["wall"] for r in runs],
         "errors": sum(1 for s in statuses if s != 200),
         "statuses": sorted({s for s in statuses if s != 200}),
+        # ms of CPU per request: the HTTP process, the whole server
+        "cpu_front": _per_request(runs, "cpu_front"),
+        "cpu_total": _per_request(runs, "cpu_total"),
     }
+
+
+def _per_request(runs: list[dict], key: str) -> float:
+    """ms of CPU per request sent (the warm-up requests included)."""
+    return sum(r[key] for r in runs) / sum(r["sent"] for r in runs) * 1000
 
 
 def fetch_rows(port: int, path: str, query: str) -> int:
@@ -266,7 +301,7 @@ def fetch_rows(port: int, path: str, query: str) -> int:
 
 
 def run_interleaved(
-    servers: dict[str, tuple[int, str]], requests: int, rounds: int, min_seconds: float = 0.0
+    servers: dict[str, tuple[int, str, int]], requests: int, rounds: int, min_seconds: float = 0.0
 ) -> dict:
     """Every query, at concurrency 1 then 8, on every server in turn, `rounds` times, the order
     of the servers rotating each round: a burst of load from elsewhere on the machine then falls
@@ -274,15 +309,22 @@ def run_interleaved(
     names = list(servers)
     results: dict[str, dict] = {name: {} for name in names}
     for qname, query in QUERIES.items():
-        for name, (port, path) in servers.items():
+        for name, (port, path, _) in servers.items():
             results[name][qname] = {"rows": fetch_rows(port, path, query)}
         for c in (1, 8):
             runs: dict[str, list[dict]] = {name: [] for name in names}
             for r in range(rounds):
                 order = names[r % len(names) :] + names[: r % len(names)]
                 for name in order:
-                    port, path = servers[name]
-                    runs[name].append(measure(port, path, query, requests, c, min_seconds))
+                    port, path, leader = servers[name]
+                    before = tree_cpu(leader)
+                    run = measure(port, path, query, requests, c, min_seconds)
+                    after = tree_cpu(leader)
+                    run["cpu_front"], run["cpu_total"] = (
+                        b - a for a, b in zip(before, after, strict=True)
+                    )
+                    run["sent"] = len(run["latencies"]) + 3 * c  # with the warm-up requests
+                    runs[name].append(run)
             for name in names:
                 results[name][qname][c] = summarise(runs[name])
         print(
@@ -382,9 +424,8 @@ def main() -> None:
         floors: dict[str, dict] = {}
         oxi_port = free_port()
         print(f"dump {args.dump} ({quads} quads); starting the servers ...", flush=True)
-        servers: dict[str, tuple[int, str]] = {"oxigraph": (oxi_port, "/query")}
         with contextlib.ExitStack() as stack:
-            stack.enter_context(
+            oxi = stack.enter_context(
                 started(
                     oxigraph_command(location, oxi_port),
                     dict(os.environ),
@@ -393,6 +434,8 @@ def main() -> None:
                     tmp / "oxigraph.log",
                 )
             )
+            # name -> (port, query path, session leader: the server's first process)
+            servers = {"oxigraph": (oxi_port, "/query", oxi.pid)}
             variants = args.variants.split(",") + (["baseline"] if args.baseline_src else [])
             for variant in variants:
                 mode, *overrides = variant.split("+")  # e.g. memory+http_threads=8
@@ -412,7 +455,7 @@ def main() -> None:
                 for override in overrides:  # any setting, by its name
                     name, _, value = override.partition("=")
                     env["KOSOVO_KG_" + name.upper()] = value
-                stack.enter_context(
+                server = stack.enter_context(
                     started(
                         [str(bindir / "kosovo-kg"), "serve"],
                         env,
@@ -421,10 +464,10 @@ def main() -> None:
                         tmp / f"kkg-{variant.replace('/', '-')}.log",
                     )
                 )
-                servers[f"kosovo-kg/{variant}"] = (port, "/sparql")
+                servers[f"kosovo-kg/{variant}"] = (port, "/sparql", server.pid)
             if args.stock:
                 port = free_port()
-                stack.enter_context(
+                server = stack.enter_context(
                     started(
                         stock_command(port, args.workers),
                         dict(os.environ, STOCK_DUMP=str(dump), STOCK_WORKERS=str(args.workers)),
@@ -433,9 +476,9 @@ def main() -> None:
                         tmp / "stock.log",
                     )
                 )
-                servers["stock"] = (port, "/sparql")
+                servers["stock"] = (port, "/sparql", server.pid)
             all_results = run_interleaved(servers, args.requests, args.rounds, args.min_seconds)
-            for name, (port, _) in servers.items():
+            for name, (port, _, _) in servers.items():
                 if name not in ("oxigraph", "stock"):
                     floors[name] = http_floor(port, args.requests * 5)
         machinery = deadline_machinery_cost(data, tmp / "var", args.workers)
@@ -558,6 +601,34 @@ def stock_section(results: dict, workers: int) -> list[str]:
     return lines
 
 
+def cpu_section(results: dict) -> list[str]:
+    """CPU per request at c=8 of each server, and of its HTTP process: where the two cores went
+    (the client, on the same machine, uses the rest)."""
+    names = list(results)
+    lines = [
+        "## CPU per request at c=8",
+        "",
+        "ms of CPU per request (user + system, `/proc/<pid>/stat` of every process of the server"
+        " before and after each timed run, warm-up requests included): the whole server, and in"
+        " brackets its HTTP process (gunicorn's worker; the rest is the query workers). On 2"
+        " cores, a server that spends more CPU per request than another answers fewer requests"
+        " per second once both cores are busy.",
+        "",
+        "| query | " + " | ".join(names) + " |",
+        "|---" * (1 + len(names)) + "|",
+    ]
+    for q in QUERIES:
+        cells = []
+        for name in names:
+            at8 = results[name][q][8]
+            if name == "oxigraph":
+                cells.append(f"{at8['cpu_total']:.2f}")
+            else:
+                cells.append(f"{at8['cpu_total']:.2f} ({at8['cpu_front']:.2f})")
+        lines.append(f"| {q} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
 def _shown(path: Path) -> str:
     """A path as a reader reruns it: relative to the repository when inside it."""
     try:
@@ -667,6 +738,7 @@ def render(
         ]
     if "stock" in results:
         lines += stock_section(results, args.workers)
+    lines += cpu_section(results)
     oxi_ask = oxi["ask-withdrawal"]
     lines += [
         "## Where the time goes",
