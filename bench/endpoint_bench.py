@@ -37,6 +37,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from saved_queries_bench import session_processes  # noqa: E402
 
 from kosovo_kg import store  # noqa: E402
 
@@ -124,21 +127,14 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def tree_cpu(leader: int) -> tuple[float, float]:
-    """CPU seconds used so far (user + system, from /proc/<pid>/stat) by a server started as
-    session `leader`: (its HTTP process, all its processes). The HTTP process is the leader's
-    child that has children of its own (gunicorn's worker, whose children are the query
-    workers), or the leader itself if it has none (Oxigraph's server, one process)."""
-    procs: dict[int, tuple[int, float]] = {}  # pid -> (parent, cpu seconds)
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:  # ended meanwhile
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if int(fields[3]) == leader:  # session id
-            procs[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    """CPU seconds used so far (user + system) by a server started as session `leader`: (its
+    HTTP process, all its processes). The HTTP process is the leader's child that has children
+    of its own (gunicorn's worker, whose children are the query workers), or the leader itself
+    if it has none (Oxigraph's server, one process)."""
+    procs = {  # pid -> (parent, cpu seconds)
+        int(entry.name): (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+        for entry, _, fields in session_processes(leader)
+    }
     parents = {parent for parent, _ in procs.values()}
     fronts = [pid for pid, (parent, _) in procs.items() if parent == leader and pid in parents]
     front = fronts[0] if fronts else leader
